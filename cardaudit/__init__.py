@@ -1,0 +1,10 @@
+"""cardaudit: PCI DSS compliance and ownership auditor for AWS."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("cardaudit")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+source"
+
+__all__ = ["__version__"]

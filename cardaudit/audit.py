@@ -1,0 +1,80 @@
+"""The public entry point: `run(AuditConfig) -> Report`. CLI, demo, tests and benchmarks call it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import boto3
+from pydantic import ValidationError
+
+from cardaudit import __version__
+from cardaudit.catalogue.load import load_catalogue
+from cardaudit.catalogue.rollup import roll_up, tag_findings
+from cardaudit.collect.aws import collect_aws
+from cardaudit.collect.session import audit_session
+from cardaudit.engine.registry import all_checks
+from cardaudit.engine.runner import evaluate
+from cardaudit.errors import ConfigError
+from cardaudit.models.finding import Finding
+from cardaudit.models.inventory import Inventory
+from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
+from cardaudit.ownership.gaps import attribute, resource_findings, unknown_team_findings
+from cardaudit.ownership.iac import load_iac
+from cardaudit.ownership.load import load_ownership
+from cardaudit.ownership.resolve import Resolver
+
+
+def load_inventory(path: Path) -> Inventory:
+    try:
+        return Inventory.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"cannot read inventory: {exc.strerror}", path) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"not a cardaudit inventory: {loc}: {first['msg']}", path) from None
+
+
+def collect(config: AuditConfig, session: boto3.session.Session | None = None) -> Inventory:
+    """Stage 1: the inventory, from AWS or from a saved file."""
+    if config.inventory is not None:
+        return load_inventory(config.inventory)
+    return collect_aws(session or audit_session(config.profile), config.regions, config.workers)
+
+
+def load_resolver(config: AuditConfig) -> Resolver | None:
+    if config.ownership is None:
+        return None
+    ownership = load_ownership(config.ownership)
+    iac = load_iac(ownership.model.settings.iac_sources, config.repos, config.ownership.parent)
+    return Resolver(ownership, iac)
+
+
+def run(config: AuditConfig, session: boto3.session.Session | None = None,
+        inventory: Inventory | None = None) -> Report:
+    started = datetime.now(UTC)
+    # Config files are read first, so a bad ownership.yaml fails fast, before any AWS call.
+    resolver = load_resolver(config)
+    catalogue = load_catalogue(config.catalogue)
+    if inventory is None:
+        inventory = collect(config, session)
+
+    findings: list[Finding] = evaluate(inventory, all_checks())
+    if resolver is not None:
+        findings = attribute(findings, inventory, resolver)
+        findings += unknown_team_findings(resolver.ownership) + resource_findings(inventory, resolver)
+    findings = tag_findings(findings, catalogue)
+    requirements = roll_up(catalogue, findings, resolver)
+    errors = inventory.collection_errors()
+    return Report(
+        tool=ToolInfo(version=__version__),
+        run=RunInfo(
+            started_at=started, finished_at=datetime.now(UTC), accounts=inventory.accounts,
+            regions=inventory.regions, catalogue=catalogue.name,
+            inventory_source=str(config.inventory) if config.inventory else "aws",
+            ownership_file=str(config.ownership) if config.ownership else None,
+        ),
+        findings=sorted(findings, key=lambda f: (f.kind, f.check_id, f.resource.key)),
+        requirements=requirements, collection_errors=errors, summary=Summary.of(findings, requirements, errors),
+    )

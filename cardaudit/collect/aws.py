@@ -1,0 +1,146 @@
+"""Fan the service collectors out over regions and assemble the Inventory.
+
+Clients are built in the calling thread (boto3 sessions are not thread-safe to build clients
+from); the calls then run on a bounded pool. Any failed call that a collector did not handle as
+a per-resource detail marks its slices blind for that (account, region), with the error code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from cardaudit.collect.api import Api, error_code
+from cardaudit.collect.cloudtrail import collect_cloudtrail
+from cardaudit.collect.ecr import collect_ecr
+from cardaudit.collect.ecs import collect_ecs
+from cardaudit.collect.iam import collect_iam
+from cardaudit.collect.kms import collect_kms
+from cardaudit.collect.regions import RegionPlan, plan_regions
+from cardaudit.collect.s3 import collect_s3
+from cardaudit.collect.serverless import (
+    collect_events,
+    collect_lambda,
+    collect_rds,
+    collect_secretsmanager,
+    collect_sqs,
+    collect_stepfunctions,
+)
+from cardaudit.collect.session import client
+from cardaudit.errors import CollectionSetupError
+from cardaudit.models.inventory import GLOBAL, AwsResource, CollectionError, Inventory, Scope
+
+Collect = Callable[[Api], dict[str, list[AwsResource]]]
+
+
+@dataclass(frozen=True)
+class ServiceCollector:
+    service: str  # boto3 service name
+    regional: bool
+    slices: tuple[str, ...]
+    collect: Collect
+
+
+SERVICES: tuple[ServiceCollector, ...] = (
+    ServiceCollector("ecs", True, ("ecs_task_definitions", "ecs_clusters", "ecs_services"), collect_ecs),
+    ServiceCollector("ecr", True, ("ecr_repositories",), collect_ecr),
+    ServiceCollector("s3", False, ("s3_buckets",), collect_s3),
+    ServiceCollector("kms", True, ("kms_keys",), collect_kms),
+    ServiceCollector("cloudtrail", True, ("cloudtrail_trails",), collect_cloudtrail),
+    ServiceCollector("iam", False, ("iam_users", "iam_roles"), collect_iam),
+    ServiceCollector("lambda", True, ("lambda_functions",), collect_lambda),
+    ServiceCollector("sqs", True, ("sqs_queues",), collect_sqs),
+    ServiceCollector("stepfunctions", True, ("sfn_state_machines",), collect_stepfunctions),
+    ServiceCollector("events", True, ("events_rules",), collect_events),
+    ServiceCollector("rds", True, ("rds_instances",), collect_rds),
+    ServiceCollector("secretsmanager", True, ("secrets",), collect_secretsmanager),
+)
+
+GLOBAL_CLIENT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    collector: ServiceCollector
+    scope: Scope
+    items: dict[str, list[AwsResource]]
+    error: CollectionError | None
+
+
+def account_of(session: boto3.session.Session) -> str:
+    try:
+        identity = client(session, "sts", session.region_name or GLOBAL_CLIENT_REGION).get_caller_identity()
+    except (ClientError, BotoCoreError) as exc:
+        code, message = error_code(exc)
+        raise CollectionSetupError(f"cannot identify the account (sts:GetCallerIdentity: {code} {message})") from exc
+    return str(identity["Account"])
+
+
+def _run(collector: ServiceCollector, api: Api, scope: Scope) -> _Outcome:
+    try:
+        return _Outcome(collector, scope, collector.collect(api), None)
+    except (ClientError, BotoCoreError) as exc:
+        code, message = error_code(exc)
+        operation = exc.operation_name if isinstance(exc, ClientError) else "request"
+        error = CollectionError(service=collector.service, operation=operation, code=code,
+                                message=message[:300], account=scope.account, region=scope.region)
+        return _Outcome(collector, scope, {}, error)
+
+
+def collect_aws(
+    session: boto3.session.Session,
+    regions: list[str] | None = None,
+    workers: int = 8,
+    services: Sequence[ServiceCollector] = SERVICES,
+) -> Inventory:
+    started = datetime.now(UTC)
+    account = account_of(session)
+    plan: RegionPlan = plan_regions(session, regions)
+    if not plan.enabled and not plan.disabled:
+        raise CollectionSetupError("no region to audit")
+
+    jobs: list[tuple[ServiceCollector, Api, Scope]] = []
+    outcomes: list[_Outcome] = []
+    for collector in services:
+        if not collector.regional:
+            api = Api(client(session, collector.service, GLOBAL_CLIENT_REGION), account, GLOBAL)
+            jobs.append((collector, api, Scope(account=account, region=GLOBAL)))
+            continue
+        for region in plan.enabled:
+            jobs.append((collector, Api(client(session, collector.service, region), account, region),
+                         Scope(account=account, region=region)))
+        for region in plan.disabled:
+            outcomes.append(_Outcome(collector, Scope(account=account, region=region), {}, CollectionError(
+                service=collector.service, operation="-", code="RegionNotEnabled",
+                message=f"{region} is not enabled for this account (opt-in region or unknown name)",
+                account=account, region=region)))
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="collect") as pool:
+        outcomes.extend(pool.map(lambda job: _run(*job), jobs))
+
+    return assemble(outcomes, account, sorted(set(plan.enabled) | set(plan.disabled)), started)
+
+
+def assemble(outcomes: list[_Outcome], account: str, regions: list[str], started: datetime) -> Inventory:
+    items: dict[str, list[AwsResource]] = {}
+    scopes: dict[str, list[Scope]] = {}
+    errors: dict[str, list[CollectionError]] = {}
+    for outcome in sorted(outcomes, key=lambda o: (o.collector.service, o.scope.region)):
+        for name in outcome.collector.slices:
+            scopes.setdefault(name, []).append(outcome.scope)
+            if outcome.error is not None:
+                errors.setdefault(name, []).append(outcome.error)
+            items.setdefault(name, []).extend(outcome.items.get(name, []))
+    # Plain dicts holding model instances: pydantic adopts the instances without copying them.
+    slices = {
+        name: {"items": items.get(name, []), "scopes": scopes[name], "errors": errors.get(name, [])}
+        for name in scopes
+    }
+    return Inventory.model_validate({
+        "collected_at": started, "accounts": [account], "regions": regions, **slices,
+    })

@@ -1,0 +1,77 @@
+"""ECS: clusters, services, and the latest active revision of every task definition family."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cardaudit.collect.api import Api, tag_dict
+from cardaudit.models.inventory import AwsResource, EcsCluster, EcsContainer, EcsService, EcsTaskDefinition, SecretRef
+from cardaudit.redact import env_var
+
+
+def container_from_api(raw: dict[str, Any]) -> EcsContainer:
+    """Shared with the repo taskdef.json parser: both speak the RegisterTaskDefinition shape."""
+    log = raw.get("logConfiguration")
+    return EcsContainer(
+        name=str(raw.get("name", "")),
+        image=str(raw.get("image", "")),
+        log_driver=str(log.get("logDriver")) if isinstance(log, dict) and log.get("logDriver") else None,
+        environment=[env_var(str(e.get("name", "")), str(e.get("value", ""))) for e in raw.get("environment") or []],
+        secrets=[SecretRef(name=str(s.get("name", "")), value_from=str(s.get("valueFrom", "")))
+                 for s in raw.get("secrets") or []],
+        privileged=bool(raw.get("privileged", False)),
+        user=raw.get("user"),
+        readonly_root_filesystem=bool(raw.get("readonlyRootFilesystem", False)),
+    )
+
+
+def _latest_per_family(arns: list[str]) -> list[str]:
+    latest: dict[str, tuple[int, str]] = {}
+    for arn in arns:
+        family, _, revision = arn.rsplit("/", 1)[-1].rpartition(":")
+        rev = int(revision)
+        if family not in latest or rev > latest[family][0]:
+            latest[family] = (rev, arn)
+    return [arn for _, arn in sorted(latest.values(), key=lambda item: item[1])]
+
+
+def collect_ecs(api: Api) -> dict[str, list[AwsResource]]:
+    task_defs: list[AwsResource] = []
+    for arn in _latest_per_family(api.pages("list_task_definitions", "taskDefinitionArns", status="ACTIVE")):
+        resp = api.call("describe_task_definition", taskDefinition=arn, include=["TAGS"])
+        td = resp["taskDefinition"]
+        task_defs.append(EcsTaskDefinition(
+            arn=td["taskDefinitionArn"], account=api.account, region=api.region,
+            name=f"{td['family']}:{td['revision']}", tags=tag_dict(resp.get("tags"), "key", "value"),
+            family=td["family"], revision=int(td["revision"]),
+            containers=[container_from_api(c) for c in td.get("containerDefinitions", [])],
+            network_mode=td.get("networkMode"), execution_role_arn=td.get("executionRoleArn"),
+            task_role_arn=td.get("taskRoleArn"), requires_compatibilities=td.get("requiresCompatibilities", []),
+        ))
+
+    clusters: list[AwsResource] = []
+    services: list[AwsResource] = []
+    cluster_arns = api.pages("list_clusters", "clusterArns")
+    for start in range(0, len(cluster_arns), 100):
+        batch = cluster_arns[start:start + 100]
+        for c in api.call("describe_clusters", clusters=batch, include=["TAGS", "SETTINGS"])["clusters"]:
+            insights = {s.get("name"): s.get("value") for s in c.get("settings", [])}.get("containerInsights")
+            clusters.append(EcsCluster(
+                arn=c["clusterArn"], account=api.account, region=api.region, name=c["clusterName"],
+                tags=tag_dict(c.get("tags"), "key", "value"),
+                container_insights=None if insights is None else insights in ("enabled", "enhanced"),
+            ))
+    for cluster_arn in cluster_arns:
+        service_arns = api.pages("list_services", "serviceArns", cluster=cluster_arn)
+        for start in range(0, len(service_arns), 10):
+            described = api.call("describe_services", cluster=cluster_arn,
+                                 services=service_arns[start:start + 10], include=["TAGS"])
+            for s in described["services"]:
+                vpc = (s.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+                services.append(EcsService(
+                    arn=s["serviceArn"], account=api.account, region=api.region, name=s["serviceName"],
+                    tags=tag_dict(s.get("tags"), "key", "value"), cluster_arn=cluster_arn,
+                    task_definition_arn=s.get("taskDefinition", ""), launch_type=s.get("launchType"),
+                    assign_public_ip=vpc.get("assignPublicIp") == "ENABLED",
+                ))
+    return {"ecs_task_definitions": task_defs, "ecs_clusters": clusters, "ecs_services": services}

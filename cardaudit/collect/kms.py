@@ -1,0 +1,36 @@
+"""KMS: keys with their manager, spec, state, aliases and rotation status."""
+
+from __future__ import annotations
+
+from cardaudit.collect.api import Api, tag_dict
+from cardaudit.models.inventory import AwsResource, KmsKey, Unknown
+
+# Automatic rotation exists only for symmetric encryption keys that AWS holds the material of.
+_ROTATABLE_SPEC = "SYMMETRIC_DEFAULT"
+
+
+def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
+    aliases: dict[str, list[str]] = {}
+    for alias in api.pages("list_aliases", "Aliases"):
+        if alias.get("TargetKeyId"):
+            aliases.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
+    keys: list[AwsResource] = []
+    for key in api.pages("list_keys", "Keys"):
+        meta = api.call("describe_key", KeyId=key["KeyId"])["KeyMetadata"]
+        customer = meta.get("KeyManager") == "CUSTOMER"
+        rotation: bool | Unknown | None = None
+        if customer and meta.get("KeySpec") == _ROTATABLE_SPEC and meta.get("Origin", "AWS_KMS") == "AWS_KMS":
+            rotation = api.detail("get_key_rotation_status", lambda r: bool(r["KeyRotationEnabled"]),
+                                  KeyId=key["KeyId"])
+        tags = (api.detail("list_resource_tags", lambda r: tag_dict(r.get("Tags"), "TagKey", "TagValue"),
+                           KeyId=key["KeyId"]) if customer else {})
+        key_aliases = sorted(aliases.get(key["KeyId"], []))
+        keys.append(KmsKey(
+            arn=meta["Arn"], account=api.account, region=api.region,
+            name=key_aliases[0] if key_aliases else key["KeyId"], tags=tags,
+            key_id=key["KeyId"], key_manager=meta.get("KeyManager", "CUSTOMER"),
+            key_spec=meta.get("KeySpec", meta.get("CustomerMasterKeySpec", "")),
+            key_usage=meta.get("KeyUsage", ""), key_state=meta.get("KeyState", ""),
+            aliases=key_aliases, rotation_enabled=rotation,
+        ))
+    return {"kms_keys": keys}

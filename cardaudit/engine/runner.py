@@ -1,0 +1,107 @@
+"""Evaluate checks over an inventory with the honest-status rules.
+
+- A scope (account, region) where a needed slice failed to collect gets one NOT_ASSESSED finding
+  for the check, with the collection error as the reason; the check runs on the other scopes.
+- An account-scoped check (it judges the account as a whole) is NOT_ASSESSED for an account where
+  any needed slice has an error, because a missing region could hold what it looks for.
+- A slice never collected for an account makes the check NOT_ASSESSED there.
+- A check that raises becomes one ERROR finding for that check; the run goes on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Sequence
+
+from cardaudit.engine.registry import CheckSpec
+from cardaudit.models.base import Status
+from cardaudit.models.finding import Finding, ResourceRef, Result
+from cardaudit.models.inventory import GLOBAL, AwsResource, CollectionError, Inventory, Slice
+
+
+def evaluate(inventory: Inventory, specs: Sequence[CheckSpec]) -> list[Finding]:
+    findings: list[Finding] = []
+    for spec in specs:
+        findings.extend(_run_one(inventory, spec))
+    return findings
+
+
+def _finding(spec: CheckSpec, result: Result) -> Finding:
+    return Finding(
+        id=Finding.make_id(spec.id, result.resource), check_id=spec.id, status=result.status,
+        severity=spec.severity, resource=result.resource, reason=result.reason, evidence=result.evidence,
+    )
+
+
+def _scope_ref(spec: CheckSpec, account: str, region: str | None) -> ResourceRef:
+    return ResourceRef(type=spec.resource_type, id="*", account=account, region=region)
+
+
+def _blind(spec: CheckSpec, account: str, region: str | None, reason: str) -> Finding:
+    return _finding(spec, Result.not_assessed(_scope_ref(spec, account, region), reason))
+
+
+def _errors_by_scope(slices: Iterable[Slice[AwsResource]]) -> dict[tuple[str, str], list[CollectionError]]:
+    out: dict[tuple[str, str], list[CollectionError]] = {}
+    for sl in slices:
+        for err in sl.errors:
+            out.setdefault((err.account, err.region), []).append(err)
+    return out
+
+
+def _reason(errors: list[CollectionError]) -> str:
+    return "; ".join(sorted({err.reason for err in errors}))
+
+
+def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
+    slices = [inventory.slice(name) for name in spec.needs]
+    errors = _errors_by_scope(slices)
+    out: list[Finding] = []
+    accounts: list[str] = []
+    for account in inventory.accounts:
+        missing = [name for name, sl in zip(spec.needs, slices, strict=True)
+                   if not any(scope.account == account for scope in sl.scopes)]
+        if missing:
+            out.append(_blind(spec, account, None, f"not collected for this account: {', '.join(missing)}"))
+        else:
+            accounts.append(account)
+
+    if spec.scope == "account":
+        for account in accounts:
+            account_errors = [e for (acct, _), errs in errors.items() if acct == account for e in errs]
+            if account_errors:
+                out.append(_blind(spec, account, None, _reason(account_errors)))
+                continue
+            items = [[r for r in sl.items if r.account == account] for sl in slices]
+            out.extend(_call(spec, (account, *items)))
+        return out
+
+    for (account, region), errs in sorted(errors.items()):
+        if account in accounts:
+            out.append(_blind(spec, account, region, _reason(errs)))
+
+    def visible(resource: AwsResource) -> bool:
+        return (
+            resource.account in accounts
+            and (resource.account, resource.region) not in errors
+            and (resource.account, GLOBAL) not in errors
+        )
+
+    out.extend(_call(spec, tuple([r for r in sl.items if visible(r)] for sl in slices)))
+    return out
+
+
+def _call(spec: CheckSpec, args: tuple[object, ...]) -> list[Finding]:
+    out: list[Finding] = []
+    try:
+        for result in spec.fn(*args):
+            out.append(_finding(spec, result))
+    except Exception as exc:  # noqa: BLE001 -- the one place a check's own failure is contained
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        ref = ResourceRef(type="cardaudit::Check", id=spec.id)
+        reason = f"check raised {type(exc).__name__}: {exc} ({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+        out.append(Finding(
+            id=Finding.make_id(spec.id, ref), check_id=spec.id, status=Status.ERROR,
+            severity=spec.severity, resource=ref, reason=reason,
+        ))
+    return out

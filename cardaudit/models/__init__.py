@@ -1,0 +1,1 @@
+"""Typed models passed between the five stages of a run."""

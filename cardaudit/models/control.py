@@ -1,0 +1,77 @@
+"""The PCI DSS catalogue as data, and the per-item statuses of a run."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from cardaudit.models.base import Frozen
+
+Assessment = Literal["automated", "partial", "manual", "inherited"]
+Responsibility = Literal["entity", "shared", "tpsp"]
+ItemKind = Literal["principal", "appendix", "section", "heading", "requirement"]
+
+
+class CatalogueItem(Frozen):
+    id: str
+    parent: str | None = None
+    kind: ItemKind
+    title: str
+    assessment: Assessment | None = None
+    responsibility: Responsibility | None = None
+    sp_only: bool = False
+    issuer_only: bool = False
+    checks: list[str] = Field(default_factory=list)
+    evidence: str | None = None
+    security_hub: list[str] = Field(default_factory=list)
+    config_rules: list[str] = Field(default_factory=list)
+
+    @field_validator("id", "parent", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        if isinstance(value, float):
+            raise ValueError("quote item ids so YAML does not read them as numbers")
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def appendix(self) -> bool:
+        return self.id.startswith("A")
+
+
+class CatalogueFile(Frozen):
+    catalogue: Literal["pci-dss"]
+    version: str
+    items: list[CatalogueItem]
+
+
+class ItemStatus(StrEnum):
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+    NOT_ASSESSED = "NOT_ASSESSED"
+    MANUAL = "MANUAL"
+    PASS = "PASS"
+    INHERITED = "INHERITED"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+
+
+# Worst first: the order used to roll children and checks up into one status.
+ITEM_STATUS_ORDER = list(ItemStatus)
+
+
+class RequirementStatus(Frozen):
+    id: str
+    parent: str | None
+    kind: ItemKind
+    title: str
+    status: ItemStatus
+    assessment: Assessment | None = None
+    responsibility: Responsibility | None = None
+    owner: str | None = None
+    supporting: list[str] = Field(default_factory=list)
+    owner_rule: str | None = None
+    checks: list[str] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)
+    reason: str = ""
+    evidence_guidance: str | None = None

@@ -1,0 +1,322 @@
+"""The inventory: everything collected in one run, as typed slices that dump to JSON and load back.
+
+Each slice records which (account, region) scopes were attempted and which failed, so the engine
+can tell "nothing there" from "could not look". Per-resource details that could not be read are
+`Unknown` values, which the type checker forces every check to handle.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar, Generic, Literal, TypeVar
+
+from pydantic import Field
+
+from cardaudit.models.base import Frozen
+from cardaudit.models.finding import ResourceRef
+
+GLOBAL = "global"
+
+
+class CollectionError(Frozen):
+    """A list call that failed for a whole scope: the slice is blind there."""
+
+    service: str
+    operation: str
+    code: str
+    message: str
+    account: str
+    region: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.service}:{self.operation} failed in {self.account}/{self.region}: {self.code}"
+
+
+class Unknown(Frozen):
+    """A detail of one resource that could not be read (AccessDenied, throttled, invalid state)."""
+
+    unknown: Literal[True] = True
+    operation: str
+    code: str
+    message: str = ""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.operation} failed: {self.code}"
+
+
+class Scope(Frozen):
+    account: str
+    region: str
+
+
+class AwsResource(Frozen):
+    """Fields every AWS resource shares; `cfn_type` names it as CloudFormation does."""
+
+    cfn_type: ClassVar[str] = "AWS::Unknown"
+
+    arn: str
+    account: str
+    region: str
+    name: str
+    tags: dict[str, str] | Unknown = Field(default_factory=dict)
+
+    def ref(self, field: str | None = None) -> ResourceRef:
+        return ResourceRef(
+            type=self.cfn_type, id=self.name, arn=self.arn, account=self.account,
+            region=self.region, name=self.name, field=field,
+        )
+
+
+R = TypeVar("R")
+
+
+class Slice(Frozen, Generic[R]):
+    items: list[R] = Field(default_factory=list)
+    scopes: list[Scope] = Field(default_factory=list)
+    errors: list[CollectionError] = Field(default_factory=list)
+
+
+# --- value shapes: the inventory never holds a secret value, only what it looks like -------------
+
+class ValueShape(StrEnum):
+    EMPTY = "empty"
+    REFERENCE = "reference"  # an ARN, SSM path or template placeholder, not a value
+    AWS_ACCESS_KEY_ID = "aws_access_key_id"
+    AWS_SECRET_KEY = "aws_secret_key"
+    PRIVATE_KEY = "private_key"
+    CONNECTION_STRING = "connection_string_with_password"
+    JWT = "jwt"
+    TEXT = "text"
+
+
+class EnvVar(Frozen):
+    name: str
+    shape: ValueShape
+    length: int
+
+
+class SecretRef(Frozen):
+    name: str
+    value_from: str
+
+
+# --- ECS ---------------------------------------------------------------------------------------
+
+class EcsContainer(Frozen):
+    name: str
+    image: str = ""
+    log_driver: str | None = None
+    environment: list[EnvVar] = Field(default_factory=list)
+    secrets: list[SecretRef] = Field(default_factory=list)
+    privileged: bool = False
+    user: str | None = None
+    readonly_root_filesystem: bool = False
+
+
+class EcsTaskDefinition(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::ECS::TaskDefinition"
+
+    family: str
+    revision: int
+    containers: list[EcsContainer]
+    network_mode: str | None = None
+    execution_role_arn: str | None = None
+    task_role_arn: str | None = None
+    requires_compatibilities: list[str] = Field(default_factory=list)
+
+
+class EcsCluster(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::ECS::Cluster"
+
+    container_insights: bool | None = None
+
+
+class EcsService(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::ECS::Service"
+
+    cluster_arn: str
+    task_definition_arn: str
+    launch_type: str | None = None
+    assign_public_ip: bool = False
+
+
+# --- ECR ---------------------------------------------------------------------------------------
+
+class EcrRepository(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::ECR::Repository"
+
+    scan_on_push: bool
+    tag_mutability: str
+    encryption_type: str
+    # How the registry's scanning rules apply to this repository: BASIC or ENHANCED, and the
+    # frequency of the first matching rule (SCAN_ON_PUSH, CONTINUOUS_SCAN, MANUAL) or None.
+    registry_scan_type: str | Unknown | None = None
+    registry_scan_frequency: str | None = None
+
+
+# --- S3 ----------------------------------------------------------------------------------------
+
+class BucketEncryption(Frozen):
+    algorithm: str  # AES256, aws:kms, aws:kms:dsse
+    kms_key_id: str | None = None
+    bucket_key: bool = False
+    implicit: bool = False  # no configuration returned; AWS applies SSE-S3 to every bucket since 2023
+
+
+class S3Bucket(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::S3::Bucket"
+
+    encryption: BucketEncryption | Unknown
+
+
+# --- KMS ---------------------------------------------------------------------------------------
+
+class KmsKey(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::KMS::Key"
+
+    key_id: str
+    key_manager: str
+    key_spec: str
+    key_usage: str
+    key_state: str
+    aliases: list[str] = Field(default_factory=list)
+    rotation_enabled: bool | Unknown | None = None  # None: rotation does not apply (AWS-managed, asymmetric)
+
+
+# --- CloudTrail --------------------------------------------------------------------------------
+
+class Trail(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::CloudTrail::Trail"
+
+    home_region: str
+    multi_region: bool
+    log_file_validation: bool
+    include_global_events: bool
+    organization_trail: bool = False
+    is_logging: bool | Unknown
+    s3_bucket: str | None = None
+    kms_key_id: str | None = None
+    cloudwatch_logs_group_arn: str | None = None
+
+
+# --- IAM ---------------------------------------------------------------------------------------
+
+class AccessKey(Frozen):
+    id_suffix: str  # last four characters: enough to find the key, useless to an attacker
+    status: str
+    created: datetime
+
+
+class IamUser(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::IAM::User"
+
+    created: datetime
+    console_access: bool | Unknown
+    mfa_devices: int | Unknown
+    access_keys: list[AccessKey] | Unknown
+    password_last_used: datetime | None = None
+
+
+class IamRole(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::IAM::Role"
+
+    trusted_services: list[str] = Field(default_factory=list)
+
+
+# --- Serverless and batch ----------------------------------------------------------------------
+
+class LambdaFunction(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::Lambda::Function"
+
+    runtime: str | None = None
+    role: str | None = None
+    environment: list[EnvVar] = Field(default_factory=list)
+    kms_key_arn: str | None = None
+
+
+class SqsQueue(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::SQS::Queue"
+
+    url: str
+    kms_key_id: str | None = None
+    sqs_managed_sse: bool = False
+
+
+class StateMachine(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::StepFunctions::StateMachine"
+
+    logging_level: str | Unknown = "OFF"
+
+
+class EventRule(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::Events::Rule"
+
+    state: str
+    schedule: str | None = None
+    targets: list[str] | Unknown = Field(default_factory=list)
+
+
+class RdsInstance(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::RDS::DBInstance"
+
+    engine: str
+    storage_encrypted: bool
+    kms_key_id: str | None = None
+    publicly_accessible: bool = False
+
+
+class Secret(AwsResource):
+    cfn_type: ClassVar[str] = "AWS::SecretsManager::Secret"
+
+    rotation_enabled: bool = False
+
+
+INVENTORY_KIND = "cardaudit-inventory/1"
+
+
+class Inventory(Frozen):
+    """Everything one run collected. `cardaudit audit --inventory saved.json` re-audits it offline."""
+
+    kind: Literal["cardaudit-inventory/1"] = INVENTORY_KIND
+    collected_at: datetime
+    accounts: list[str]
+    regions: list[str]
+    ecs_clusters: Slice[EcsCluster] = Field(default_factory=Slice)
+    ecs_services: Slice[EcsService] = Field(default_factory=Slice)
+    ecs_task_definitions: Slice[EcsTaskDefinition] = Field(default_factory=Slice)
+    ecr_repositories: Slice[EcrRepository] = Field(default_factory=Slice)
+    s3_buckets: Slice[S3Bucket] = Field(default_factory=Slice)
+    kms_keys: Slice[KmsKey] = Field(default_factory=Slice)
+    cloudtrail_trails: Slice[Trail] = Field(default_factory=Slice)
+    iam_users: Slice[IamUser] = Field(default_factory=Slice)
+    iam_roles: Slice[IamRole] = Field(default_factory=Slice)
+    lambda_functions: Slice[LambdaFunction] = Field(default_factory=Slice)
+    sqs_queues: Slice[SqsQueue] = Field(default_factory=Slice)
+    sfn_state_machines: Slice[StateMachine] = Field(default_factory=Slice)
+    events_rules: Slice[EventRule] = Field(default_factory=Slice)
+    rds_instances: Slice[RdsInstance] = Field(default_factory=Slice)
+    secrets: Slice[Secret] = Field(default_factory=Slice)
+
+    @classmethod
+    def slice_names(cls) -> list[str]:
+        return [
+            name for name, info in cls.model_fields.items()
+            if isinstance(info.annotation, type) and issubclass(info.annotation, Slice)
+        ]
+
+    def slice(self, name: str) -> Slice[AwsResource]:
+        value: Slice[AwsResource] = getattr(self, name)
+        return value
+
+    def resources(self) -> list[AwsResource]:
+        """Every collected AWS resource, for ownership attribution."""
+        out: list[AwsResource] = []
+        for name in self.slice_names():
+            out.extend(self.slice(name).items)
+        return out
+
+    def collection_errors(self) -> list[CollectionError]:
+        return [err for name in self.slice_names() for err in self.slice(name).errors]

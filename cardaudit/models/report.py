@@ -1,0 +1,75 @@
+"""The Report: the one model every format renders (JSON contract `cardaudit-report/1`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ConfigDict, Field
+
+from cardaudit.models.base import Frozen, Status
+from cardaudit.models.control import RequirementStatus
+from cardaudit.models.finding import Finding
+from cardaudit.models.inventory import CollectionError
+
+REPORT_SCHEMA = "cardaudit-report/1"
+
+
+class AuditConfig(Frozen):
+    """What to audit and with what; the CLI, the demo, tests and benchmarks all build one."""
+
+    profile: str | None = None
+    regions: list[str] | None = None
+    inventory: Path | None = None  # re-audit a saved inventory instead of calling AWS
+    ownership: Path | None = None
+    catalogue: str = "pci-dss-4.0.1"
+    repos: dict[str, Path] = Field(default_factory=dict)
+    workers: int = 8
+
+
+class ToolInfo(Frozen):
+    name: str = "cardaudit"
+    version: str
+
+
+class RunInfo(Frozen):
+    started_at: datetime
+    finished_at: datetime
+    accounts: list[str]
+    regions: list[str]
+    catalogue: str
+    inventory_source: str
+    ownership_file: str | None = None
+
+
+class Summary(Frozen):
+    findings: dict[str, int]
+    failed_by_severity: dict[str, int]
+    ownership: dict[str, int]
+    requirements: dict[str, int]
+    collection_errors: int
+
+    @classmethod
+    def of(cls, findings: list[Finding], requirements: list[RequirementStatus],
+           errors: list[CollectionError]) -> Summary:
+        control = [f for f in findings if f.kind == "control"]
+        return cls(
+            findings=dict(sorted(Counter(f.status.value for f in control).items())),
+            failed_by_severity=dict(sorted(Counter(f.severity.value for f in control if f.status == Status.FAIL).items())),
+            ownership=dict(sorted(Counter(f.status.value for f in findings if f.kind == "ownership").items())),
+            requirements=dict(sorted(Counter(r.status.value for r in requirements if r.kind == "requirement").items())),
+            collection_errors=len(errors),
+        )
+
+
+class Report(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    schema_: str = Field(default=REPORT_SCHEMA, alias="schema")
+    tool: ToolInfo
+    run: RunInfo
+    findings: list[Finding]
+    requirements: list[RequirementStatus]
+    collection_errors: list[CollectionError] = Field(default_factory=list)
+    summary: Summary

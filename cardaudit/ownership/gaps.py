@@ -1,0 +1,136 @@
+"""The attribute stage: route every finding to a team, and report the gaps between teams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cardaudit.models.base import Severity, Status
+from cardaudit.models.finding import Finding, ResourceRef, Result
+from cardaudit.models.inventory import AwsResource, Inventory
+from cardaudit.ownership.load import Ownership
+from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
+
+
+@dataclass(frozen=True)
+class GapCheck:
+    id: str
+    title: str
+    severity: Severity
+
+
+UNOWNED = GapCheck("ownership_resource_unowned", "Every AWS resource and repo artifact resolves to a declared owning team",
+                   Severity.HIGH)
+CONTESTED = GapCheck("ownership_resource_contested", "No resource is claimed by equally ranked rules naming different teams",
+                     Severity.HIGH)
+UNKNOWN_TEAM = GapCheck("ownership_unknown_team", "Ownership rules name only declared teams and third parties",
+                        Severity.HIGH)
+GAP_CHECKS: dict[str, GapCheck] = {g.id: g for g in (UNOWNED, CONTESTED, UNKNOWN_TEAM)}
+
+
+def _finding(gap: GapCheck, result: Result, resolution: Resolution | None = None) -> Finding:
+    owner = resolution.primary if resolution and resolution.status == "owned" else None
+    return Finding(
+        id=Finding.make_id(gap.id, result.resource), check_id=gap.id, status=result.status, severity=gap.severity,
+        kind="ownership", resource=result.resource, reason=result.reason, evidence=result.evidence,
+        owner=owner, supporting=list(resolution.supporting) if resolution else [],
+        owner_rule=resolution.rule_where if resolution else None,
+    )
+
+
+def _rules_text(resolution: Resolution) -> str:
+    return ", ".join(f"{c.rule_id} -> {c.primary} ({c.where})" for c in resolution.winners)
+
+
+def unknown_team_findings(ownership: Ownership) -> list[Finding]:
+    """One FAIL per rule naming an undeclared team or third party; one PASS for a clean file."""
+    model = ownership.model
+    teams = set(model.teams)
+    out: list[Finding] = []
+
+    def report(loc: tuple[str | int, ...], rule_id: str, names: Iterable[str], known: set[str], what: str) -> None:
+        bad = sorted({n for n in names if n not in known})
+        if not bad:
+            return
+        where = ownership.where(*loc)
+        line = int(where.rsplit(":", 1)[1]) if ":" in where else None
+        ref = ResourceRef(type="cardaudit::OwnershipRule", id=rule_id, path=str(ownership.path), line=line)
+        out.append(_finding(UNKNOWN_TEAM, Result.failed(
+            ref, f"rule '{rule_id}' names undeclared {what} {', '.join(bad)}", undeclared=bad)))
+
+    for i, rule in enumerate(model.resources):
+        report(("resources", i), rule.id, [rule.primary, *rule.supporting], teams, "team(s)")
+    for i, artifact in enumerate(model.artifacts):
+        report(("artifacts", i), artifact.id, [artifact.primary, *artifact.supporting], teams, "team(s)")
+        for j, fld in enumerate(artifact.fields):
+            report(("artifacts", i, "fields", j), f"{artifact.id}{fld.path}", [fld.primary, *fld.supporting],
+                   teams, "team(s)")
+    for i, req in enumerate(model.requirements):
+        report(("requirements", i), req.id, [*([req.primary] if req.primary else []), *req.supporting], teams,
+               "team(s)")
+        if req.tpsp is not None:
+            report(("requirements", i), req.id, [req.tpsp], set(model.external), "third party")
+    if not out:
+        ref = ResourceRef(type="cardaudit::OwnershipFile", id=str(ownership.path), path=str(ownership.path))
+        out.append(_finding(UNKNOWN_TEAM, Result.passed(ref, f"all rules name declared teams ({', '.join(sorted(teams))})")))
+    return out
+
+
+def resource_findings(inventory: Inventory, resolver: Resolver) -> list[Finding]:
+    teams = set(resolver.ownership.model.teams)
+    out: list[Finding] = []
+    for resource in inventory.resources():
+        resolution = resolver.resource(facts_of(resource, resolver.iac))
+        ref = resource.ref()
+        if resolution.status == "contested":
+            out.append(_finding(CONTESTED, Result.failed(
+                ref, f"contested: equally ranked rules name different teams: {_rules_text(resolution)}",
+                rules=[c.rule_id for c in resolution.winners], teams=sorted({c.primary for c in resolution.winners}),
+            ), resolution))
+            continue
+        out.append(_finding(CONTESTED, Result.passed(ref, "no competing rules at the top rank"), resolution))
+        if resolution.status == "unowned":
+            if resolution.caveat:
+                result = Result.not_assessed(ref, f"no rule matched, but {resolution.caveat}")
+            else:
+                result = Result.failed(ref, "no ownership rule matches this resource")
+        elif resolution.primary not in teams:
+            result = Result.failed(ref, f"resolves to undeclared team '{resolution.primary}' "
+                                        f"({_rules_text(resolution)})")
+        else:
+            result = Result.passed(ref, f"owned by {resolution.primary} ({_rules_text(resolution)})")
+        out.append(_finding(UNOWNED, result, resolution))
+    return out
+
+
+def _facts_for(ref: ResourceRef, by_arn: dict[str, AwsResource], resolver: Resolver) -> ResourceFacts:
+    resource = by_arn.get(ref.arn or "")
+    if resource is not None:
+        return facts_of(resource, resolver.iac)
+    return ResourceFacts(ref.arn, ref.account, ref.region, ref.type, ref.name or ref.id, {}, ())
+
+
+def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver) -> list[Finding]:
+    """Set owner, supporting teams and the deciding rule on each control finding."""
+    by_arn = {r.arn: r for r in inventory.resources()}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.kind != "control" or finding.owner is not None:
+            out.append(finding)
+            continue
+        ref = finding.resource
+        if ref.path and ref.repo:
+            resolution = resolver.artifact(ref.repo, ref.path)
+        else:
+            resolution = resolver.resource(_facts_for(ref, by_arn, resolver))
+        if resolution.status == "owned":
+            finding = finding.model_copy(update={
+                "owner": resolution.primary, "supporting": list(resolution.supporting),
+                "owner_rule": resolution.rule_where,
+            })
+        out.append(finding)
+    return out
+
+
+def failing_unrouted(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.kind == "control" and f.status in (Status.FAIL, Status.ERROR) and not f.owner]

@@ -1,0 +1,243 @@
+"""Resolve a subject (AWS resource, repo artifact, PCI requirement) to its owning team.
+
+Precedence never depends on file order. Every matching rule is ranked by tier (how specific the
+kind of match is) and, within a tier, by specificity; the best rank wins. Different primaries at
+the best rank make the subject contested unless one rule lists the others in `overrides`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import pathspec
+
+from cardaudit.models.inventory import AwsResource, Unknown
+from cardaudit.models.ownership import IacSource, ResourceMatch
+from cardaudit.ownership.iac import IacIndex
+from cardaudit.ownership.load import Ownership
+
+TIER_ARN_EXACT = 100
+TIER_ARN_GLOB = 80
+TIER_IAC = 60
+TIER_TAGS = 40
+TIER_TYPE = 20
+TIER_SCOPE = 0
+TIER_ARTIFACT_EXACT = 100
+TIER_ARTIFACT_GLOB = 50
+
+CFN_STACK_TAG = "aws:cloudformation:stack-name"
+
+Status = Literal["owned", "unowned", "contested"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rule_id: str
+    primary: str
+    supporting: tuple[str, ...]
+    tier: int
+    specificity: int
+    where: str
+    matched_on: tuple[str, ...]
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return (self.tier, self.specificity)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    subject: str
+    status: Status
+    primary: str | None
+    supporting: tuple[str, ...]
+    winners: tuple[Candidate, ...]
+    candidates: tuple[Candidate, ...]
+    caveat: str | None = None  # something that could change the answer (unreadable tags or IaC state)
+
+    @property
+    def rule_where(self) -> str | None:
+        return self.winners[0].where if self.status == "owned" and self.winners else None
+
+
+@dataclass(frozen=True)
+class ResourceFacts:
+    arn: str | None
+    account: str | None
+    region: str | None
+    type: str
+    name: str
+    tags: dict[str, str] | None  # None: the tags could not be read
+    iac: tuple[IacSource, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        return self.arn or f"{self.type} {self.name} ({self.account}/{self.region})"
+
+
+def facts_of(resource: AwsResource, iac: IacIndex) -> ResourceFacts:
+    tags = None if isinstance(resource.tags, Unknown) else resource.tags
+    claims = list(iac.claimants(resource.arn, resource.cfn_type, resource.name))
+    if tags and CFN_STACK_TAG in tags:
+        tool: Literal["sam", "cloudformation"] = "sam" if tags.get("lambda:createdBy") == "SAM" else "cloudformation"
+        claims.append(IacSource(tool=tool, stack=tags[CFN_STACK_TAG]))
+    return ResourceFacts(resource.arn, resource.account, resource.region, resource.cfn_type, resource.name,
+                         tags, tuple(claims))
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    return [] if value is None else [value] if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=4096)
+def _arn_regex(pattern: str) -> re.Pattern[str]:
+    # `*` and `?` stay inside one colon-separated segment, except in the resource part, as IAM.
+    head = pattern.split(":", 5)
+    parts = []
+    for index, segment in enumerate(head):
+        any_char = "." if index == len(head) - 1 and len(head) == 6 else "[^:]"
+        parts.append("".join(f"{any_char}*" if ch == "*" else any_char if ch == "?" else re.escape(ch)
+                             for ch in segment))
+    return re.compile(":".join(parts) + r"\Z")
+
+
+def _literal_len(pattern: str) -> int:
+    return len(pattern.split("*", 1)[0].split("?", 1)[0])
+
+
+def match_resource(match: ResourceMatch, facts: ResourceFacts) -> tuple[int, int, tuple[str, ...]] | None:
+    """(tier, specificity, keys) when every key of the match holds, else None."""
+    keys: list[str] = []
+    tier = TIER_SCOPE
+    specificity = 0
+    if match.account is not None:
+        if facts.account not in _as_list(match.account):
+            return None
+        keys.append("account")
+    if match.region is not None:
+        if facts.region not in _as_list(match.region):
+            return None
+        keys.append("region")
+    if match.type is not None:
+        if facts.type not in _as_list(match.type):
+            return None
+        keys.append("type")
+        tier = max(tier, TIER_TYPE)
+    if match.tags is not None:
+        if facts.tags is None:
+            return None
+        for key, wanted in match.tags.items():
+            if facts.tags.get(key) not in _as_list(wanted):
+                return None
+        keys.append("tags")
+        tier = max(tier, TIER_TAGS)
+    if match.iac is not None:
+        wanted_iac = match.iac
+        if not any(c.tool == wanted_iac.tool and (wanted_iac.stack is None or c.stack == wanted_iac.stack)
+                   for c in facts.iac):
+            return None
+        keys.append("iac")
+        tier = max(tier, TIER_IAC)
+    if match.arn is not None:
+        if facts.arn is None:
+            return None
+        hits = [p for p in _as_list(match.arn) if _arn_regex(p).match(facts.arn)]
+        if not hits:
+            return None
+        exact = [p for p in hits if "*" not in p and "?" not in p]
+        keys.append("arn")
+        if exact:
+            tier = TIER_ARN_EXACT
+        else:
+            tier = max(tier, TIER_ARN_GLOB)
+            specificity = max(_literal_len(p) for p in hits)
+    return tier, specificity, tuple(keys)
+
+
+def decide(subject: str, candidates: Sequence[Candidate], caveat: str | None = None) -> Resolution:
+    ranked = tuple(sorted(candidates, key=lambda c: (c.rank, c.rule_id), reverse=True))
+    if not ranked:
+        return Resolution(subject, "unowned", None, (), (), (), caveat)
+    best = ranked[0].rank
+    top = [c for c in ranked if c.rank == best]
+    primaries = {c.primary for c in top}
+    if len(primaries) > 1:
+        overriding = [c for c in top
+                      if all(other.rule_id in c.overrides for other in top if other.primary != c.primary)]
+        if len(overriding) == 1:
+            top = [c for c in top if c.primary == overriding[0].primary]
+        else:
+            return Resolution(subject, "contested", None, (), tuple(top), ranked, caveat)
+    primary = top[0].primary
+    supporting = tuple(sorted({team for c in top for team in c.supporting} - {primary}))
+    return Resolution(subject, "owned", primary, supporting, tuple(top), ranked, caveat)
+
+
+class Resolver:
+    """Answers "who owns this?" for resources, artifacts and requirements from one ownership file."""
+
+    def __init__(self, ownership: Ownership, iac: IacIndex) -> None:
+        self.ownership = ownership
+        self.iac = iac
+        self._artifact_specs = [
+            pathspec.PathSpec.from_lines("gitwildmatch", [rule.path]) for rule in ownership.model.artifacts
+        ]
+
+    def resource(self, facts: ResourceFacts) -> Resolution:
+        candidates: list[Candidate] = []
+        for index, rule in enumerate(self.ownership.model.resources):
+            hit = match_resource(rule.match, facts)
+            if hit is None:
+                continue
+            tier, specificity, keys = hit
+            candidates.append(Candidate(
+                rule.id, rule.primary, tuple(rule.supporting),
+                rule.priority if rule.priority is not None else tier, specificity,
+                self.ownership.resource_rule_line(index), keys, tuple(rule.overrides),
+            ))
+        caveats = []
+        if facts.tags is None and any(r.match.tags for r in self.ownership.model.resources):
+            caveats.append("tags could not be read")
+        if self.iac.errors and any(r.match.iac for r in self.ownership.model.resources):
+            caveats.append("IaC source unreadable: " + "; ".join(str(s.error) for s in self.iac.errors))
+        return decide(facts.subject, candidates, "; ".join(caveats) or None)
+
+    def artifact(self, repo: str, path: str) -> Resolution:
+        candidates: list[Candidate] = []
+        for index, rule in enumerate(self.ownership.model.artifacts):
+            if not _glob_match(rule.repo, repo) or not self._artifact_specs[index].match_file(path):
+                continue
+            wildcards = sum(rule.path.count(ch) for ch in "*?[") + sum(rule.repo.count(ch) for ch in "*?[")
+            exact = wildcards == 0 and "/" in rule.path and rule.path.lstrip("/") == path
+            tier = TIER_ARTIFACT_EXACT if exact else TIER_ARTIFACT_GLOB
+            specificity = len(rule.path) + len(rule.repo) - 10 * wildcards
+            candidates.append(Candidate(
+                rule.id, rule.primary, tuple(rule.supporting),
+                rule.priority if rule.priority is not None else tier, specificity,
+                self.ownership.artifact_rule_line(index), ("repo", "path"), tuple(rule.overrides),
+            ))
+        return decide(f"{repo}:{path}", candidates)
+
+    def requirement(self, item_id: str) -> Resolution:
+        candidates: list[Candidate] = []
+        parts = item_id.split(".")
+        for index, rule in enumerate(self.ownership.model.requirements):
+            pattern = rule.id.split(".")
+            literal = pattern[:-1] if pattern[-1] == "*" else pattern
+            if parts[: len(literal)] != literal or rule.primary is None:
+                continue
+            exact = len(literal) == len(parts) and pattern[-1] != "*"
+            candidates.append(Candidate(
+                rule.id, rule.primary, tuple(rule.supporting), len(literal) * 10 + (5 if exact else 0), 0,
+                self.ownership.requirement_rule_line(index), ("id",),
+            ))
+        return decide(item_id, candidates)
+
+
+def _glob_match(pattern: str, value: str) -> bool:
+    return bool(re.fullmatch(re.escape(pattern).replace(r"\*", "[^/]*").replace(r"\?", "[^/]"), value))

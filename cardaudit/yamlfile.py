@@ -1,0 +1,87 @@
+"""Load a user YAML file into a pydantic model, reporting problems as `file:line: message`.
+
+ruamel.yaml keeps the line of every key and list item, so a validation error's location
+(`resources.3.match.arn`) is turned back into the line a person has to edit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from cardaudit.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not UTF-8 text", path) from exc
+    try:
+        return YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(f"YAML syntax error: {exc.problem or exc.context}", path, line) from exc
+    except YAMLError as exc:
+        raise ConfigError(f"YAML error: {exc}", path) from exc
+
+
+def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
+    """1-based line of the deepest node on `loc` that the YAML tree knows."""
+    node = data
+    line: int | None = None
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{error['loc'][-1]}'"
+    message = str(error["msg"])
+    return f"{loc}: {message}" if loc else message
+
+
+def validate(model: type[M], data: Any, path: Path) -> M:
+    if not isinstance(data, CommentedMap):
+        raise ConfigError("expected a mapping at the top level", path, 1)
+    try:
+        return model.model_validate(_plain(data))
+    except ValidationError as exc:
+        problems = [(line_of(data, tuple(err["loc"])) or 1, _describe(err)) for err in exc.errors()]
+        problems.sort()
+        first_line, first = problems[0]
+        more = "".join(f"\n{path}:{line}: {msg}" for line, msg in problems[1:])
+        raise ConfigError(first + more, path, first_line) from None
+
+
+def load_model(model: type[M], path: Path) -> tuple[M, Any]:
+    """The validated model and the raw tree (for line look-ups of rules)."""
+    data = read_yaml(path)
+    return validate(model, data, path), data

@@ -1,0 +1,1 @@
+"""Checks over resources collected from AWS APIs, one module per service."""

@@ -1,0 +1,75 @@
+"""ECS task definitions: logging and secrets handling of every container."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardaudit.engine.registry import check
+from cardaudit.models.base import Severity
+from cardaudit.models.finding import Result
+from cardaudit.models.inventory import EcsTaskDefinition
+from cardaudit.redact import looks_like_plaintext_secret
+
+
+@check(
+    title="Every container of an ECS task definition sends its logs somewhere",
+    severity=Severity.HIGH, category="logging", resource_type="AWS::ECS::TaskDefinition",
+    needs=("ecs_task_definitions",),
+)
+def ecs_task_definition_logging_configured(task_definitions: list[EcsTaskDefinition]) -> Iterator[Result]:
+    """What it checks:
+    The latest active revision of each task definition family gives every container a
+    `logConfiguration` with a log driver.
+
+    Why it matters:
+    A container without a log driver writes to nowhere: its access and error events never reach
+    CloudWatch Logs or the SIEM, so audit trails for the system component are missing.
+
+    How to fix:
+    Add `logConfiguration` (for example `awslogs` or `awsfirelens`) to each container definition
+    and register a new revision; keep log routing in the part of the task definition the
+    platform owners maintain.
+    """
+    for td in task_definitions:
+        missing = [c.name for c in td.containers if not c.log_driver]
+        drivers = sorted({c.log_driver for c in td.containers if c.log_driver})
+        if missing:
+            yield Result.failed(td.ref(), f"container(s) without logConfiguration: {', '.join(missing)}",
+                                containers_without_logging=missing, log_drivers=drivers)
+        else:
+            yield Result.passed(td.ref(), f"all {len(td.containers)} container(s) log via {', '.join(drivers)}",
+                                log_drivers=drivers)
+
+
+@check(
+    title="ECS task definitions keep credentials out of plaintext environment variables",
+    severity=Severity.CRITICAL, category="secrets", resource_type="AWS::ECS::TaskDefinition",
+    needs=("ecs_task_definitions",),
+)
+def ecs_task_definition_no_plaintext_secrets(task_definitions: list[EcsTaskDefinition]) -> Iterator[Result]:
+    """What it checks:
+    No container's `environment` holds a value that looks like a credential: a variable named
+    like a password, token or key with a literal value, or a value shaped like an AWS access key,
+    a private key, a JWT or a URL with an embedded password.
+
+    Why it matters:
+    Plaintext environment values are readable by anyone with ecs:DescribeTaskDefinition, are
+    copied into every revision and often into CI logs; a database password there is a shared,
+    unrotatable credential.
+
+    How to fix:
+    Move the value to Secrets Manager or SSM Parameter Store and reference it from the
+    container's `secrets` list (`valueFrom`); rotate the exposed credential.
+    """
+    for td in task_definitions:
+        exposed = [f"{c.name}.{v.name}" for c in td.containers for v in c.environment if looks_like_plaintext_secret(v)]
+        if exposed:
+            yield Result.failed(
+                td.ref(), f"plaintext secret-looking environment variable(s): {', '.join(exposed)}",
+                variables=exposed, values="<redacted>",
+            )
+        else:
+            count = sum(len(c.environment) for c in td.containers)
+            refs = sum(len(c.secrets) for c in td.containers)
+            yield Result.passed(td.ref(), f"{count} environment variable(s) without credentials; {refs} secret reference(s)",
+                                environment_variables=count, secret_references=refs)

@@ -1,0 +1,1 @@
+"""PCI DSS catalogues as data (installed as cardaudit.controls)."""

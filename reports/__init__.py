@@ -1,0 +1,1 @@
+"""HTML report templates and assets (installed as cardaudit.reports)."""
