@@ -36,6 +36,13 @@ def load_inventory(path: Path) -> Inventory:
         raise ConfigError(f"not a cardaudit inventory: {loc}: {first['msg']}", path) from None
 
 
+def save_inventory(inventory: Inventory, path: Path) -> None:
+    try:
+        path.write_text(inventory.model_dump_json(indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write inventory: {exc.strerror}", path) from exc
+
+
 def collect(config: AuditConfig, session: boto3.session.Session | None = None) -> Inventory:
     """Stage 1: the inventory, from AWS or from a saved file."""
     if config.inventory is not None:
@@ -59,6 +66,8 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     catalogue = load_catalogue(config.catalogue)
     if inventory is None:
         inventory = collect(config, session)
+        if config.save_inventory is not None:
+            save_inventory(inventory, config.save_inventory)
 
     findings: list[Finding] = evaluate(inventory, all_checks())
     if resolver is not None:

@@ -33,7 +33,14 @@ from cardaudit.collect.serverless import (
 )
 from cardaudit.collect.session import client
 from cardaudit.errors import CollectionSetupError
-from cardaudit.models.inventory import GLOBAL, AwsResource, CollectionError, Inventory, Scope
+from cardaudit.models.inventory import (
+    GLOBAL,
+    REGION_NOT_ENABLED,
+    AwsResource,
+    CollectionError,
+    Inventory,
+    Scope,
+)
 
 Collect = Callable[[Api], dict[str, list[AwsResource]]]
 
@@ -116,7 +123,7 @@ def collect_aws(
                          Scope(account=account, region=region)))
         for region in plan.disabled:
             outcomes.append(_Outcome(collector, Scope(account=account, region=region), {}, CollectionError(
-                service=collector.service, operation="-", code="RegionNotEnabled",
+                service=collector.service, operation="-", code=REGION_NOT_ENABLED,
                 message=f"{region} is not enabled for this account (opt-in region or unknown name)",
                 account=account, region=region)))
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from cardaudit.collect.api import Api, tag_dict
-from cardaudit.models.inventory import AwsResource, EcsCluster, EcsContainer, EcsService, EcsTaskDefinition, SecretRef
+from cardaudit.models.inventory import (
+    AwsResource,
+    EcsCluster,
+    EcsContainer,
+    EcsService,
+    EcsTaskDefinition,
+    SecretRef,
+)
 from cardaudit.redact import env_var
 
 

@@ -33,8 +33,9 @@ def collect_s3(api: Api) -> dict[str, list[AwsResource]]:
             "get_bucket_encryption", _encryption, Bucket=name,
             absent={"ServerSideEncryptionConfigurationNotFoundError": _IMPLICIT},
         )
+        no_tags: dict[str, str] = {}
         tags = api.detail("get_bucket_tagging", lambda r: tag_dict(r.get("TagSet")), Bucket=name,
-                          absent={"NoSuchTagSet": {}})
+                          absent={"NoSuchTagSet": no_tags})
         buckets.append(S3Bucket(
             arn=f"arn:aws:s3:::{name}", account=api.account, region=region, name=name,
             tags=tags, encryption=encryption,

@@ -3,7 +3,8 @@
 - A scope (account, region) where a needed slice failed to collect gets one NOT_ASSESSED finding
   for the check, with the collection error as the reason; the check runs on the other scopes.
 - An account-scoped check (it judges the account as a whole) is NOT_ASSESSED for an account where
-  any needed slice has an error, because a missing region could hold what it looks for.
+  any needed slice has an error, because a missing region could hold what it looks for (a region
+  the account has not enabled cannot, so it does not count).
 - A slice never collected for an account makes the check NOT_ASSESSED there.
 - A check that raises becomes one ERROR finding for that check; the run goes on.
 """
@@ -16,7 +17,14 @@ from collections.abc import Iterable, Sequence
 from cardaudit.engine.registry import CheckSpec
 from cardaudit.models.base import Status
 from cardaudit.models.finding import Finding, ResourceRef, Result
-from cardaudit.models.inventory import GLOBAL, AwsResource, CollectionError, Inventory, Slice
+from cardaudit.models.inventory import (
+    GLOBAL,
+    REGION_NOT_ENABLED,
+    AwsResource,
+    CollectionError,
+    Inventory,
+    Slice,
+)
 
 
 def evaluate(inventory: Inventory, specs: Sequence[CheckSpec]) -> list[Finding]:
@@ -68,7 +76,9 @@ def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
 
     if spec.scope == "account":
         for account in accounts:
-            account_errors = [e for (acct, _), errs in errors.items() if acct == account for e in errs]
+            # A region the account has not enabled cannot hold what the check looks for.
+            account_errors = [e for (acct, _), errs in errors.items() if acct == account for e in errs
+                              if e.code != REGION_NOT_ENABLED]
             if account_errors:
                 out.append(_blind(spec, account, None, _reason(account_errors)))
                 continue

@@ -17,6 +17,7 @@ from cardaudit.models.base import Frozen
 from cardaudit.models.finding import ResourceRef
 
 GLOBAL = "global"
+REGION_NOT_ENABLED = "RegionNotEnabled"
 
 
 class CollectionError(Frozen):
@@ -31,6 +32,8 @@ class CollectionError(Frozen):
 
     @property
     def reason(self) -> str:
+        if self.code == REGION_NOT_ENABLED:
+            return f"region {self.region} is not enabled for account {self.account}"
         return f"{self.service}:{self.operation} failed in {self.account}/{self.region}: {self.code}"
 
 
@@ -274,7 +277,7 @@ class Secret(AwsResource):
     rotation_enabled: bool = False
 
 
-INVENTORY_KIND = "cardaudit-inventory/1"
+INVENTORY_KIND: Literal["cardaudit-inventory/1"] = "cardaudit-inventory/1"
 
 
 class Inventory(Frozen):

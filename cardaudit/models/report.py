@@ -22,6 +22,7 @@ class AuditConfig(Frozen):
     profile: str | None = None
     regions: list[str] | None = None
     inventory: Path | None = None  # re-audit a saved inventory instead of calling AWS
+    save_inventory: Path | None = None  # write the collected inventory here
     ownership: Path | None = None
     catalogue: str = "pci-dss-4.0.1"
     repos: dict[str, Path] = Field(default_factory=dict)
@@ -56,7 +57,8 @@ class Summary(Frozen):
         control = [f for f in findings if f.kind == "control"]
         return cls(
             findings=dict(sorted(Counter(f.status.value for f in control).items())),
-            failed_by_severity=dict(sorted(Counter(f.severity.value for f in control if f.status == Status.FAIL).items())),
+            failed_by_severity=dict(sorted(
+                Counter(f.severity.value for f in control if f.status == Status.FAIL).items())),
             ownership=dict(sorted(Counter(f.status.value for f in findings if f.kind == "ownership").items())),
             requirements=dict(sorted(Counter(r.status.value for r in requirements if r.kind == "requirement").items())),
             collection_errors=len(errors),

@@ -19,10 +19,10 @@ class GapCheck:
     severity: Severity
 
 
-UNOWNED = GapCheck("ownership_resource_unowned", "Every AWS resource and repo artifact resolves to a declared owning team",
-                   Severity.HIGH)
-CONTESTED = GapCheck("ownership_resource_contested", "No resource is claimed by equally ranked rules naming different teams",
-                     Severity.HIGH)
+UNOWNED = GapCheck("ownership_resource_unowned",
+                   "Every AWS resource and repo artifact resolves to a declared owning team", Severity.HIGH)
+CONTESTED = GapCheck("ownership_resource_contested",
+                     "No resource is claimed by equally ranked rules naming different teams", Severity.HIGH)
 UNKNOWN_TEAM = GapCheck("ownership_unknown_team", "Ownership rules name only declared teams and third parties",
                         Severity.HIGH)
 GAP_CHECKS: dict[str, GapCheck] = {g.id: g for g in (UNOWNED, CONTESTED, UNKNOWN_TEAM)}
@@ -72,7 +72,8 @@ def unknown_team_findings(ownership: Ownership) -> list[Finding]:
             report(("requirements", i), req.id, [req.tpsp], set(model.external), "third party")
     if not out:
         ref = ResourceRef(type="cardaudit::OwnershipFile", id=str(ownership.path), path=str(ownership.path))
-        out.append(_finding(UNKNOWN_TEAM, Result.passed(ref, f"all rules name declared teams ({', '.join(sorted(teams))})")))
+        reason = f"all rules name declared teams ({', '.join(sorted(teams))})"
+        out.append(_finding(UNKNOWN_TEAM, Result.passed(ref, reason)))
     return out
 
 

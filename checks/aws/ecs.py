@@ -71,5 +71,5 @@ def ecs_task_definition_no_plaintext_secrets(task_definitions: list[EcsTaskDefin
         else:
             count = sum(len(c.environment) for c in td.containers)
             refs = sum(len(c.secrets) for c in td.containers)
-            yield Result.passed(td.ref(), f"{count} environment variable(s) without credentials; {refs} secret reference(s)",
-                                environment_variables=count, secret_references=refs)
+            yield Result.passed(td.ref(), f"{count} environment variable(s) without credentials; "
+                                f"{refs} secret reference(s)", environment_variables=count, secret_references=refs)

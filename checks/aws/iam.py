@@ -81,7 +81,8 @@ def iam_access_key_rotated_90_days(users: list[IamUser]) -> Iterator[Result]:
         old = {key: age for key, age in ages.items() if age >= MAX_KEY_AGE.days}
         if old:
             listed = ", ".join(f"{key} ({age} days)" for key, age in sorted(old.items()))
-            yield Result.failed(user.ref(), f"active access key(s) older than 90 days: {listed}", key_ages_days=ages)
+            yield Result.failed(user.ref(), f"active access key(s) older than 90 days: {listed}",
+                                key_ages_days=ages)
         else:
             yield Result.passed(user.ref(), f"{len(active)} active key(s), oldest {max(ages.values())} days",
                                 key_ages_days=ages)

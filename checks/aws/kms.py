@@ -32,7 +32,8 @@ def kms_key_rotation_enabled(keys: list[KmsKey]) -> Iterator[Result]:
         if key.rotation_enabled is None or key.key_state == "PendingDeletion":
             continue
         if isinstance(key.rotation_enabled, Unknown):
-            yield Result.not_assessed(key.ref(), f"rotation status could not be read ({key.rotation_enabled.reason})")
+            yield Result.not_assessed(key.ref(),
+                                      f"rotation status could not be read ({key.rotation_enabled.reason})")
         elif key.rotation_enabled:
             yield Result.passed(key.ref(), "automatic rotation is enabled", key_state=key.key_state)
         else:

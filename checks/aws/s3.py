@@ -39,4 +39,5 @@ def s3_bucket_default_encryption_kms(buckets: list[S3Bucket]) -> Iterator[Result
         else:
             how = "AWS default, no configuration" if enc.implicit else "configured"
             yield Result.failed(bucket.ref(), f"default encryption is SSE-S3 ({enc.algorithm}, {how}), "
-                                "not a KMS key under your control", algorithm=enc.algorithm, implicit=enc.implicit)
+                                "not a KMS key under your control",
+                                algorithm=enc.algorithm, implicit=enc.implicit)

@@ -1,0 +1,82 @@
+"""The `cardaudit` command line (Typer). Each command: options -> AuditConfig -> audit.run -> format -> write."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from cardaudit import __version__
+from cardaudit.errors import CardauditError, ConfigError, ReadOnlyViolation
+from cardaudit.exitcodes import ExitCode
+
+T = TypeVar("T")
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+                  help="PCI DSS compliance and ownership auditor for AWS.")
+out = Console()
+err = Console(stderr=True)
+_debug = False
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"cardaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                          help="Print the version.")] = False,
+) -> None:
+    global _debug
+    _debug = debug
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run a command body; turn cardaudit's own errors into one line and an exit code."""
+    try:
+        return action()
+    except ConfigError as exc:
+        err.print(f"[red]error:[/] {escape(exc.text)}", highlight=False)
+        if _debug:
+            raise
+        raise typer.Exit(ExitCode.CONFIG) from None
+    except ReadOnlyViolation as exc:
+        err.print(f"[red]internal error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(ExitCode.INTERNAL) from None
+    except CardauditError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        if _debug:
+            raise
+        raise typer.Exit(ExitCode.NOT_ASSESSED) from None
+
+
+def _register_subcommands() -> None:
+    from cardaudit.commands import audit_cmd, checks_cmd, demo_cmd, owners_cmd
+
+    audit_cmd.register(app)
+    demo_cmd.register(app)
+    app.add_typer(checks_cmd.app, name="checks")
+    app.add_typer(owners_cmd.app, name="owners")
+
+
+def main() -> None:
+    _register_subcommands()
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+# Options shared by commands that read an ownership file.
+OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", "-o", help="ownership.yaml to use.",
+                                                   show_default=False)]

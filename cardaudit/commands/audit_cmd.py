@@ -1,0 +1,58 @@
+"""`cardaudit audit`: collect, evaluate, attribute, roll up, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cardaudit import audit
+from cardaudit.catalogue.load import CATALOGUES, DEFAULT_CATALOGUE
+from cardaudit.cli import OwnershipOpt, err, guarded, out
+from cardaudit.commands.common import (
+    DEFAULT_OWNERSHIP,
+    exit_status,
+    parse_formats,
+    parse_regions,
+    parse_repos,
+    write_reports,
+)
+from cardaudit.formats.console import print_summary
+from cardaudit.models.base import Severity
+from cardaudit.models.report import AuditConfig
+
+
+def audit_command(
+    profile: Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")] = None,
+    regions: Annotated[str | None, typer.Option(help="Comma-separated regions (default: all enabled).")] = None,
+    inventory: Annotated[Path | None, typer.Option(help="Re-audit a saved inventory; no AWS call.")] = None,
+    save_inventory: Annotated[Path | None, typer.Option(help="Also write the collected inventory here.")] = None,
+    ownership: OwnershipOpt = None,
+    repo: Annotated[list[str] | None, typer.Option(help="Repository checkout as NAME=PATH (repeatable).")] = None,
+    catalogue: Annotated[str, typer.Option(help=f"One of: {', '.join(CATALOGUES)}.")] = DEFAULT_CATALOGUE,
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where reports go.")] = Path("cardaudit-report"),
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: json, html, console.")] = "json,html",
+    fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
+    = Severity.HIGH,
+    workers: Annotated[int, typer.Option(help="Concurrent API workers.")] = 8,
+) -> None:
+    """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
+
+    def body() -> int:
+        owner_file = ownership or (DEFAULT_OWNERSHIP if DEFAULT_OWNERSHIP.exists() else None)
+        config = AuditConfig(profile=profile, regions=parse_regions(regions), inventory=inventory,
+                             save_inventory=save_inventory, ownership=owner_file, catalogue=catalogue,
+                             repos=parse_repos(repo), workers=workers)
+        formats = parse_formats(format)
+        report = audit.run(config)
+        print_summary(report, out)
+        for path in write_reports(report, formats, output_dir):
+            err.print(f"wrote {path}")
+        return exit_status(report, fail_on)
+
+    raise typer.Exit(guarded(body))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("audit")(audit_command)

@@ -1,0 +1,117 @@
+"""`cardaudit owners explain|lint`: who owns this, and is the matrix sound."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from cardaudit.arns import parse_arn
+from cardaudit.audit import load_inventory
+from cardaudit.cli import OwnershipOpt, guarded, out
+from cardaudit.commands.common import DEFAULT_OWNERSHIP, parse_repos
+from cardaudit.errors import ConfigError
+from cardaudit.exitcodes import ExitCode
+from cardaudit.models.base import Status
+from cardaudit.ownership.gaps import unknown_team_findings
+from cardaudit.ownership.iac import load_iac
+from cardaudit.ownership.load import load_ownership
+from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
+
+app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
+
+_REQUIREMENT = re.compile(r"^(\d{1,2}|A\d)(\.\d+)*$")
+
+
+def _resolver(ownership: Path | None, repos: list[str] | None) -> Resolver:
+    path = ownership or DEFAULT_OWNERSHIP
+    loaded = load_ownership(path)
+    return Resolver(loaded, load_iac(loaded.model.settings.iac_sources, parse_repos(repos), path.parent))
+
+
+def _facts(subject: str, resolver: Resolver, inventory: Path | None) -> tuple[ResourceFacts, str]:
+    if inventory is not None:
+        for resource in load_inventory(inventory).resources():
+            if resource.arn == subject:
+                return facts_of(resource, resolver.iac), f"tags and IaC claims read from {inventory}"
+    parsed = parse_arn(subject)
+    if parsed is None:
+        raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
+    claims = tuple(resolver.iac.claimants(subject, parsed.type, parsed.name))
+    note = "tags not known (pass --inventory from a run to use tag rules)"
+    return ResourceFacts(subject, parsed.account, parsed.region, parsed.type, parsed.name, None, claims), note
+
+
+def _print(resolution: Resolution, note: str) -> None:
+    out.print(f"[bold]{escape(resolution.subject)}[/]")
+    if resolution.status == "owned":
+        support = f" (supporting: {', '.join(resolution.supporting)})" if resolution.supporting else ""
+        out.print(f"owner: [bold green]{escape(resolution.primary or '')}[/]{escape(support)}")
+        for win in resolution.winners:
+            out.print(f"  decided by rule '{escape(win.rule_id)}' at {escape(win.where)} "
+                      f"(matched on {', '.join(win.matched_on)}, rank {win.tier})")
+    elif resolution.status == "contested":
+        out.print("owner: [bold red]contested[/]: equally ranked rules name different teams")
+        for win in resolution.winners:
+            out.print(f"  rule '{escape(win.rule_id)}' -> {escape(win.primary)} at {escape(win.where)}")
+    else:
+        out.print("owner: [bold red]none[/]: no rule matches")
+    losers = [c for c in resolution.candidates if c not in resolution.winners]
+    for cand in losers:
+        out.print(f"  lost: rule '{escape(cand.rule_id)}' -> {escape(cand.primary)} at {escape(cand.where)} "
+                  f"(rank {cand.tier} < {resolution.candidates[0].tier})" if cand.tier < resolution.candidates[0].tier
+                  else f"  lost: rule '{escape(cand.rule_id)}' at {escape(cand.where)} (less specific pattern)")
+    if resolution.caveat:
+        out.print(f"[yellow]caveat:[/] {escape(resolution.caveat)}")
+    if note:
+        out.print(f"[dim]{escape(note)}[/]")
+
+
+@app.command("explain")
+def explain(
+    subject: Annotated[str, typer.Argument(help="An ARN, repo:path (acme/card-api:Dockerfile) or PCI id (10.2.1).")],
+    ownership: OwnershipOpt = None,
+    inventory: Annotated[Path | None, typer.Option(help="Saved inventory, for tags and IaC claims.")] = None,
+    repo: Annotated[list[str] | None, typer.Option(help="Repository checkout NAME=PATH (for IaC state).")] = None,
+) -> None:
+    """Name the owning team and the rule that decided it (file:line), and every rule that lost."""
+
+    def body() -> int:
+        resolver = _resolver(ownership, repo)
+        if _REQUIREMENT.match(subject):
+            _print(resolver.requirement(subject), "")
+            resolution = resolver.requirement(subject)
+        elif subject.startswith("arn:"):
+            facts, note = _facts(subject, resolver, inventory)
+            resolution = resolver.resource(facts)
+            _print(resolution, note)
+        elif ":" in subject:
+            repo_name, _, path = subject.partition(":")
+            resolution = resolver.artifact(repo_name, path)
+            _print(resolution, "")
+        else:
+            raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
+        return ExitCode.OK if resolution.status == "owned" else ExitCode.FINDINGS
+
+    raise typer.Exit(guarded(body))
+
+
+@app.command("lint")
+def lint(ownership: OwnershipOpt = None) -> None:
+    """Validate ownership.yaml: schema errors exit 2; rules naming undeclared teams exit 1."""
+
+    def body() -> int:
+        loaded = load_ownership(ownership or DEFAULT_OWNERSHIP)
+        problems = [f for f in unknown_team_findings(loaded) if f.status == Status.FAIL]
+        for f in problems:
+            out.print(f"{escape(f.resource.path or '')}:{f.resource.line}: unknown_team: {escape(f.reason)}",
+                      highlight=False)
+        if not problems:
+            out.print(f"{escape(str(loaded.path))}: ok ({len(loaded.model.resources)} resource, "
+                      f"{len(loaded.model.artifacts)} artifact, {len(loaded.model.requirements)} requirement rules)")
+        return ExitCode.FINDINGS if problems else ExitCode.OK
+
+    raise typer.Exit(guarded(body))

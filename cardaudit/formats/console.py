@@ -1,0 +1,54 @@
+"""Human summary for a terminal (Rich)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cardaudit.formats.base import Format
+from cardaudit.models.base import Severity, Status
+from cardaudit.models.report import Report
+
+STATUS_STYLE = {
+    "PASS": "green", "FAIL": "bold red", "NOT_ASSESSED": "yellow", "ERROR": "magenta",
+    "MANUAL": "cyan", "INHERITED": "blue", "NOT_APPLICABLE": "dim",
+}
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return "  ".join(f"[{STATUS_STYLE.get(k, '')}]{k} {v}[/]" for k, v in counts.items()) or "none"
+
+
+def print_summary(report: Report, console: Console, limit: int = 25) -> None:
+    run = report.run
+    console.print(f"[bold]cardaudit {escape(report.tool.version)}[/] · account(s) {escape(', '.join(run.accounts))} "
+                  f"· {len(run.regions)} region(s) · {escape(run.catalogue)}")
+    console.print(f"Checks:        {_counts(report.summary.findings)}")
+    console.print(f"Ownership:     {_counts(report.summary.ownership)}")
+    console.print(f"PCI items:     {_counts(report.summary.requirements)}")
+    if report.collection_errors:
+        console.print(f"[yellow]Could not see:[/] {len(report.collection_errors)} collection error(s); "
+                      "affected checks are NOT_ASSESSED")
+    failing = [f for f in report.findings if f.status in (Status.FAIL, Status.ERROR)]
+    failing.sort(key=lambda f: (-Severity(f.severity).rank, f.kind, f.check_id))
+    if not failing:
+        return
+    table = Table(title=f"Failing ({len(failing)}; first {min(limit, len(failing))})", show_lines=False)
+    for column in ("severity", "check", "resource", "owner", "PCI", "reason"):
+        table.add_column(column, overflow="fold")
+    for f in failing[:limit]:
+        table.add_row(f.severity.value, f.check_id, escape(f.resource.display), escape(f.owner or "-"),
+                      ", ".join(f.pci[:3]), escape(f.reason))
+    console.print(table)
+
+
+def render(report: Report) -> str:
+    buffer = io.StringIO()
+    print_summary(report, Console(file=buffer, width=160, no_color=True, force_terminal=False), limit=10_000)
+    return buffer.getvalue()
+
+
+FORMAT = Format(name="console", media_type="text/plain", suffix=".txt", render=render)

@@ -1,0 +1,72 @@
+"""One self-contained HTML file for assessors: opens offline, no script, everything escaped."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from cardaudit.formats.base import Format
+from cardaudit.models.base import Severity, Status
+from cardaudit.models.control import RequirementStatus
+from cardaudit.models.report import Report
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("cardaudit.reports", ""),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["evidence"] = lambda value: json.dumps(value, indent=1, sort_keys=True, default=str)
+    return env
+
+
+def _tree(requirements: list[RequirementStatus]) -> tuple[list[RequirementStatus], dict[str, list[RequirementStatus]]]:
+    children: dict[str, list[RequirementStatus]] = {}
+    roots: list[RequirementStatus] = []
+    for item in requirements:
+        if item.parent is None:
+            roots.append(item)
+        else:
+            children.setdefault(item.parent, []).append(item)
+    return roots, children
+
+
+def _leaf_counts(item: RequirementStatus, children: dict[str, list[RequirementStatus]]) -> Counter[str]:
+    kids = children.get(item.id, [])
+    if not kids:
+        return Counter({item.status.value: 1}) if item.kind == "requirement" else Counter()
+    total: Counter[str] = Counter()
+    for kid in kids:
+        total.update(_leaf_counts(kid, children))
+    return total
+
+
+def context(report: Report) -> dict[str, Any]:
+    roots, children = _tree(report.requirements)
+    findings = sorted(report.findings, key=lambda f: (
+        [Status.FAIL, Status.ERROR, Status.NOT_ASSESSED, Status.PASS].index(f.status),
+        -Severity(f.severity).rank, f.check_id, f.resource.key))
+    return {
+        "report": report,
+        "roots": roots,
+        "children": children,
+        "leaf_counts": {r.id: _leaf_counts(r, children) for r in roots},
+        "control": [f for f in findings if f.kind == "control"],
+        "ownership": [f for f in findings if f.kind == "ownership" and f.status != Status.PASS],
+        "ownership_pass": sum(1 for f in findings if f.kind == "ownership" and f.status == Status.PASS),
+        "css": resources.files("cardaudit.reports").joinpath("report.css").read_text(encoding="utf-8"),
+    }
+
+
+def render(report: Report) -> str:
+    return _environment().get_template("report.html.j2").render(**context(report))
+
+
+FORMAT = Format(name="html", media_type="text/html", suffix=".html", render=render)
