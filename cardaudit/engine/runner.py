@@ -42,7 +42,9 @@ def _finding(spec: CheckSpec, result: Result) -> Finding:
 
 
 def _scope_ref(spec: CheckSpec, account: str, region: str | None) -> ResourceRef:
-    return ResourceRef(type=spec.resource_type, id="*", account=account, region=region)
+    # Account-scoped checks judge a resource called "account"; keep its identity when it is blind.
+    return ResourceRef(type=spec.resource_type, id="account" if spec.scope == "account" else "*",
+                       account=account, region=region)
 
 
 def _blind(spec: CheckSpec, account: str, region: str | None, reason: str) -> Finding:

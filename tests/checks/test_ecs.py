@@ -1,0 +1,80 @@
+"""ECS task definition checks against moto: FAIL, PASS and NOT_ASSESSED with exact outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Aws, outcomes, run_check
+
+LOGGING = "ecs_task_definition_logging_configured"
+SECRETS = "ecs_task_definition_no_plaintext_secrets"
+AWSLOGS = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/x", "awslogs-region": "eu-west-1",
+                                               "awslogs-stream-prefix": "x"}}
+
+
+def container(name: str, log: bool = True, env: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {"name": name, "image": f"111122223333.dkr.ecr.eu-west-1.amazonaws.com/{name}:1",
+                            "memory": 512, **extra}
+    if log:
+        spec["logConfiguration"] = AWSLOGS
+    if env:
+        spec["environment"] = [{"name": k, "value": v} for k, v in env.items()]
+    return spec
+
+
+def register(aws: Aws, family: str, *containers: dict[str, Any]) -> None:
+    aws.client("ecs").register_task_definition(family=family, containerDefinitions=list(containers),
+                                               networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+                                               cpu="256", memory="512")
+
+
+def test_logging_fail_and_pass_only_latest_revision(aws: Aws) -> None:
+    register(aws, "card-api", container("app", log=False))  # revision 1, superseded
+    register(aws, "card-api", container("app"))  # revision 2
+    register(aws, "auth-api", container("app"), container("envoy", log=False))
+    findings = run_check(LOGGING, aws.collect("ecs"))
+    assert outcomes(findings) == {("card-api:2", "PASS"), ("auth-api:1", "FAIL")}
+    failed = next(f for f in findings if f.status.value == "FAIL")
+    assert failed.evidence["containers_without_logging"] == ["envoy"]
+
+
+def test_plaintext_secret_fails_and_value_never_leaves(aws: Aws) -> None:
+    password = "Sup3r-Secret-Ledger-2024!"
+    register(aws, "ledger-ingest", container("ingest", env={"DB_USER": "ledger", "DB_PASS": password}))
+    register(aws, "card-api", container("app", env={"LOG_LEVEL": "info", "PASSPORT_COUNTRY": "FR"},
+                                        secrets=[{"name": "DB_PASSWORD",
+                                                  "valueFrom": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db"}]))
+    register(aws, "worker", container("app", env={"UPSTREAM": "postgres://svc:hunter22@db:5432/x",
+                                                  "API_TOKEN_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:x"}))
+    inventory = aws.collect("ecs")
+    findings = run_check(SECRETS, inventory)
+    assert outcomes(findings) == {("ledger-ingest:1", "FAIL"), ("card-api:1", "PASS"), ("worker:1", "FAIL")}
+    ledger = next(f for f in findings if f.resource.name == "ledger-ingest:1")
+    assert ledger.evidence["variables"] == ["ingest.DB_PASS"]
+    dumped = inventory.model_dump_json() + "".join(f.model_dump_json() for f in findings)
+    assert password not in dumped and "hunter22" not in dumped
+
+
+def test_denied_listing_is_not_assessed_for_that_region_only(aws: Aws) -> None:
+    register(aws, "card-api", container("app"))
+    aws.client("ecs", "us-east-1").register_task_definition(family="edge", containerDefinitions=[container("app")])
+    aws.deny("ecs", "ListTaskDefinitions")
+    findings = run_check(LOGGING, aws.collect("ecs", regions=["eu-west-1", "us-east-1"]))
+    assert outcomes(findings) == {("*@eu-west-1", "NOT_ASSESSED"), ("*@us-east-1", "NOT_ASSESSED")}
+    assert all("AccessDenied" in f.reason for f in findings)
+
+
+def test_denied_in_one_region_keeps_the_other(aws: Aws) -> None:
+    register(aws, "card-api", container("app"))
+    aws.client("ecs", "us-east-1").register_task_definition(family="edge", containerDefinitions=[container("app")])
+    aws.deny("ecs", "DescribeTaskDefinition", region="us-east-1")  # e.g. a regional SCP
+    findings = run_check(LOGGING, aws.collect("ecs", regions=["eu-west-1", "us-east-1"]))
+    assert outcomes(findings) == {("card-api:1", "PASS"), ("*@us-east-1", "NOT_ASSESSED")}
+
+
+def test_throttled_after_retries_is_not_assessed(aws: Aws) -> None:
+    register(aws, "card-api", container("app"))
+    aws.deny("ecs", "ListTaskDefinitions", code="ThrottlingException")
+    findings = run_check(SECRETS, aws.collect("ecs"))
+    assert outcomes(findings) == {("*@eu-west-1", "NOT_ASSESSED")}
+    assert "ThrottlingException" in findings[0].reason

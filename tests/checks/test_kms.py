@@ -1,0 +1,42 @@
+"""KMS rotation check against moto."""
+
+from __future__ import annotations
+
+from tests.conftest import Aws, outcomes, run_check
+
+CHECK = "kms_key_rotation_enabled"
+
+
+def _key(aws: Aws, alias: str, rotate: bool = False, **kwargs: str) -> str:
+    kms = aws.client("kms")
+    key_id: str = kms.create_key(**kwargs)["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    if rotate:
+        kms.enable_key_rotation(KeyId=key_id)
+    return key_id
+
+
+def test_rotation_on_off_and_not_applicable(aws: Aws) -> None:
+    _key(aws, "alias/cards-data", rotate=True)
+    _key(aws, "alias/settlement-files")
+    _key(aws, "alias/token-signing", KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")  # cannot rotate: not judged
+    assert outcomes(run_check(CHECK, aws.collect("kms"))) == {
+        ("alias/cards-data", "PASS"), ("alias/settlement-files", "FAIL")}
+
+
+def test_pending_deletion_is_not_judged(aws: Aws) -> None:
+    key_id = _key(aws, "alias/retired")
+    aws.client("kms").schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    assert outcomes(run_check(CHECK, aws.collect("kms"))) == set()
+
+
+def test_denied_rotation_status(aws: Aws) -> None:
+    _key(aws, "alias/cards-data", rotate=True)
+    aws.deny("kms", "GetKeyRotationStatus")
+    assert outcomes(run_check(CHECK, aws.collect("kms"))) == {("alias/cards-data", "NOT_ASSESSED")}
+
+
+def test_denied_listing(aws: Aws) -> None:
+    _key(aws, "alias/cards-data", rotate=True)
+    aws.deny("kms", "ListKeys")
+    assert outcomes(run_check(CHECK, aws.collect("kms"))) == {("*@eu-west-1", "NOT_ASSESSED")}

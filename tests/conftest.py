@@ -1,0 +1,125 @@
+"""Shared test set-up: one moto server for the whole session, reset before every test.
+
+Tests reach moto exactly as cardaudit reaches AWS: through AWS_ENDPOINT_URL and a boto3
+session carrying the read-only guard. Seeding uses a second, unguarded session.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+
+ACCOUNT = "111122223333"
+REGION = "eu-west-1"
+
+os.environ.update({
+    "MOTO_ACCOUNT_ID": ACCOUNT,
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "test-secret",
+    "AWS_DEFAULT_REGION": REGION,
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+})
+for _key in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_key, None)
+
+from cardaudit.collect.aws import SERVICES, ServiceCollector, collect_aws  # noqa: E402
+from cardaudit.collect.session import guard_session  # noqa: E402
+from cardaudit.engine.registry import load_checks  # noqa: E402
+from cardaudit.engine.runner import evaluate  # noqa: E402
+from cardaudit.models.finding import Finding  # noqa: E402
+from cardaudit.models.inventory import Inventory  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = url
+    yield url
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    server.stop()
+
+
+@dataclass
+class Aws:
+    """The emulated account of one test: `seed` writes to it, `audit` reads it like cardaudit does."""
+
+    url: str
+    seed_session: boto3.session.Session
+    audit_session: boto3.session.Session
+    _denials: list[tuple[str, str]] = field(default_factory=list)
+
+    def client(self, service: str, region: str = REGION) -> Any:
+        return self.seed_session.client(service, region_name=region, config=Config(retries={"max_attempts": 1}))
+
+    def deny(self, service_id: str, operation: str, code: str = "AccessDenied", region: str | None = None) -> None:
+        """Make one read operation fail for the audit session, as an IAM (or regional SCP) deny would."""
+
+        def refuse(context: dict[str, Any] | None = None, **_: Any) -> tuple[Any, dict[str, Any]] | None:
+            if region is not None and (context or {}).get("client_region") != region:
+                return None
+            body = {"Error": {"Code": code, "Message": f"User is not authorized to perform: {operation}"},
+                    "ResponseMetadata": {"HTTPStatusCode": 403}}
+            return _Http(403), body
+
+        event = f"before-call.{service_id}.{operation}"
+        uid = f"deny-{service_id}-{operation}-{region}"
+        self.audit_session.events.register(event, refuse, unique_id=uid)
+        self._denials.append((event, uid))
+
+    def reset(self) -> None:
+        for event, uid in self._denials:
+            self.audit_session.events.unregister(event, unique_id=uid)
+        self._denials.clear()
+        requests.post(f"{self.url}/moto-api/reset", timeout=10)
+
+    def collect(self, *services: str, regions: list[str] | None = None) -> Inventory:
+        chosen: list[ServiceCollector] = [s for s in SERVICES if s.service in services] if services else list(SERVICES)
+        return collect_aws(self.audit_session, regions or [REGION], workers=4, services=chosen)
+
+
+@dataclass
+class _Http:
+    status_code: int
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+
+
+@pytest.fixture(scope="session")
+def _aws_session(moto_url: str) -> Aws:
+    return Aws(moto_url, boto3.session.Session(region_name=REGION),
+               guard_session(boto3.session.Session(region_name=REGION)))
+
+
+@pytest.fixture
+def aws(_aws_session: Aws) -> Iterator[Aws]:
+    _aws_session.reset()
+    yield _aws_session
+    _aws_session.reset()
+
+
+def run_check(check_id: str, inventory: Inventory) -> list[Finding]:
+    return evaluate(inventory, [load_checks()[check_id]])
+
+
+def outcomes(findings: list[Finding]) -> set[tuple[str, str]]:
+    """(resource, status) pairs; a resource is named by its name, or `*@region` for a scope."""
+    def name(f: Finding) -> str:
+        ref = f.resource
+        return ref.name or (f"{ref.id}@{ref.region}" if ref.region else ref.id)
+
+    return {(name(f), f.status.value) for f in findings}
+
+
+CheckRunner = Callable[[str, Inventory], list[Finding]]
