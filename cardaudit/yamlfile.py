@@ -29,11 +29,21 @@ def read_yaml(path: Path) -> Any:
     try:
         return YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"YAML syntax error: {exc.problem or exc.context}", path, line) from exc
+        raise _syntax_error(exc, path, text) from exc
     except YAMLError as exc:
         raise ConfigError(f"YAML error: {exc}", path) from exc
+
+
+def _syntax_error(exc: MarkedYAMLError, path: Path, text: str) -> ConfigError:
+    problem, context = exc.problem_mark, exc.context_mark
+    message = f"YAML syntax error: {exc.problem or exc.context}"
+    if context is not None and exc.context:
+        message += f" ({exc.context} started at line {context.line + 1})"
+    mark = problem or context
+    # A problem found at the end of the stream is best shown where the unclosed construct began.
+    if problem is not None and context is not None and problem.line >= len(text.splitlines()):
+        mark = context
+    return ConfigError(message, path, mark.line + 1 if mark is not None else None)
 
 
 def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:

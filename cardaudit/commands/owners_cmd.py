@@ -23,6 +23,11 @@ from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, fac
 
 app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
 
+def say(text: str) -> None:
+    """One line per fact, never wrapped, so scripts and editors can read `file:line:` prefixes."""
+    out.print(text, soft_wrap=True, highlight=False)
+
+
 _REQUIREMENT = re.compile(r"^(\d{1,2}|A\d)(\.\d+)*$")
 
 
@@ -46,28 +51,28 @@ def _facts(subject: str, resolver: Resolver, inventory: Path | None) -> tuple[Re
 
 
 def _print(resolution: Resolution, note: str) -> None:
-    out.print(f"[bold]{escape(resolution.subject)}[/]")
+    say(f"[bold]{escape(resolution.subject)}[/]")
     if resolution.status == "owned":
         support = f" (supporting: {', '.join(resolution.supporting)})" if resolution.supporting else ""
-        out.print(f"owner: [bold green]{escape(resolution.primary or '')}[/]{escape(support)}")
+        say(f"owner: [bold green]{escape(resolution.primary or '')}[/]{escape(support)}")
         for win in resolution.winners:
-            out.print(f"  decided by rule '{escape(win.rule_id)}' at {escape(win.where)} "
+            say(f"  decided by rule '{escape(win.rule_id)}' at {escape(win.where)} "
                       f"(matched on {', '.join(win.matched_on)}, rank {win.tier})")
     elif resolution.status == "contested":
-        out.print("owner: [bold red]contested[/]: equally ranked rules name different teams")
+        say("owner: [bold red]contested[/]: equally ranked rules name different teams")
         for win in resolution.winners:
-            out.print(f"  rule '{escape(win.rule_id)}' -> {escape(win.primary)} at {escape(win.where)}")
+            say(f"  rule '{escape(win.rule_id)}' -> {escape(win.primary)} at {escape(win.where)}")
     else:
-        out.print("owner: [bold red]none[/]: no rule matches")
+        say("owner: [bold red]none[/]: no rule matches")
     losers = [c for c in resolution.candidates if c not in resolution.winners]
     for cand in losers:
-        out.print(f"  lost: rule '{escape(cand.rule_id)}' -> {escape(cand.primary)} at {escape(cand.where)} "
+        say(f"  lost: rule '{escape(cand.rule_id)}' -> {escape(cand.primary)} at {escape(cand.where)} "
                   f"(rank {cand.tier} < {resolution.candidates[0].tier})" if cand.tier < resolution.candidates[0].tier
                   else f"  lost: rule '{escape(cand.rule_id)}' at {escape(cand.where)} (less specific pattern)")
     if resolution.caveat:
-        out.print(f"[yellow]caveat:[/] {escape(resolution.caveat)}")
+        say(f"[yellow]caveat:[/] {escape(resolution.caveat)}")
     if note:
-        out.print(f"[dim]{escape(note)}[/]")
+        say(f"[dim]{escape(note)}[/]")
 
 
 @app.command("explain")
@@ -82,8 +87,8 @@ def explain(
     def body() -> int:
         resolver = _resolver(ownership, repo)
         if _REQUIREMENT.match(subject):
-            _print(resolver.requirement(subject), "")
             resolution = resolver.requirement(subject)
+            _print(resolution, "")
         elif subject.startswith("arn:"):
             facts, note = _facts(subject, resolver, inventory)
             resolution = resolver.resource(facts)
@@ -107,10 +112,9 @@ def lint(ownership: OwnershipOpt = None) -> None:
         loaded = load_ownership(ownership or DEFAULT_OWNERSHIP)
         problems = [f for f in unknown_team_findings(loaded) if f.status == Status.FAIL]
         for f in problems:
-            out.print(f"{escape(f.resource.path or '')}:{f.resource.line}: unknown_team: {escape(f.reason)}",
-                      highlight=False)
+            say(f"{escape(f.resource.path or '')}:{f.resource.line}: unknown_team: {escape(f.reason)}")
         if not problems:
-            out.print(f"{escape(str(loaded.path))}: ok ({len(loaded.model.resources)} resource, "
+            say(f"{escape(str(loaded.path))}: ok ({len(loaded.model.resources)} resource, "
                       f"{len(loaded.model.artifacts)} artifact, {len(loaded.model.requirements)} requirement rules)")
         return ExitCode.FINDINGS if problems else ExitCode.OK
 

@@ -185,7 +185,7 @@ class Resolver:
         self.ownership = ownership
         self.iac = iac
         self._artifact_specs = [
-            pathspec.PathSpec.from_lines("gitwildmatch", [rule.path]) for rule in ownership.model.artifacts
+            pathspec.PathSpec.from_lines("gitignore", [rule.path]) for rule in ownership.model.artifacts
         ]
 
     def resource(self, facts: ResourceFacts) -> Resolution:

@@ -2,6 +2,8 @@
 // Owned by the infra team. Application teams deploy their own task definitions and services
 // (CodePipeline), Step Functions workflows and SAM stacks on top of what is created here.
 // The VPC, subnets and security groups come from the network stack.
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
@@ -54,7 +56,7 @@ bucket("acme-card-statements-prod",
 // Landing zone for the schemes' settlement files; the data team asked for it (DATA-77).
 bucket("acme-settlement-inbound",
     { team: "data", app: "ledger-ingest", env: "prod", "pci-scope": "cde", "data-class": "chd" });
-const trailBucket = bucket(pulumi.interpolate`acme-cloudtrail-logs-${account}` as unknown as string,
+const trailBucket = bucket("acme-cloudtrail-logs-111122223333",
     tags("audit", { "pci-scope": "security" }), cardsData);
 
 // ---- CloudTrail --------------------------------------------------------------------------------
@@ -69,7 +71,10 @@ new aws.cloudtrail.Trail("acme-org-audit", {
 });
 
 // ---- IAM roles -------------------------------------------------------------------------------
-function role(name: string, service: string, app: string, policy: pulumi.Input<string>) {
+// Inline policies are reviewed as JSON files next to this program (pulumi/policies/<role>.json).
+const policy = (name: string) => fs.readFileSync(path.join(__dirname, "policies", `${name}.json`), "utf8");
+
+function role(name: string, service: string, app: string) {
     const r = new aws.iam.Role(name, {
         name,
         assumeRolePolicy: JSON.stringify({
@@ -81,19 +86,16 @@ function role(name: string, service: string, app: string, policy: pulumi.Input<s
         }),
         tags: tags(app),
     });
-    new aws.iam.RolePolicy(name, { role: r.name, name: `${name}-policy`, policy });
+    new aws.iam.RolePolicy(name, { role: r.name, name: `${name}-policy`, policy: policy(name) });
     return r;
 }
-const policies = require("./policies.json"); // rendered from policies/*.json.tmpl by `make policies`
-role("ecsTaskExecutionRole", "ecs-tasks.amazonaws.com", "platform", policies.ecsTaskExecutionRole);
-role("card-api-task-role", "ecs-tasks.amazonaws.com", "card-api", policies.cardApiTask);
-role("auth-api-task-role", "ecs-tasks.amazonaws.com", "auth-api", policies.authApiTask);
-role("ledger-ingest-task-role", "ecs-tasks.amazonaws.com", "ledger-ingest", policies.ledgerIngestTask);
-const consumerRole = role("card-events-consumer-role", "lambda.amazonaws.com", "card-events",
-    policies.cardEventsConsumer);
-role("settlement-sfn-role", "states.amazonaws.com", "ledger-ingest", policies.settlementSfn);
-const scheduleRole = role("daily-settlement-schedule-role", "events.amazonaws.com", "ledger-ingest",
-    policies.settlementSchedule);
+role("ecsTaskExecutionRole", "ecs-tasks.amazonaws.com", "platform");
+role("card-api-task-role", "ecs-tasks.amazonaws.com", "card-api");
+role("auth-api-task-role", "ecs-tasks.amazonaws.com", "auth-api");
+role("ledger-ingest-task-role", "ecs-tasks.amazonaws.com", "ledger-ingest");
+const consumerRole = role("card-events-consumer-role", "lambda.amazonaws.com", "card-events");
+role("settlement-sfn-role", "states.amazonaws.com", "ledger-ingest");
+const scheduleRole = role("daily-settlement-schedule-role", "events.amazonaws.com", "ledger-ingest");
 
 // ---- ECS, ECR, logs ----------------------------------------------------------------------------
 new aws.ecs.Cluster("cards-prod", {

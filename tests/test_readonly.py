@@ -1,0 +1,52 @@
+"""cardaudit never writes to AWS: the guard refuses any non-read operation before it is sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardaudit.collect.aws import SERVICES
+from cardaudit.collect.session import client, is_read_operation
+from cardaudit.errors import ReadOnlyViolation
+from tests.conftest import Aws
+
+
+def test_write_is_refused_and_nothing_changes(aws: Aws) -> None:
+    s3 = client(aws.audit_session, "s3", "eu-west-1")
+    with pytest.raises(ReadOnlyViolation, match="s3:CreateBucket"):
+        s3.create_bucket(Bucket="should-not-exist", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    iam = client(aws.audit_session, "iam", "us-east-1")
+    with pytest.raises(ReadOnlyViolation, match="iam:GenerateCredentialReport"):
+        iam.generate_credential_report()
+    assert aws.client("s3").list_buckets()["Buckets"] == []
+
+
+def test_reads_pass_the_guard(aws: Aws) -> None:
+    assert client(aws.audit_session, "s3", "eu-west-1").list_buckets()["Buckets"] == []
+
+
+@pytest.mark.parametrize(("name", "allowed"), [
+    ("DescribeTaskDefinition", True), ("ListBuckets", True), ("GetKeyRotationStatus", True),
+    ("BatchGetProjects", True), ("HeadBucket", True),
+    ("PutBucketEncryption", False), ("DeleteTrail", False), ("StartLogging", False), ("TagResource", False),
+    ("Getaway", False), ("GenerateCredentialReport", False), ("UpdateTrail", False),
+])
+def test_operation_names(name: str, allowed: bool) -> None:
+    assert is_read_operation(name) is allowed
+
+
+def test_every_collector_call_is_a_read() -> None:
+    """Scan collector sources for client method names and check each maps to a read operation."""
+    import inspect
+    import re
+
+    import boto3
+
+    session = boto3.session.Session(region_name="eu-west-1")
+    for collector in SERVICES:
+        source = inspect.getsource(inspect.getmodule(collector.collect))  # type: ignore[arg-type]
+        methods = set(re.findall(r'api\.(?:pages|call|detail)\(\s*"([a-z_]+)"', source))
+        assert methods, collector.service
+        ops = session.client(collector.service).meta.method_to_api_mapping
+        for method in methods:
+            if method in ops:
+                assert is_read_operation(ops[method]), (collector.service, method)
