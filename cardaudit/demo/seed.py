@@ -340,22 +340,13 @@ def _seed_kms(session: boto3.session.Session) -> _Keys:
 # IAM
 
 
-def _seed_iam(session: boto3.session.Session) -> dict[str, str]:
-    """Create the workload roles, the people and the machine users; return role ARNs by name."""
-    iam = _client(session, "iam", GLOBAL_REGION)
-    iam.update_account_password_policy(
-        MinimumPasswordLength=14,
-        RequireSymbols=True,
-        RequireNumbers=True,
-        RequireUppercaseCharacters=True,
-        RequireLowercaseCharacters=True,
-        AllowUsersToChangePassword=True,
-        MaxPasswordAge=90,
-        PasswordReusePrevention=4,
-    )
+def role_specs() -> dict[str, tuple[str, str, str, str]]:
+    """The workload roles by name: (service principal, description, app tag, inline policy).
 
+    Public so that the demo's Pulumi state export can be regenerated from the same documents.
+    """
     secret_arn = _arn("secretsmanager", f"secret:{DB_SECRET_NAME}-{SECRET_SUFFIX}")
-    roles: dict[str, tuple[str, str, str, str]] = {
+    return {
         # name: (service principal, description, app tag, inline policy)
         "ecsTaskExecutionRole": (
             "ecs-tasks.amazonaws.com",
@@ -482,8 +473,24 @@ def _seed_iam(session: boto3.session.Session) -> dict[str, str]:
             ),
         ),
     }
+
+
+def _seed_iam(session: boto3.session.Session) -> dict[str, str]:
+    """Create the workload roles, the people and the machine users; return role ARNs by name."""
+    iam = _client(session, "iam", GLOBAL_REGION)
+    iam.update_account_password_policy(
+        MinimumPasswordLength=14,
+        RequireSymbols=True,
+        RequireNumbers=True,
+        RequireUppercaseCharacters=True,
+        RequireLowercaseCharacters=True,
+        AllowUsersToChangePassword=True,
+        MaxPasswordAge=90,
+        PasswordReusePrevention=4,
+    )
+
     arns: dict[str, str] = {}
-    for name, (principal, description, app, policy) in roles.items():
+    for name, (principal, description, app, policy) in role_specs().items():
         role = iam.create_role(
             RoleName=name,
             AssumeRolePolicyDocument=_trust(principal),
@@ -609,21 +616,24 @@ def _seed_s3(session: boto3.session.Session, keys: _Keys) -> None:
         )
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tag_list(tags)})
-        statements: list[dict[str, Any]] = [
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ]
-        if name.startswith("acme-cloudtrail-logs-"):
-            statements += _cloudtrail_bucket_statements(name)
-        s3.put_bucket_policy(
-            Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": statements})
-        )
+        s3.put_bucket_policy(Bucket=name, Policy=bucket_policy(name))
+
+
+def bucket_policy(bucket: str) -> str:
+    """The bucket policy of `bucket`: TLS only, plus CloudTrail delivery on the trail's bucket."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
+    if bucket.startswith("acme-cloudtrail-logs-"):
+        statements += _cloudtrail_bucket_statements(bucket)
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 def _cloudtrail_bucket_statements(bucket: str) -> list[dict[str, Any]]:

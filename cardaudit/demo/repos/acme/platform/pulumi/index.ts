@@ -17,6 +17,9 @@ const tags = (app: string, extra: Record<string, string> = {}) => ({
     team: "infra", app, env: "prod", "managed-by": "pulumi", ...extra,
 });
 
+// IAM and bucket policies are reviewed as JSON files next to this program (pulumi/policies/*.json).
+const policy = (name: string) => fs.readFileSync(path.join(__dirname, "policies", `${name}.json`), "utf8");
+
 // ---- KMS -----------------------------------------------------------------------------------
 function cmk(name: string, description: string, args: Partial<aws.kms.KeyArgs> = {}) {
     const key = new aws.kms.Key(name, {
@@ -49,6 +52,7 @@ function bucket(name: string, bucketTags: Record<string, string>, kmsKey?: aws.k
         blockPublicPolicy: true, restrictPublicBuckets: true,
     });
     new aws.s3.BucketVersioningV2(name, { bucket: b.id, versioningConfiguration: { status: "Enabled" } });
+    new aws.s3.BucketPolicy(name, { bucket: b.id, policy: policy(`bucket-${name}`) }); // TLS only (+ CloudTrail)
     return b;
 }
 bucket("acme-card-statements-prod",
@@ -71,12 +75,10 @@ new aws.cloudtrail.Trail("acme-org-audit", {
 });
 
 // ---- IAM roles -------------------------------------------------------------------------------
-// Inline policies are reviewed as JSON files next to this program (pulumi/policies/<role>.json).
-const policy = (name: string) => fs.readFileSync(path.join(__dirname, "policies", `${name}.json`), "utf8");
-
-function role(name: string, service: string, app: string) {
+function role(name: string, service: string, app: string, description: string) {
     const r = new aws.iam.Role(name, {
         name,
+        description,
         assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
             Statement: [{
@@ -89,13 +91,19 @@ function role(name: string, service: string, app: string) {
     new aws.iam.RolePolicy(name, { role: r.name, name: `${name}-policy`, policy: policy(name) });
     return r;
 }
-role("ecsTaskExecutionRole", "ecs-tasks.amazonaws.com", "platform");
-role("card-api-task-role", "ecs-tasks.amazonaws.com", "card-api");
-role("auth-api-task-role", "ecs-tasks.amazonaws.com", "auth-api");
-role("ledger-ingest-task-role", "ecs-tasks.amazonaws.com", "ledger-ingest");
-const consumerRole = role("card-events-consumer-role", "lambda.amazonaws.com", "card-events");
-role("settlement-sfn-role", "states.amazonaws.com", "ledger-ingest");
-const scheduleRole = role("daily-settlement-schedule-role", "events.amazonaws.com", "ledger-ingest");
+role("ecsTaskExecutionRole", "ecs-tasks.amazonaws.com", "platform",
+    "ECS agent: pull images, write logs, read task secrets");
+role("card-api-task-role", "ecs-tasks.amazonaws.com", "card-api", "card-api application role");
+role("auth-api-task-role", "ecs-tasks.amazonaws.com", "auth-api",
+    "auth-api application role: signs access tokens");
+role("ledger-ingest-task-role", "ecs-tasks.amazonaws.com", "ledger-ingest",
+    "ledger-ingest batch: reads settlement files");
+const consumerRole = role("card-events-consumer-role", "lambda.amazonaws.com", "card-events",
+    "card-events-consumer Lambda (deployed by SAM from acme/card-api)");
+role("settlement-sfn-role", "states.amazonaws.com", "ledger-ingest",
+    "daily-settlement-ingest state machine: runs ledger-ingest on cards-prod");
+const scheduleRole = role("daily-settlement-schedule-role", "events.amazonaws.com", "ledger-ingest",
+    "EventBridge schedule daily-settlement-schedule: starts the state machine");
 
 // ---- ECS, ECR, logs ----------------------------------------------------------------------------
 new aws.ecs.Cluster("cards-prod", {
