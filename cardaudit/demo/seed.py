@@ -699,7 +699,7 @@ def _seed_secrets(session: boto3.session.Session, keys: _Keys) -> str:
             SecretString="pV7#qL2!wX9rZt4@Kd8m",
             Tags=[
                 {"Key": "_custom_id_", "Value": SECRET_SUFFIX},
-                *_tag_list(_tags("infra", "card-api", **{"pci-scope": "cde"})),
+                *_tag_list(_tags("infra", "card-api", **{"pci-scope": "cde", "managed-by": "pulumi"})),
             ],
         )["ARN"]
     )

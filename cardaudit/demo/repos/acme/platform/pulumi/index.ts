@@ -156,7 +156,7 @@ new aws.secretsmanager.Secret("prod/card-api/db", {
     name: "prod/card-api/db",
     description: "card-api PostgreSQL password (database user card_api on cards-db)",
     kmsKeyId: cardsData.arn,
-    tags: { ...tags("card-api", { "pci-scope": "cde" }), "managed-by": "pulumi" },
+    tags: tags("card-api", { "pci-scope": "cde" }),
 });
 const schedule = new aws.cloudwatch.EventRule("daily-settlement-schedule", {
     name: "daily-settlement-schedule",

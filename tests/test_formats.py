@@ -1,0 +1,89 @@
+"""Every format renders one shared fixture report; golden files are reviewed in the diff.
+
+Regenerate with CARDAUDIT_UPDATE_GOLDEN=1 after an intended change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from cardaudit.catalogue.load import load_catalogue
+from cardaudit.catalogue.rollup import roll_up, tag_findings
+from cardaudit.formats import FORMATS
+from cardaudit.models.base import Severity, Status
+from cardaudit.models.finding import Finding, ResourceRef
+from cardaudit.models.inventory import CollectionError
+from cardaudit.models.report import Report, RunInfo, Summary, ToolInfo
+
+GOLDEN = Path(__file__).parent / "golden"
+EVIL = '<script>alert("tag")</script>'
+
+
+def _finding(check_id: str, status: Status, name: str, reason: str, **extra: object) -> Finding:
+    ref = ResourceRef(type="AWS::ECS::TaskDefinition", id=name, name=name, account="111122223333",
+                      region="eu-west-1", arn=f"arn:aws:ecs:eu-west-1:111122223333:task-definition/{name}")
+    return Finding(id=Finding.make_id(check_id, ref), check_id=check_id, status=status, severity=Severity.HIGH,
+                   resource=ref, reason=reason, **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    catalogue = load_catalogue("pci-dss-4.0.1")
+    findings = tag_findings([
+        _finding("ecs_task_definition_logging_configured", Status.FAIL, f"{EVIL}:1",
+                 "container(s) without logConfiguration: envoy", owner="app", evidence={"team": EVIL}),
+        _finding("ecs_task_definition_logging_configured", Status.PASS, "card-api:2", "all containers log",
+                 owner="app", supporting=["infra"]),
+        _finding("ecs_task_definition_no_plaintext_secrets", Status.NOT_ASSESSED, "ledger-ingest:3",
+                 "ecs:DescribeTaskDefinition failed: AccessDenied"),
+    ], catalogue)
+    requirements = roll_up(catalogue, findings, None)
+    errors = [CollectionError(service="ecs", operation="DescribeTaskDefinition", code="AccessDenied",
+                              message=EVIL, account="111122223333", region="eu-west-1")]
+    when = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    return Report(tool=ToolInfo(version="0.0.0-test"),
+                  run=RunInfo(started_at=when, finished_at=when, accounts=["111122223333"], regions=["eu-west-1"],
+                              catalogue=catalogue.name, inventory_source="aws"),
+                  findings=findings, requirements=requirements, collection_errors=errors,
+                  summary=Summary.of(findings, requirements, errors))
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_golden(report: Report, name: str) -> None:
+    fmt = FORMATS[name]
+    rendered = fmt.render(report)
+    golden = GOLDEN / f"report{fmt.suffix}"
+    if os.environ.get("CARDAUDIT_UPDATE_GOLDEN") == "1":
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_json_contract(report: Report) -> None:
+    doc = json.loads(FORMATS["json"].render(report))
+    assert doc["schema"] == "cardaudit-report/1"
+    assert set(doc) >= {"schema", "tool", "run", "findings", "requirements", "summary"}
+    assert set(doc["run"]) >= {"started_at", "finished_at", "accounts", "regions", "catalogue"}
+    finding = doc["findings"][0]
+    assert set(finding) >= {"id", "check_id", "status", "severity", "kind", "resource", "reason", "evidence",
+                            "owner", "supporting", "pci"}
+    assert set(finding["resource"]) >= {"type", "id", "arn", "account", "region", "name", "path", "line", "field"}
+    assert {r["status"] for r in doc["requirements"]} >= {"FAIL", "MANUAL", "INHERITED"}
+    assert "10.2.1" in finding["pci"]
+
+
+def test_html_escapes_everything_from_aws(report: Report) -> None:
+    html = FORMATS["html"].render(report)
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(" in html
+    assert "http://" not in html and "https://" not in html  # self-contained: nothing fetched
+
+
+def test_html_has_every_requirement(report: Report) -> None:
+    html = FORMATS["html"].render(report)
+    for item_id in ("1.1.1", "9.4.1", "10.2.1", "12.10.7", "A3.5.1"):
+        assert f'<span class="id">{item_id}</span>' in html
