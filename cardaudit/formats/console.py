@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cardaudit.formats.base import Format
 from cardaudit.models.base import Severity, Status
+from cardaudit.models.finding import Finding
 from cardaudit.models.report import Report
 
 STATUS_STYLE = {
@@ -40,9 +41,17 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     for column in ("severity", "check", "resource", "owner", "PCI", "reason"):
         table.add_column(column, overflow="fold")
     for f in failing[:limit]:
-        table.add_row(f.severity.value, f.check_id, escape(f.resource.display), escape(f.owner or "-"),
+        table.add_row(f.severity.value, f.check_id, escape(_short(f)), escape(f.owner or "-"),
                       ", ".join(f.pci[:3]), escape(f.reason))
     console.print(table)
+
+
+def _short(finding: Finding) -> str:
+    ref = finding.resource
+    if ref.path:
+        return ref.display
+    where = ref.region if ref.region and ref.region != "global" else ""
+    return f"{ref.name or ref.id} ({ref.type.split('::')[-1]}{', ' + where if where else ''})"
 
 
 def render(report: Report) -> str:

@@ -54,7 +54,7 @@ def unknown_team_findings(ownership: Ownership) -> list[Finding]:
             return
         where = ownership.where(*loc)
         line = int(where.rsplit(":", 1)[1]) if ":" in where else None
-        ref = ResourceRef(type="cardaudit::OwnershipRule", id=rule_id, path=str(ownership.path), line=line)
+        ref = ResourceRef(type="cardaudit::OwnershipRule", id=rule_id, path=ownership.shown_path, line=line)
         out.append(_finding(UNKNOWN_TEAM, Result.failed(
             ref, f"rule '{rule_id}' names undeclared {what} {', '.join(bad)}", undeclared=bad)))
 
@@ -71,7 +71,7 @@ def unknown_team_findings(ownership: Ownership) -> list[Finding]:
         if req.tpsp is not None:
             report(("requirements", i), req.id, [req.tpsp], set(model.external), "third party")
     if not out:
-        ref = ResourceRef(type="cardaudit::OwnershipFile", id=str(ownership.path), path=str(ownership.path))
+        ref = ResourceRef(type="cardaudit::OwnershipFile", id=ownership.shown_path, path=ownership.shown_path)
         reason = f"all rules name declared teams ({', '.join(sorted(teams))})"
         out.append(_finding(UNKNOWN_TEAM, Result.passed(ref, reason)))
     return out
@@ -124,7 +124,8 @@ def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver)
             resolution = resolver.artifact(ref.repo, ref.path)
         else:
             resolution = resolver.resource(_facts_for(ref, by_arn, resolver))
-        if resolution.status == "owned":
+        # A rule naming an undeclared team routes to nobody; that gap is reported on its own.
+        if resolution.status == "owned" and resolution.primary in resolver.ownership.model.teams:
             finding = finding.model_copy(update={
                 "owner": resolution.primary, "supporting": list(resolution.supporting),
                 "owner_rule": resolution.rule_where,

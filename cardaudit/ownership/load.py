@@ -17,9 +17,17 @@ class Ownership:
     path: Path
     raw: Any = field(repr=False)
 
+    @property
+    def shown_path(self) -> str:
+        """The file as a person would type it: relative to the working directory when inside it."""
+        try:
+            return str(self.path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(self.path)
+
     def where(self, *loc: int | str) -> str:
         line = line_of(self.raw, loc)
-        return f"{self.path}:{line}" if line else str(self.path)
+        return f"{self.shown_path}:{line}" if line else self.shown_path
 
     def resource_rule_line(self, index: int) -> str:
         return self.where("resources", index)
