@@ -1,0 +1,146 @@
+"""The embedded demo, end to end: the same code path as a real account, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cardaudit import audit
+from cardaudit.demo.run import AUDIT_REGIONS, demo_config
+from cardaudit.demo.seed import backdate, seed_aws
+from cardaudit.models.report import Report
+from tests.conftest import ACCOUNT, Aws
+
+PLANTED_SECRET = "Ledg3r-Settle!2024"  # DB_PASS in acme/card-batch's taskdef.json and the live task definition
+
+
+def _key(f: dict[str, Any] | Any) -> tuple[str, str, str, str]:
+    if isinstance(f, dict):
+        r = f["resource"]
+        return f["check_id"], f["status"], r["type"], r["name"] or r["id"]
+    return f.check_id, f.status.value, f.resource.type, f.resource.name or f.resource.id
+
+
+def _cli_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env["COLUMNS"] = "200"
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("demo")
+    result = subprocess.run([sys.executable, "-m", "cardaudit", "demo", "--output-dir", str(out)],
+                            capture_output=True, text=True, timeout=300, env=_cli_env(), check=False)
+    return result, out
+
+
+def test_demo_writes_reports_with_every_status(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, out = demo_run
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((out / "report.json").read_text())
+    statuses = {f["status"] for f in doc["findings"]}
+    assert {"PASS", "FAIL", "NOT_ASSESSED"} <= statuses
+    assert (out / "report.html").stat().st_size > 10_000
+    assert "wrote" in result.stderr and "report.html" in result.stderr
+    failing = {(k[0], k[3]) for k in map(_key, doc["findings"]) if k[1] == "FAIL"}
+    assert {
+        ("ecs_task_definition_no_plaintext_secrets", "ledger-ingest:1"),
+        ("ecs_task_definition_logging_configured", "auth-api:1"),
+        ("ecr_repository_scan_on_push_enabled", "ledger-ingest"),
+        ("kms_key_rotation_enabled", "alias/settlement-files"),
+        ("s3_bucket_default_encryption_kms", "acme-settlement-inbound"),
+        ("cloudtrail_log_file_validation_enabled", "acme-org-audit"),
+        ("iam_console_user_mfa_enabled", "bob.dev"),
+        ("iam_access_key_rotated_90_days", "ci-deployer"),
+        ("ownership_resource_unowned", "ledger-ingest"),
+        ("ownership_resource_contested", "card-events-consumer"),
+    } <= failing
+    blind = {k for k in map(_key, doc["findings"]) if k[1] == "NOT_ASSESSED"}
+    assert all(f["resource"]["region"] == "eu-central-2" for f in doc["findings"]
+               if f["status"] == "NOT_ASSESSED" and f["kind"] == "control"), blind
+
+
+def test_demo_never_prints_the_secret(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, out = demo_run
+    texts = [result.stdout, result.stderr] + [p.read_text() for p in out.iterdir()]
+    assert all(PLANTED_SECRET not in text for text in texts)
+
+
+def test_saved_inventory_reaudits_offline_to_the_same_findings(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path], tmp_path: Path) -> None:
+    _, out = demo_run
+    config = demo_config(tmp_path).model_copy(update={"inventory": out / "inventory.json", "save_inventory": None})
+    again = audit.run(config)
+    before = json.loads((out / "report.json").read_text())
+    assert sorted((f.id, f.status.value) for f in again.findings) == sorted(
+        (f["id"], f["status"]) for f in before["findings"])
+
+
+def _seeded_report(aws: Aws, tmp_path: Path) -> Report:
+    seed_aws(aws.seed_session)
+    backdate(ACCOUNT)
+    config = demo_config(tmp_path).model_copy(update={"save_inventory": None})
+    return audit.run(config, session=aws.audit_session)
+
+
+def test_access_denied_on_one_operation_changes_only_its_checks(aws: Aws, tmp_path: Path) -> None:
+    baseline = _seeded_report(aws, tmp_path)
+    aws.reset()
+    aws.deny("kms", "GetKeyRotationStatus")
+    denied = _seeded_report(aws, tmp_path)
+
+    def by_resource(report: Report) -> dict[tuple[str, str, str], str]:
+        return {(f.check_id, f.resource.type, f.resource.name or f.resource.id): f.status.value
+                for f in report.findings}
+
+    before, after = by_resource(baseline), by_resource(denied)
+    assert before.keys() == after.keys()
+    changed = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
+    assert changed == {
+        ("kms_key_rotation_enabled", "AWS::KMS::Key", "alias/cards-data"): ("PASS", "NOT_ASSESSED"),
+        ("kms_key_rotation_enabled", "AWS::KMS::Key", "alias/settlement-files"): ("FAIL", "NOT_ASSESSED"),
+    }
+    items_before = {r.id: r.status.value for r in baseline.requirements}
+    items_after = {r.id: r.status.value for r in denied.requirements}
+    changed_items = {i for i in items_before if items_before[i] != items_after[i]}
+    kms_items = {r.id for r in baseline.requirements if "kms_key_rotation_enabled" in r.checks}
+    assert changed_items and all(i in kms_items or any(k.startswith(i + ".") for k in kms_items)
+                                 for i in changed_items), changed_items
+
+
+@pytest.mark.slow
+def test_separate_moto_server_gives_the_demo_findings(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path], tmp_path: Path) -> None:
+    _, demo_out = demo_run
+    server = subprocess.Popen([sys.executable, "-m", "cardaudit", "demo", "--serve", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=_cli_env())
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert "serving on http://" in line, server.stderr.read() if server.stderr else line
+        url = line.rsplit(" ", 1)[-1].strip()
+        config = demo_config(tmp_path)
+        env = _cli_env() | {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+                            "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "eu-west-1"}
+        args = [sys.executable, "-m", "cardaudit", "audit", "--regions", ",".join(AUDIT_REGIONS),
+                "--ownership", str(config.ownership), "--output-dir", str(tmp_path), "--format", "json",
+                "--fail-on", "critical"]
+        for name, path in config.repos.items():
+            args += ["--repo", f"{name}={path}"]
+        result = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env, check=False)
+        assert result.returncode == 1, result.stderr  # a critical finding (the plaintext DB_PASS) fails the run
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    served = json.loads((tmp_path / "report.json").read_text())
+    demo = json.loads((demo_out / "report.json").read_text())
+    assert sorted(map(_key, served["findings"])) == sorted(map(_key, demo["findings"]))
+    assert [(r["id"], r["status"]) for r in served["requirements"]] == [
+        (r["id"], r["status"]) for r in demo["requirements"]]
