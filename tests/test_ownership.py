@@ -107,7 +107,7 @@ def test_unowned_and_unknown_team_findings(tmp_path: Path) -> None:
     repo = EcrRepository(arn=f"arn:aws:ecr:eu-west-1:{ACCOUNT}:repository/x", account=ACCOUNT, region="eu-west-1",
                          name="x", tags={"team": "app"}, scan_on_push=True, tag_mutability="MUTABLE",
                          encryption_type="AES256")
-    from cardaudit.models.inventory import S3Bucket, BucketEncryption
+    from cardaudit.models.inventory import BucketEncryption, S3Bucket
     bucket = S3Bucket(arn="arn:aws:s3:::orphan", account=ACCOUNT, region="eu-west-1", name="orphan",
                       encryption=BucketEncryption(algorithm="AES256"))
     inventory = Inventory.model_validate({

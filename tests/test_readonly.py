@@ -43,10 +43,41 @@ def test_every_collector_call_is_a_read() -> None:
 
     session = boto3.session.Session(region_name="eu-west-1")
     for collector in SERVICES:
-        source = inspect.getsource(inspect.getmodule(collector.collect))  # type: ignore[arg-type]
+        source = inspect.getsource(collector.collect)
         methods = set(re.findall(r'api\.(?:pages|call|detail)\(\s*"([a-z_]+)"', source))
         assert methods, collector.service
         ops = session.client(collector.service).meta.method_to_api_mapping
         for method in methods:
-            if method in ops:
-                assert is_read_operation(ops[method]), (collector.service, method)
+            assert is_read_operation(ops[method]), (collector.service, method)
+
+
+# Where the IAM action differs from the API operation's name.
+_IAM_ACTION = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+}
+_IAM_PREFIX = {"stepfunctions": "states"}
+
+
+def test_shipped_iam_policy_covers_every_collector_call() -> None:
+    import inspect
+    import json
+    import re
+    from pathlib import Path
+
+    import boto3
+
+    policy = json.loads((Path(__file__).parents[1] / "docs" / "iam-policy.json").read_text())
+    allowed = {a for stmt in policy["Statement"] for a in stmt["Action"]}
+    session = boto3.session.Session(region_name="eu-west-1")
+    needed = {"sts:GetCallerIdentity", "ec2:DescribeRegions"}
+    for collector in SERVICES:
+        source = inspect.getsource(collector.collect)
+        client_ = session.client(collector.service)
+        for method in set(re.findall(r'api\.(?:pages|call|detail)\(\s*"([a-z_]+)"', source)):
+            op = client_.meta.method_to_api_mapping.get(method)
+            assert op is not None, (collector.service, method)
+            prefix = _IAM_PREFIX.get(collector.service, collector.service)
+            needed.add(_IAM_ACTION.get((collector.service, op), f"{prefix}:{op}"))
+    assert needed <= allowed, needed - allowed
+    assert all(is_read_operation(a.split(":")[1]) for a in allowed)

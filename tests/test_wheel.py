@@ -46,7 +46,8 @@ def test_installed_wheel_audits_a_saved_inventory(tmp_path: Path) -> None:
     demo = subprocess.run([str(env_dir / "bin" / "cardaudit"), "demo", "--output-dir", str(work / "demo")],
                           cwd=work, capture_output=True, text=True, timeout=300, env=env, check=False)
     assert demo.returncode == 0, demo.stderr
-    again = subprocess.run([str(env_dir / "bin" / "cardaudit"), "audit", "--inventory", str(work / "demo/inventory.json"),
+    again = subprocess.run([str(env_dir / "bin" / "cardaudit"), "audit",
+                            "--inventory", str(work / "demo/inventory.json"),
                             "--output-dir", str(work / "again"), "--fail-on", "critical"],
                            cwd=work, capture_output=True, text=True, timeout=300, env=env, check=False)
     assert again.returncode == 1, again.stderr  # the demo holds a critical finding

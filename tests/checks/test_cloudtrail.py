@@ -57,4 +57,5 @@ def test_disabled_region_does_not_blind_the_account_check(aws: Aws) -> None:
     _trail(aws, "acme-org-audit", multi=True, validation=True)
     inventory = aws.collect("cloudtrail", regions=["eu-west-1", "eu-central-2"])  # eu-central-2: opt-in, off
     assert outcomes(run_check(MULTI, inventory)) == {("account", "PASS")}
-    assert outcomes(run_check(VALIDATION, inventory)) == {("acme-org-audit", "PASS"), ("*@eu-central-2", "NOT_ASSESSED")}
+    assert outcomes(run_check(VALIDATION, inventory)) == {
+        ("acme-org-audit", "PASS"), ("*@eu-central-2", "NOT_ASSESSED")}

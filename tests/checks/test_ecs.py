@@ -41,11 +41,11 @@ def test_logging_fail_and_pass_only_latest_revision(aws: Aws) -> None:
 def test_plaintext_secret_fails_and_value_never_leaves(aws: Aws) -> None:
     password = "Sup3r-Secret-Ledger-2024!"
     register(aws, "ledger-ingest", container("ingest", env={"DB_USER": "ledger", "DB_PASS": password}))
+    secret_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db"
     register(aws, "card-api", container("app", env={"LOG_LEVEL": "info", "PASSPORT_COUNTRY": "FR"},
-                                        secrets=[{"name": "DB_PASSWORD",
-                                                  "valueFrom": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db"}]))
+                                        secrets=[{"name": "DB_PASSWORD", "valueFrom": secret_arn}]))
     register(aws, "worker", container("app", env={"UPSTREAM": "postgres://svc:hunter22@db:5432/x",
-                                                  "API_TOKEN_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:x"}))
+                                                  "API_TOKEN_SECRET_ARN": secret_arn}))
     inventory = aws.collect("ecs")
     findings = run_check(SECRETS, inventory)
     assert outcomes(findings) == {("ledger-ingest:1", "FAIL"), ("card-api:1", "PASS"), ("worker:1", "FAIL")}

@@ -53,7 +53,7 @@ def test_key_age(aws: Aws) -> None:
     findings = run_check(KEYS, aws.collect("iam"))
     assert outcomes(findings) == {("ci-deployer", "FAIL"), ("svc-reporting", "PASS")}
     ages = next(f for f in findings if f.status.value == "FAIL").evidence["key_ages_days"]
-    assert isinstance(ages, dict) and list(ages.values())[0] in (199, 200)
+    assert isinstance(ages, dict) and next(iter(ages.values())) in (199, 200)
 
 
 def test_denied_key_listing(aws: Aws) -> None:
