@@ -19,7 +19,7 @@ from cardaudit.errors import ConfigError
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
-from cardaudit.ownership.gaps import attribute, resource_findings, unknown_team_findings
+from cardaudit.ownership.gaps import attribute, requirement_findings, resource_findings, unknown_team_findings
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
@@ -72,7 +72,9 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     findings: list[Finding] = evaluate(inventory, all_checks())
     if resolver is not None:
         findings = attribute(findings, inventory, resolver)
-        findings += unknown_team_findings(resolver.ownership) + resource_findings(inventory, resolver)
+        requirement_ids = [item.id for item in catalogue.items if item.kind == "requirement"]
+        findings += (unknown_team_findings(resolver.ownership) + resource_findings(inventory, resolver)
+                     + requirement_findings(requirement_ids, resolver))
     findings = tag_findings(findings, catalogue)
     requirements = roll_up(catalogue, findings, resolver)
     errors = inventory.collection_errors()

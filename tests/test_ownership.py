@@ -175,3 +175,20 @@ def test_cli_lint_and_explain(tmp_path: Path) -> None:
     lint = _cli("owners", "lint", cwd=tmp_path)
     assert lint.returncode == 1
     assert "ownership.yaml:22: unknown_team: rule '10.2.1' names undeclared team(s) compliance" in lint.stdout
+
+
+def test_requirement_owners_evidence_only_their_own_principal(tmp_path: Path) -> None:
+    from cardaudit.catalogue.load import load_catalogue
+    from cardaudit.catalogue.rollup import roll_up, tag_findings
+    from cardaudit.ownership.gaps import requirement_findings
+
+    resolver = _resolver(_write(tmp_path, GOOD))  # owns 9.* and 10.*, nothing else
+    catalogue = load_catalogue("pci-dss-4.0.1")
+    ids = [i.id for i in catalogue.items if i.kind == "requirement"]
+    findings = tag_findings(requirement_findings(ids, resolver), catalogue)
+    assert {f.resource.id for f in findings if f.status.value == "PASS"} == {
+        i for i in ids if i.startswith(("9.", "10."))}
+    ten = next(f for f in findings if f.resource.id == "10.2.1")
+    assert ten.pci == ["10.1.2"]
+    statuses = {r.id: r.status.value for r in roll_up(catalogue, findings, resolver)}
+    assert (statuses["10.1.2"], statuses["9.1.2"], statuses["1.1.2"]) == ("MANUAL", "MANUAL", "FAIL")

@@ -15,13 +15,21 @@ from cardaudit.catalogue.load import Catalogue
 from cardaudit.models.base import Status
 from cardaudit.models.control import ITEM_STATUS_ORDER, CatalogueItem, ItemStatus, RequirementStatus
 from cardaudit.models.finding import Finding
+from cardaudit.ownership.gaps import PCI_REQUIREMENT
 from cardaudit.ownership.resolve import Resolver
 
 
 def tag_findings(findings: list[Finding], catalogue: Catalogue) -> list[Finding]:
     """Add the PCI items each finding evidences (the mapping lives only in the catalogue)."""
     items_for = catalogue.items_for_check()
-    return [f.model_copy(update={"pci": items_for.get(f.check_id, [])}) for f in findings]
+
+    def items(finding: Finding) -> list[str]:
+        mapped = items_for.get(finding.check_id, [])
+        if finding.resource.type == PCI_REQUIREMENT:
+            return [i for i in mapped if _principal(i) == _principal(finding.resource.id)]
+        return mapped
+
+    return [f.model_copy(update={"pci": items(f)}) for f in findings]
 
 
 def worst(statuses: list[ItemStatus]) -> ItemStatus | None:
@@ -44,10 +52,20 @@ def _leaf_status(item: CatalogueItem, counts: Counter[str]) -> tuple[ItemStatus,
     return ItemStatus.PASS, f"all {total} check result(s) PASS"
 
 
+def _principal(item_id: str) -> str:
+    return item_id.split(".", 1)[0]
+
+
 def roll_up(catalogue: Catalogue, findings: list[Finding], resolver: Resolver | None) -> list[RequirementStatus]:
     by_check: dict[str, Counter[str]] = {}
+    # Findings about PCI requirements count only inside their own principal requirement.
+    by_check_principal: dict[tuple[str, str], Counter[str]] = {}
     for finding in findings:
-        by_check.setdefault(finding.check_id, Counter())[finding.status.value] += 1
+        if finding.resource.type == PCI_REQUIREMENT:
+            key = (finding.check_id, _principal(finding.resource.id))
+            by_check_principal.setdefault(key, Counter())[finding.status.value] += 1
+        else:
+            by_check.setdefault(finding.check_id, Counter())[finding.status.value] += 1
 
     statuses: dict[str, RequirementStatus] = {}
     # Children come after their parents in the file, so walk it backwards to have children first.
@@ -55,6 +73,7 @@ def roll_up(catalogue: Catalogue, findings: list[Finding], resolver: Resolver | 
         counts: Counter[str] = Counter()
         for check_id in item.checks:
             counts.update(by_check.get(check_id, Counter()))
+            counts.update(by_check_principal.get((check_id, _principal(item.id)), Counter()))
         child_ids = catalogue.children.get(item.id, [])
         if item.kind == "requirement" and not child_ids:
             status, reason = _leaf_status(item, counts)

@@ -48,6 +48,16 @@ def _leaf_counts(item: RequirementStatus, children: dict[str, list[RequirementSt
     return total
 
 
+def _blind(report: Report) -> list[dict[str, Any]]:
+    """Collection errors grouped by where and why, so one disabled region is one row, not twelve."""
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for e in report.collection_errors:
+        call = e.service if e.operation == "-" else f"{e.service}:{e.operation}"
+        groups.setdefault((e.account, e.region, e.code, e.message), []).append(call)
+    return [{"account": a, "region": r, "code": c, "message": m, "calls": sorted(set(calls))}
+            for (a, r, c, m), calls in sorted(groups.items())]
+
+
 def context(report: Report) -> dict[str, Any]:
     roots, children = _tree(report.requirements)
     findings = sorted(report.findings, key=lambda f: (
@@ -55,6 +65,7 @@ def context(report: Report) -> dict[str, Any]:
         -Severity(f.severity).rank, f.check_id, f.resource.key))
     return {
         "report": report,
+        "blind": _blind(report),
         "roots": roots,
         "children": children,
         "leaf_counts": {r.id: _leaf_counts(r, children) for r in roots},

@@ -25,7 +25,13 @@ CONTESTED = GapCheck("ownership_resource_contested",
                      "No resource is claimed by equally ranked rules naming different teams", Severity.HIGH)
 UNKNOWN_TEAM = GapCheck("ownership_unknown_team", "Ownership rules name only declared teams and third parties",
                         Severity.HIGH)
-GAP_CHECKS: dict[str, GapCheck] = {g.id: g for g in (UNOWNED, CONTESTED, UNKNOWN_TEAM)}
+REQUIREMENT_UNOWNED = GapCheck("ownership_requirement_unowned",
+                               "Every PCI DSS requirement in scope has a declared owning team", Severity.MEDIUM)
+GAP_CHECKS: dict[str, GapCheck] = {g.id: g for g in (UNOWNED, CONTESTED, UNKNOWN_TEAM, REQUIREMENT_UNOWNED)}
+
+# Findings about a PCI requirement use this resource type; the roll-up lets them evidence only
+# items of the same principal requirement (an unowned 10.x item says nothing about 1.1.2).
+PCI_REQUIREMENT = "PCI::Requirement"
 
 
 def _finding(gap: GapCheck, result: Result, resolution: Resolution | None = None) -> Finding:
@@ -74,6 +80,26 @@ def unknown_team_findings(ownership: Ownership) -> list[Finding]:
         ref = ResourceRef(type="cardaudit::OwnershipFile", id=ownership.shown_path, path=ownership.shown_path)
         reason = f"all rules name declared teams ({', '.join(sorted(teams))})"
         out.append(_finding(UNKNOWN_TEAM, Result.passed(ref, reason)))
+    return out
+
+
+def requirement_findings(requirement_ids: Iterable[str], resolver: Resolver) -> list[Finding]:
+    """One result per PCI requirement: owned by a declared team, or not."""
+    teams = set(resolver.ownership.model.teams)
+    out: list[Finding] = []
+    for item_id in requirement_ids:
+        resolution = resolver.requirement(item_id)
+        ref = ResourceRef(type=PCI_REQUIREMENT, id=item_id, name=item_id)
+        if resolution.status == "owned" and resolution.primary in teams:
+            result = Result.passed(ref, f"owned by {resolution.primary} ({_rules_text(resolution)})")
+        elif resolution.status == "owned":
+            result = Result.failed(ref, f"resolves to undeclared team '{resolution.primary}' "
+                                        f"({_rules_text(resolution)})")
+        elif resolution.status == "contested":
+            result = Result.failed(ref, f"contested: {_rules_text(resolution)}")
+        else:
+            result = Result.failed(ref, "no requirements rule in ownership.yaml covers this item")
+        out.append(_finding(REQUIREMENT_UNOWNED, result, resolution))
     return out
 
 
