@@ -94,3 +94,22 @@ def test_mapping_is_sound(name: str) -> None:
             assert item.assessment == "automated" or item.evidence, f"{item.id} needs evidence guidance"
         else:
             assert item.assessment is None and not item.checks, item.id
+
+
+def test_checks_reference_page_is_current() -> None:
+    import os
+
+    from cardaudit.engine.reference import checks_reference
+
+    page = Path(__file__).parents[1] / "docs" / "checks.md"
+    if os.environ.get("CARDAUDIT_UPDATE_GOLDEN") == "1":
+        page.write_text(checks_reference(), encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == checks_reference(), "run: cardaudit checks reference > docs/checks.md"
+
+
+def test_every_check_documents_its_sections() -> None:
+    from cardaudit.engine.registry import DOC_SECTIONS
+
+    for spec in load_checks().values():
+        for heading in DOC_SECTIONS:
+            assert spec.doc_section(heading), (spec.id, heading)

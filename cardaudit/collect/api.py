@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from cardaudit.models.inventory import Unknown
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def error_code(exc: ClientError | BotoCoreError) -> tuple[str, str]:
@@ -27,6 +29,16 @@ class Api:
     client: Any
     account: str
     region: str
+    # Per-resource detail calls of one job run this wide: an account with 500 IAM users needs
+    # 2,000 calls, which sequentially at AWS latencies take minutes.
+    detail_workers: int = 4
+
+    def each(self, read: Callable[[T], U], items: Sequence[T]) -> list[U]:
+        """read(item) for every item, concurrently, results in input order; the first error propagates."""
+        if len(items) < 2 or self.detail_workers <= 1:
+            return [read(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(self.detail_workers, len(items))) as pool:
+            return list(pool.map(read, items))
 
     def pages(self, operation: str, key: str, **params: Any) -> list[Any]:
         """Every item of a list call, through its paginator when the API has one."""

@@ -8,7 +8,7 @@ a per-resource detail marks its slices blind for that (account, region), with th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -104,6 +104,7 @@ def collect_aws(
     regions: list[str] | None = None,
     workers: int = 8,
     services: Sequence[ServiceCollector] = SERVICES,
+    detail_workers: int = 4,
 ) -> Inventory:
     started = datetime.now(UTC)
     account = account_of(session)
@@ -111,24 +112,25 @@ def collect_aws(
     if not plan.enabled and not plan.disabled:
         raise CollectionSetupError("no region to audit")
 
-    jobs: list[tuple[ServiceCollector, Api, Scope]] = []
     outcomes: list[_Outcome] = []
-    for collector in services:
-        if not collector.regional:
-            api = Api(client(session, collector.service, GLOBAL_CLIENT_REGION), account, GLOBAL)
-            jobs.append((collector, api, Scope(account=account, region=GLOBAL)))
-            continue
-        for region in plan.enabled:
-            jobs.append((collector, Api(client(session, collector.service, region), account, region),
-                         Scope(account=account, region=region)))
-        for region in plan.disabled:
-            outcomes.append(_Outcome(collector, Scope(account=account, region=region), {}, CollectionError(
-                service=collector.service, operation="-", code=REGION_NOT_ENABLED,
-                message=f"{region} is not enabled for this account (opt-in region or unknown name)",
-                account=account, region=region)))
-
+    futures: list[Future[_Outcome]] = []
+    # Building a client costs tens of milliseconds and must happen in this thread; each job is
+    # submitted as soon as its client exists, so building overlaps with the calls in flight.
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="collect") as pool:
-        outcomes.extend(pool.map(lambda job: _run(*job), jobs))
+        for collector in services:
+            if not collector.regional:
+                api = Api(client(session, collector.service, GLOBAL_CLIENT_REGION), account, GLOBAL, detail_workers)
+                futures.append(pool.submit(_run, collector, api, Scope(account=account, region=GLOBAL)))
+                continue
+            for region in plan.enabled:
+                api = Api(client(session, collector.service, region), account, region, detail_workers)
+                futures.append(pool.submit(_run, collector, api, Scope(account=account, region=region)))
+            for region in plan.disabled:
+                outcomes.append(_Outcome(collector, Scope(account=account, region=region), {}, CollectionError(
+                    service=collector.service, operation="-", code=REGION_NOT_ENABLED,
+                    message=f"{region} is not enabled for this account (opt-in region or unknown name)",
+                    account=account, region=region)))
+        outcomes.extend(f.result() for f in futures)
 
     return assemble(outcomes, account, sorted(set(plan.enabled) | set(plan.disabled)), started)
 

@@ -43,18 +43,20 @@ def _latest_per_family(arns: list[str]) -> list[str]:
 
 
 def collect_ecs(api: Api) -> dict[str, list[AwsResource]]:
-    task_defs: list[AwsResource] = []
-    for arn in _latest_per_family(api.pages("list_task_definitions", "taskDefinitionArns", status="ACTIVE")):
+    def task_definition(arn: str) -> AwsResource:
         resp = api.call("describe_task_definition", taskDefinition=arn, include=["TAGS"])
         td = resp["taskDefinition"]
-        task_defs.append(EcsTaskDefinition(
+        return EcsTaskDefinition(
             arn=td["taskDefinitionArn"], account=api.account, region=api.region,
             name=f"{td['family']}:{td['revision']}", tags=tag_dict(resp.get("tags"), "key", "value"),
             family=td["family"], revision=int(td["revision"]),
             containers=[container_from_api(c) for c in td.get("containerDefinitions", [])],
             network_mode=td.get("networkMode"), execution_role_arn=td.get("executionRoleArn"),
             task_role_arn=td.get("taskRoleArn"), requires_compatibilities=td.get("requiresCompatibilities", []),
-        ))
+        )
+
+    arns = _latest_per_family(api.pages("list_task_definitions", "taskDefinitionArns", status="ACTIVE"))
+    task_defs = api.each(task_definition, arns)
 
     clusters: list[AwsResource] = []
     services: list[AwsResource] = []

@@ -25,10 +25,9 @@ def _trusted_services(doc: Any) -> list[str]:
 
 
 def collect_iam(api: Api) -> dict[str, list[AwsResource]]:
-    users: list[AwsResource] = []
-    for u in api.pages("list_users", "Users"):
+    def user(u: dict[str, Any]) -> AwsResource:
         name = u["UserName"]
-        users.append(IamUser(
+        return IamUser(
             arn=u["Arn"], account=api.account, region=GLOBAL, name=name,
             tags=api.detail("list_user_tags", lambda r: tag_dict(r.get("Tags")), UserName=name),
             created=u["CreateDate"], password_last_used=u.get("PasswordLastUsed"),
@@ -36,7 +35,9 @@ def collect_iam(api: Api) -> dict[str, list[AwsResource]]:
                                       absent={"NoSuchEntity": False}),
             mfa_devices=api.detail("list_mfa_devices", lambda r: len(r.get("MFADevices", [])), UserName=name),
             access_keys=api.detail("list_access_keys", _keys, UserName=name),
-        ))
+        )
+
+    users = api.each(user, api.pages("list_users", "Users"))
     roles: list[AwsResource] = []
     for r in api.pages("list_roles", "Roles"):
         roles.append(IamRole(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cardaudit.collect.api import Api, tag_dict
 from cardaudit.models.inventory import AwsResource, KmsKey, Unknown
 
@@ -14,8 +16,7 @@ def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
     for alias in api.pages("list_aliases", "Aliases"):
         if alias.get("TargetKeyId"):
             aliases.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
-    keys: list[AwsResource] = []
-    for key in api.pages("list_keys", "Keys"):
+    def read(key: dict[str, Any]) -> AwsResource:
         meta = api.call("describe_key", KeyId=key["KeyId"])["KeyMetadata"]
         customer = meta.get("KeyManager") == "CUSTOMER"
         rotation: bool | Unknown | None = None
@@ -25,12 +26,13 @@ def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
         tags = (api.detail("list_resource_tags", lambda r: tag_dict(r.get("Tags"), "TagKey", "TagValue"),
                            KeyId=key["KeyId"]) if customer else {})
         key_aliases = sorted(aliases.get(key["KeyId"], []))
-        keys.append(KmsKey(
+        return KmsKey(
             arn=meta["Arn"], account=api.account, region=api.region,
             name=key_aliases[0] if key_aliases else key["KeyId"], tags=tags,
             key_id=key["KeyId"], key_manager=meta.get("KeyManager", "CUSTOMER"),
             key_spec=meta.get("KeySpec", meta.get("CustomerMasterKeySpec", "")),
             key_usage=meta.get("KeyUsage", ""), key_state=meta.get("KeyState", ""),
             aliases=key_aliases, rotation_enabled=rotation,
-        ))
-    return {"kms_keys": keys}
+        )
+
+    return {"kms_keys": api.each(read, api.pages("list_keys", "Keys"))}

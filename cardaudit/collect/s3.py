@@ -24,8 +24,7 @@ _IMPLICIT = BucketEncryption(algorithm="AES256", implicit=True)
 
 
 def collect_s3(api: Api) -> dict[str, list[AwsResource]]:
-    buckets: list[AwsResource] = []
-    for bucket in api.pages("list_buckets", "Buckets"):
+    def read(bucket: dict[str, Any]) -> AwsResource:
         name = bucket["Name"]
         location = api.detail("get_bucket_location", lambda r: r.get("LocationConstraint"), Bucket=name)
         region = "unknown" if isinstance(location, Unknown) else _region_of(location)
@@ -36,11 +35,10 @@ def collect_s3(api: Api) -> dict[str, list[AwsResource]]:
         no_tags: dict[str, str] = {}
         tags = api.detail("get_bucket_tagging", lambda r: tag_dict(r.get("TagSet")), Bucket=name,
                           absent={"NoSuchTagSet": no_tags})
-        buckets.append(S3Bucket(
-            arn=f"arn:aws:s3:::{name}", account=api.account, region=region, name=name,
-            tags=tags, encryption=encryption,
-        ))
-    return {"s3_buckets": buckets}
+        return S3Bucket(arn=f"arn:aws:s3:::{name}", account=api.account, region=region, name=name,
+                        tags=tags, encryption=encryption)
+
+    return {"s3_buckets": api.each(read, api.pages("list_buckets", "Buckets"))}
 
 
 def _region_of(constraint: str | None) -> str:

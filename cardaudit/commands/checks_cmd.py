@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -31,6 +32,14 @@ def list_checks() -> None:
         out.print(table)
 
     guarded(body)
+
+
+@app.command("reference")
+def reference() -> None:
+    """Print the Markdown checks reference (docs/checks.md)."""
+    from cardaudit.engine.reference import checks_reference
+
+    guarded(lambda: sys.stdout.write(checks_reference()))
 
 
 @app.command("explain")
