@@ -9,8 +9,10 @@ import boto3
 from pydantic import ValidationError
 
 from cardaudit import __version__
+from cardaudit.catalogue.attest import load_attestations
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
+from cardaudit.catalogue.scope import not_applicable, profile_named
 from cardaudit.collect.aws import collect_aws
 from cardaudit.collect.session import audit_session
 from cardaudit.engine.registry import all_checks
@@ -64,6 +66,9 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     # Config files are read first, so a bad ownership.yaml fails fast, before any AWS call.
     resolver = load_resolver(config)
     catalogue = load_catalogue(config.catalogue)
+    profile_name, _ = profile_named(config.pci_profile)
+    out_of_scope = not_applicable(catalogue, profile_name, resolver)
+    attested = load_attestations(config.attestations, catalogue) if config.attestations else {}
     if inventory is None:
         inventory = collect(config, session)
         if config.save_inventory is not None:
@@ -72,17 +77,18 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     findings: list[Finding] = evaluate(inventory, all_checks())
     if resolver is not None:
         findings = attribute(findings, inventory, resolver)
-        requirement_ids = [item.id for item in catalogue.items if item.kind == "requirement"]
+        requirement_ids = [item.id for item in catalogue.items
+                           if item.kind == "requirement" and item.id not in out_of_scope]
         findings += (unknown_team_findings(resolver.ownership) + resource_findings(inventory, resolver)
                      + requirement_findings(requirement_ids, resolver))
     findings = tag_findings(findings, catalogue)
-    requirements = roll_up(catalogue, findings, resolver)
+    requirements = roll_up(catalogue, findings, resolver, out_of_scope, attested, started.date())
     errors = inventory.collection_errors()
     return Report(
         tool=ToolInfo(version=__version__),
         run=RunInfo(
             started_at=started, finished_at=datetime.now(UTC), accounts=inventory.accounts,
-            regions=inventory.regions, catalogue=catalogue.name,
+            regions=inventory.regions, catalogue=catalogue.name, pci_profile=profile_name,
             inventory_source=str(config.inventory) if config.inventory else "aws",
             ownership_file=str(config.ownership) if config.ownership else None,
         ),

@@ -57,15 +57,22 @@ def guarded(action: Callable[[], T]) -> T:
         if _debug:
             raise
         raise typer.Exit(ExitCode.NOT_ASSESSED) from None
+    except Exception as exc:  # noqa: BLE001 -- a bug in cardaudit: one line, exit 4, traceback on --debug
+        if _debug:
+            raise
+        err.print(f"[red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                  "(run again with --debug for the traceback, and please report it)", highlight=False)
+        raise typer.Exit(ExitCode.INTERNAL) from None
 
 
 def _register_subcommands() -> None:
-    from cardaudit.commands import audit_cmd, checks_cmd, demo_cmd, owners_cmd
+    from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, owners_cmd
 
     audit_cmd.register(app)
     demo_cmd.register(app)
     app.add_typer(checks_cmd.app, name="checks")
     app.add_typer(owners_cmd.app, name="owners")
+    app.add_typer(controls_cmd.app, name="controls")
 
 
 def main() -> None:

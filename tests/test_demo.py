@@ -130,7 +130,8 @@ def test_separate_moto_server_gives_the_demo_findings(
         env = _cli_env() | {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
                             "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "eu-west-1"}
         args = [sys.executable, "-m", "cardaudit", "audit", "--regions", ",".join(AUDIT_REGIONS),
-                "--ownership", str(config.ownership), "--output-dir", str(tmp_path), "--format", "json",
+                "--ownership", str(config.ownership), "--attestations", str(config.attestations),
+                "--output-dir", str(tmp_path), "--format", "json",
                 "--fail-on", "critical"]
         for name, path in config.repos.items():
             args += ["--repo", f"{name}={path}"]
@@ -144,3 +145,23 @@ def test_separate_moto_server_gives_the_demo_findings(
     assert sorted(map(_key, served["findings"])) == sorted(map(_key, demo["findings"]))
     assert [(r["id"], r["status"]) for r in served["requirements"]] == [
         (r["id"], r["status"]) for r in demo["requirements"]]
+
+
+def test_demo_items_tree_and_controls_cli(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = demo_run
+    doc = json.loads((out / "report.json").read_text())
+    items = {r["id"]: r["status"] for r in doc["requirements"]}
+    assert len(items) == 366
+    assert (items["12.1.1"], items["12.10.1"], items["11.4.1"]) == ("ATTESTED", "ATTESTATION_EXPIRED", "FAIL")
+    assert (items["1.3.3"], items["12.4.1"], items["9.4.1"], items["12.3.1"]) == (
+        "NOT_APPLICABLE", "NOT_APPLICABLE", "INHERITED", "MANUAL")
+    assert items["10.1.2"] == "MANUAL" and items["6.3.1"] == "FAIL"
+    expired = subprocess.run([sys.executable, "-m", "cardaudit", "controls", "list", "--status",
+                              "ATTESTATION_EXPIRED", "--report", str(out / "report.json")],
+                             capture_output=True, text=True, env=_cli_env(), check=False)
+    assert expired.returncode == 0 and "12.10.1" in expired.stdout and "1 item(s)" in expired.stdout
+    show = subprocess.run([sys.executable, "-m", "cardaudit", "controls", "show", "6.3.1", "--report",
+                           str(out / "report.json")], capture_output=True, text=True, env=_cli_env(), check=False)
+    assert "last status: FAIL" in show.stdout
+    html = (out / "report.html").read_text()
+    assert html.count('<span class="id">') == 366

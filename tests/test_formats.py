@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from cardaudit.catalogue.attest import Attestation, Attested
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
+from cardaudit.catalogue.scope import not_applicable
 from cardaudit.formats import FORMATS
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding, ResourceRef
@@ -42,13 +44,22 @@ def report() -> Report:
         _finding("ecs_task_definition_no_plaintext_secrets", Status.NOT_ASSESSED, "ledger-ingest:3",
                  "ecs:DescribeTaskDefinition failed: AccessDenied"),
     ], catalogue)
-    requirements = roll_up(catalogue, findings, None)
+    attested = {
+        "12.1.1": Attested(Attestation(item="12.1.1", status="in_place", evidence=f"ISP v4 {EVIL}",
+                                       attested_by="ciso@example.com", date=date(2026, 3, 1),
+                                       expires=date(2027, 3, 1)), "attestations.yaml:3"),
+        "12.10.1": Attested(Attestation(item="12.10.1", status="in_place", evidence="IR plan v3",
+                                        attested_by="ciso@example.com", date=date(2025, 6, 1),
+                                        expires=date(2026, 6, 1)), "attestations.yaml:9"),
+    }
+    requirements = roll_up(catalogue, findings, None, not_applicable(catalogue, "issuer"), attested,
+                           date(2026, 11, 26))
     errors = [CollectionError(service="ecs", operation="DescribeTaskDefinition", code="AccessDenied",
                               message=EVIL, account="111122223333", region="eu-west-1")]
     when = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
     return Report(tool=ToolInfo(version="0.0.0-test"),
                   run=RunInfo(started_at=when, finished_at=when, accounts=["111122223333"], regions=["eu-west-1"],
-                              catalogue=catalogue.name, inventory_source="aws"),
+                              catalogue=catalogue.name, pci_profile="issuer", inventory_source="aws"),
                   findings=findings, requirements=requirements, collection_errors=errors,
                   summary=Summary.of(findings, requirements, errors))
 
@@ -72,7 +83,8 @@ def test_json_contract(report: Report) -> None:
     assert set(finding) >= {"id", "check_id", "status", "severity", "kind", "resource", "reason", "evidence",
                             "owner", "supporting", "pci"}
     assert set(finding["resource"]) >= {"type", "id", "arn", "account", "region", "name", "path", "line", "field"}
-    assert {r["status"] for r in doc["requirements"]} >= {"FAIL", "MANUAL", "INHERITED"}
+    assert {r["status"] for r in doc["requirements"]} >= {
+        "FAIL", "MANUAL", "INHERITED", "NOT_APPLICABLE", "ATTESTED", "ATTESTATION_EXPIRED"}
     assert "10.2.1" in finding["pci"]
 
 

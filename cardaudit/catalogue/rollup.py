@@ -1,22 +1,40 @@
-"""The roll-up stage: PCI item statuses from findings, the catalogue and the ownership matrix.
+"""The roll-up stage: PCI item statuses from findings, the catalogue, scope and attestations.
 
-- inherited items are INHERITED (the cloud provider's assessment covers them);
-- an item with checks takes the worst status of their findings (FAIL > ERROR > NOT_ASSESSED >
-  PASS); a partial item whose checks all pass still needs a person, so it is MANUAL;
-- an item whose checks looked at nothing is NOT_ASSESSED, never PASS;
-- manual items are MANUAL; sections and principals take the worst status of their children.
+For a requirement without children:
+- out of scope (profile, default N/A, ownership.yaml override): NOT_APPLICABLE with the reason;
+- inherited: INHERITED (the cloud provider's assessment covers it);
+- with checks: the worst of their findings (FAIL > ERROR > NOT_ASSESSED > PASS); checks that
+  looked at nothing give NOT_ASSESSED, never PASS; a partial item whose checks pass still needs a
+  person, so it is MANUAL;
+- otherwise MANUAL;
+- a MANUAL or NOT_ASSESSED result is then settled by a current attestation (ATTESTED, or FAIL /
+  NOT_APPLICABLE when the person says so) or flagged ATTESTATION_EXPIRED. A failing check is never
+  overridden by an attestation.
+Sections and principal requirements take the worst status of their in-scope children.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
+from cardaudit.catalogue.attest import Attested
 from cardaudit.catalogue.load import Catalogue
 from cardaudit.models.base import Status
-from cardaudit.models.control import ITEM_STATUS_ORDER, CatalogueItem, ItemStatus, RequirementStatus
+from cardaudit.models.control import (
+    ITEM_STATUS_ORDER,
+    AttestationRef,
+    CatalogueItem,
+    ItemStatus,
+    RequirementStatus,
+)
 from cardaudit.models.finding import Finding
 from cardaudit.ownership.gaps import PCI_REQUIREMENT
 from cardaudit.ownership.resolve import Resolver
+
+
+def _principal(item_id: str) -> str:
+    return item_id.split(".", 1)[0]
 
 
 def tag_findings(findings: list[Finding], catalogue: Catalogue) -> list[Finding]:
@@ -36,7 +54,7 @@ def worst(statuses: list[ItemStatus]) -> ItemStatus | None:
     return min(statuses, key=ITEM_STATUS_ORDER.index) if statuses else None
 
 
-def _leaf_status(item: CatalogueItem, counts: Counter[str]) -> tuple[ItemStatus, str]:
+def _checks_status(item: CatalogueItem, counts: Counter[str]) -> tuple[ItemStatus, str]:
     if item.assessment == "inherited":
         return ItemStatus.INHERITED, "covered by the cloud provider's PCI DSS assessment"
     if not item.checks:
@@ -52,11 +70,33 @@ def _leaf_status(item: CatalogueItem, counts: Counter[str]) -> tuple[ItemStatus,
     return ItemStatus.PASS, f"all {total} check result(s) PASS"
 
 
-def _principal(item_id: str) -> str:
-    return item_id.split(".", 1)[0]
+def _attested(status: ItemStatus, reason: str, attested: Attested | None, today: date) -> tuple[ItemStatus, str]:
+    if attested is None or status not in (ItemStatus.MANUAL, ItemStatus.NOT_ASSESSED):
+        if attested is not None:
+            reason += f"; attestation at {attested.where} does not override the checks"
+        return status, reason
+    att = attested.attestation
+    if attested.expired(today):
+        return ItemStatus.ATTESTATION_EXPIRED, f"attestation by {att.attested_by} expired {att.expires}"
+    by = f"{att.attested_by} on {att.date}"
+    if att.status == "not_in_place":
+        return ItemStatus.FAIL, f"attested NOT in place by {by}"
+    if att.status == "not_applicable":
+        return ItemStatus.NOT_APPLICABLE, f"attested not applicable by {by}: {att.evidence}"
+    return ItemStatus.ATTESTED, f"attested in place by {by}"
 
 
-def roll_up(catalogue: Catalogue, findings: list[Finding], resolver: Resolver | None) -> list[RequirementStatus]:
+def roll_up(
+    catalogue: Catalogue,
+    findings: list[Finding],
+    resolver: Resolver | None,
+    not_applicable: dict[str, str] | None = None,
+    attestations: dict[str, Attested] | None = None,
+    today: date | None = None,
+) -> list[RequirementStatus]:
+    out_of_scope = not_applicable or {}
+    attested_items = attestations or {}
+    today = today or date.today()
     by_check: dict[str, Counter[str]] = {}
     # Findings about PCI requirements count only inside their own principal requirement.
     by_check_principal: dict[tuple[str, str], Counter[str]] = {}
@@ -75,13 +115,18 @@ def roll_up(catalogue: Catalogue, findings: list[Finding], resolver: Resolver | 
             counts.update(by_check.get(check_id, Counter()))
             counts.update(by_check_principal.get((check_id, _principal(item.id)), Counter()))
         child_ids = catalogue.children.get(item.id, [])
-        if item.kind == "requirement" and not child_ids:
-            status, reason = _leaf_status(item, counts)
+        attested = attested_items.get(item.id)
+        if item.id in out_of_scope:
+            status, reason = ItemStatus.NOT_APPLICABLE, out_of_scope[item.id]
+        elif item.kind == "requirement" and not child_ids:
+            status, reason = _attested(*_checks_status(item, counts), attested, today)
         else:
-            child_statuses = [statuses[c].status for c in child_ids]
-            own = [_leaf_status(item, counts)[0]] if item.kind == "requirement" and item.checks else []
-            status = worst(child_statuses + own) or ItemStatus.MANUAL
-            reason = ", ".join(f"{n} {s}" for s, n in sorted(Counter(s.value for s in child_statuses).items()))
+            in_scope = [statuses[c].status for c in child_ids if statuses[c].status != ItemStatus.NOT_APPLICABLE]
+            own = ([_attested(*_checks_status(item, counts), attested, today)[0]]
+                   if item.kind == "requirement" and (item.checks or attested) else [])
+            status = worst(in_scope + own) or (ItemStatus.NOT_APPLICABLE if child_ids else ItemStatus.MANUAL)
+            tally = Counter(statuses[c].status.value for c in child_ids)
+            reason = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()))
         owner = resolver.requirement(item.id) if resolver else None
         statuses[item.id] = RequirementStatus(
             id=item.id, parent=item.parent, kind=item.kind, title=item.title, status=status,
@@ -90,5 +135,10 @@ def roll_up(catalogue: Catalogue, findings: list[Finding], resolver: Resolver | 
             supporting=list(owner.supporting) if owner else [],
             owner_rule=owner.rule_where if owner else None,
             checks=list(item.checks), counts=dict(counts), reason=reason, evidence_guidance=item.evidence,
+            attestation=AttestationRef(
+                status=attested.attestation.status, evidence=attested.attestation.evidence,
+                attested_by=attested.attestation.attested_by, date=attested.attestation.date,
+                expires=attested.attestation.expires, where=attested.where,
+            ) if attested else None,
         )
     return [statuses[item.id] for item in catalogue.items]

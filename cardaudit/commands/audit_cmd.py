@@ -31,6 +31,9 @@ def audit_command(
     ownership: OwnershipOpt = None,
     repo: Annotated[list[str] | None, typer.Option(help="Repository checkout as NAME=PATH (repeatable).")] = None,
     catalogue: Annotated[str, typer.Option(help=f"One of: {', '.join(CATALOGUES)}.")] = DEFAULT_CATALOGUE,
+    pci_profile: Annotated[str | None, typer.Option(help="issuer (default), service-provider or merchant.")] = None,
+    attestations: Annotated[Path | None, typer.Option(help="attestations.yaml for manual and partial items.")]
+    = None,
     output_dir: Annotated[Path, typer.Option("--output-dir", help="Where reports go.")] = Path("cardaudit-report"),
     format: Annotated[str, typer.Option("--format", help="Comma-separated: json, html, console.")] = "json,html",
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
@@ -43,6 +46,7 @@ def audit_command(
         owner_file = ownership or (DEFAULT_OWNERSHIP if DEFAULT_OWNERSHIP.exists() else None)
         config = AuditConfig(profile=profile, regions=parse_regions(regions), inventory=inventory,
                              save_inventory=save_inventory, ownership=owner_file, catalogue=catalogue,
+                             pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers)
         formats = parse_formats(format)
         report = audit.run(config)

@@ -48,6 +48,7 @@ def demo_repos() -> dict[str, Path]:
 def demo_config(output_dir: Path) -> AuditConfig:
     return AuditConfig(
         regions=AUDIT_REGIONS, ownership=demo_dir() / "ownership.yaml", repos=demo_repos(),
+        attestations=demo_dir() / "attestations.yaml",
         save_inventory=output_dir / "inventory.json",
     )
 

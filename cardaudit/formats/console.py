@@ -15,12 +15,13 @@ from cardaudit.models.report import Report
 
 STATUS_STYLE = {
     "PASS": "green", "FAIL": "bold red", "NOT_ASSESSED": "yellow", "ERROR": "magenta",
-    "MANUAL": "cyan", "INHERITED": "blue", "NOT_APPLICABLE": "dim",
+    "MANUAL": "cyan", "INHERITED": "blue", "NOT_APPLICABLE": "dim", "ATTESTED": "green",
+    "ATTESTATION_EXPIRED": "bold yellow",
 }
 
 
 def _counts(counts: dict[str, int]) -> str:
-    return "  ".join(f"[{STATUS_STYLE.get(k, '')}]{k} {v}[/]" for k, v in counts.items()) or "none"
+    return "  ".join(f"[{STATUS_STYLE.get(k, 'default')}]{k} {v}[/]" for k, v in counts.items()) or "none"
 
 
 def print_summary(report: Report, console: Console, limit: int = 25) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
@@ -49,8 +50,10 @@ class CatalogueFile(Frozen):
 class ItemStatus(StrEnum):
     FAIL = "FAIL"
     ERROR = "ERROR"
+    ATTESTATION_EXPIRED = "ATTESTATION_EXPIRED"
     NOT_ASSESSED = "NOT_ASSESSED"
     MANUAL = "MANUAL"
+    ATTESTED = "ATTESTED"
     PASS = "PASS"
     INHERITED = "INHERITED"
     NOT_APPLICABLE = "NOT_APPLICABLE"
@@ -58,6 +61,15 @@ class ItemStatus(StrEnum):
 
 # Worst first: the order used to roll children and checks up into one status.
 ITEM_STATUS_ORDER = list(ItemStatus)
+
+
+class AttestationRef(Frozen):
+    status: str
+    evidence: str
+    attested_by: str
+    date: dt.date
+    expires: dt.date | None = None
+    where: str
 
 
 class RequirementStatus(Frozen):
@@ -75,3 +87,4 @@ class RequirementStatus(Frozen):
     counts: dict[str, int] = Field(default_factory=dict)
     reason: str = ""
     evidence_guidance: str | None = None
+    attestation: AttestationRef | None = None

@@ -25,6 +25,8 @@ class AuditConfig(Frozen):
     save_inventory: Path | None = None  # write the collected inventory here
     ownership: Path | None = None
     catalogue: str = "pci-dss-4.0.1"
+    pci_profile: str | None = None  # issuer (default), service-provider, merchant
+    attestations: Path | None = None
     repos: dict[str, Path] = Field(default_factory=dict)
     workers: int = 8
 
@@ -40,6 +42,7 @@ class RunInfo(Frozen):
     accounts: list[str]
     regions: list[str]
     catalogue: str
+    pci_profile: str
     inventory_source: str
     ownership_file: str | None = None
 

@@ -16,7 +16,7 @@ from typing import Literal
 import pathspec
 
 from cardaudit.models.inventory import AwsResource, Unknown
-from cardaudit.models.ownership import IacSource, ResourceMatch
+from cardaudit.models.ownership import IacSource, RequirementRule, ResourceMatch
 from cardaudit.ownership.iac import IacIndex
 from cardaudit.ownership.load import Ownership
 
@@ -223,20 +223,41 @@ class Resolver:
             ))
         return decide(f"{repo}:{path}", candidates)
 
+    def requirement_rule(self, item_id: str) -> tuple[RequirementRule, str] | None:
+        """The most specific requirements rule covering an item (with file:line), owner or not."""
+        best: tuple[int, int] | None = None
+        found: tuple[RequirementRule, str] | None = None
+        for index, rule in enumerate(self.ownership.model.requirements):
+            rank = _requirement_rank(rule.id, item_id)
+            if rank is not None and (best is None or rank > best):
+                best, found = rank, (rule, self.ownership.requirement_rule_line(index))
+        return found
+
     def requirement(self, item_id: str) -> Resolution:
         candidates: list[Candidate] = []
-        parts = item_id.split(".")
         for index, rule in enumerate(self.ownership.model.requirements):
-            pattern = rule.id.split(".")
-            literal = pattern[:-1] if pattern[-1] == "*" else pattern
-            if parts[: len(literal)] != literal or rule.primary is None:
+            rank = _requirement_rank(rule.id, item_id)
+            if rank is None or rule.primary is None:
                 continue
-            exact = len(literal) == len(parts) and pattern[-1] != "*"
             candidates.append(Candidate(
-                rule.id, rule.primary, tuple(rule.supporting), len(literal) * 10 + (5 if exact else 0), 0,
+                rule.id, rule.primary, tuple(rule.supporting), rank[0] * 10 + rank[1] * 5, 0,
                 self.ownership.requirement_rule_line(index), ("id",),
             ))
         return decide(item_id, candidates)
+
+
+def _requirement_rank(pattern: str, item_id: str) -> tuple[int, int] | None:
+    """(literal depth, exact) when `pattern` ("10.*", "10.2", "10.2.1") covers the item, else None.
+
+    A rule covers its own id and every descendant, so children inherit from their parents.
+    """
+    parts = pattern.split(".")
+    literal = parts[:-1] if parts[-1] == "*" else parts
+    target = item_id.split(".")
+    if target[: len(literal)] != literal:
+        return None
+    exact = len(literal) == len(target) and parts[-1] != "*"
+    return len(literal), int(exact)
 
 
 def _glob_match(pattern: str, value: str) -> bool:

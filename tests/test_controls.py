@@ -1,0 +1,149 @@
+"""Profiles, default N/A items, attestations, and the `controls` CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cardaudit.catalogue.attest import load_attestations
+from cardaudit.catalogue.load import load_catalogue
+from cardaudit.catalogue.rollup import roll_up
+from cardaudit.catalogue.scope import not_applicable
+from cardaudit.catalogue.stats import automated_coverage, counting_rules
+from cardaudit.errors import ConfigError
+from cardaudit.ownership.iac import IacIndex
+from cardaudit.ownership.load import load_ownership
+from cardaudit.ownership.resolve import Resolver
+
+V4 = load_catalogue("pci-dss-4.0.1")
+
+
+def test_profiles_decide_sp_only_issuer_only_and_appendices() -> None:
+    issuer = not_applicable(V4, "issuer")
+    provider = not_applicable(V4, "service-provider")
+    merchant = not_applicable(V4, "merchant")
+    assert "12.4.1" in issuer and "12.4.1" not in provider  # service-provider only
+    assert "3.3.3" not in issuer and "3.3.3" in merchant and "3.3.3" in provider  # issuer only
+    assert "A1.1.1" in issuer and "A1.1.1" not in provider
+    assert "A2.1.1" in issuer and "A2.1.1" not in merchant
+    assert issuer["1.3.3"].startswith("No wireless network")  # cloud-only default
+    assert "A3.1.1" in issuer and "designates" in issuer["A3.1.1"]
+
+
+def test_ownership_overrides_applicability(tmp_path: Path) -> None:
+    path = tmp_path / "ownership.yaml"
+    path.write_text(
+        "version: 1\nteams: {secops: {name: Security}}\nrequirements:\n"
+        "  - {id: \"9.*\", primary: secops}\n"
+        "  - {id: \"11.6.1\", primary: secops}\n"
+        "  - {id: \"10.7.*\", responsibility: not_applicable, note: \"no security control systems of our own\"}\n")
+    resolver = Resolver(load_ownership(path), IacIndex())
+    na = not_applicable(V4, "issuer", resolver)
+    assert "9.5.1" in na  # a broad ownership rule does not bring a default N/A item back
+    assert "11.6.1" not in na  # a rule naming the item does
+    assert na["10.7.2"] == f"no security control systems of our own ({path}:6)"
+
+
+def _attestations(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "attestations.yaml"
+    path.write_text("version: 1\nattestations:\n" + body)
+    return path
+
+
+GOOD = """\
+  - {item: "12.1.1", status: in_place, evidence: "ISP v4", attested_by: ciso, date: 2026-03-01, expires: 2027-03-01}
+  - {item: "12.10.1", status: in_place, evidence: "IR plan", attested_by: ciso, date: 2025-06-01, expires: 2026-06-01}
+  - {item: "11.4.1", status: not_in_place, evidence: "booked for January", attested_by: secops, date: 2026-10-01}
+  - {item: "3.2.1", status: in_place, evidence: "retention schedule", attested_by: dpo, date: 2026-10-01}
+"""
+
+
+def test_attestations_roll_up(tmp_path: Path) -> None:
+    attested = load_attestations(_attestations(tmp_path, GOOD), V4)
+    statuses = {r.id: r for r in roll_up(V4, [], None, not_applicable(V4), attested, date(2026, 11, 26))}
+    assert statuses["12.1.1"].status.value == "ATTESTED"
+    assert statuses["12.10.1"].status.value == "ATTESTATION_EXPIRED"
+    assert statuses["11.4.1"].status.value == "FAIL"
+    assert statuses["3.2.1"].status.value == "ATTESTED"  # partial, no check
+    assert statuses["12.1.2"].status.value == "MANUAL"  # nobody attested it
+    assert statuses["12.1.1"].attestation is not None
+    assert statuses["12.1.1"].attestation.where.endswith("attestations.yaml:3")
+    assert statuses["12.10"].status.value == "ATTESTATION_EXPIRED"  # the section shows the worst child
+
+
+@pytest.mark.parametrize(("body", "line", "message"), [
+    ("  - {item: \"99.1\", status: in_place, evidence: x, attested_by: y, date: 2026-01-01}\n", 3,
+     "item 99.1 is not in pci-dss-4.0.1"),
+    ("  - {item: \"10.2.1.2\", status: in_place, evidence: x, attested_by: y, date: 2026-01-01}\n", 3,
+     "automated: its checks decide it"),
+    ("  - {item: \"12.1.1\", status: done, evidence: x, attested_by: y, date: 2026-01-01}\n", 3,
+     "status: Input should be 'in_place', 'not_in_place' or 'not_applicable'"),
+    ("  - {item: \"12.1.1\", status: in_place, evidence: x, attested_by: y, date: 2026-01-01, expires: 2025-01-01}\n",
+     3, "expires (2025-01-01) must be after date (2026-01-01)"),
+    ("  - {item: \"12.1.1\", status: in_place, evidence: x, attested_by: y, date: 2026-01-01, by: z}\n", 3,
+     "unknown key 'by'"),
+    ("  - {item: 12.1, status: in_place, evidence: x, attested_by: y, date: 2026-01-01}\n", 3, "quote item ids"),
+    ("  - {item: \"12.1.1\", status: in_place, evidence: x, attested_by: y, date: 2026-01-01}\n"
+     "  - {item: \"12.1.1\", status: in_place, evidence: x, attested_by: y, date: 2026-02-01}\n", 4,
+     "attested twice"),
+    ("  - {item: \"12.1.1\", status: in_place evidence: x}\n", 3, "YAML syntax error"),
+])
+def test_bad_attestations_are_file_line_messages(tmp_path: Path, body: str, line: int, message: str) -> None:
+    path = _attestations(tmp_path, body)
+    with pytest.raises(ConfigError) as info:
+        load_attestations(path, V4)
+    assert info.value.text.startswith(f"{path}:{line}: "), info.value.text
+    assert message in info.value.text
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cardaudit", *args], capture_output=True, text=True, timeout=120,
+                          cwd=cwd, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"}, check=False)
+
+
+def test_bad_attestations_exit_2_from_audit(tmp_path: Path) -> None:
+    path = _attestations(tmp_path, "  - {item: \"99.1\", status: in_place, evidence: x, attested_by: y, "
+                                   "date: 2026-01-01}\n")
+    result = _cli("audit", "--inventory", "none.json", "--attestations", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{path}:3: item 99.1 is not in pci-dss-4.0.1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_stats_figures() -> None:
+    rules = {r.name.split(" (")[0]: (r.core, r.total) for r in counting_rules(V4)}
+    assert rules["principal requirements"] == (12, 15)
+    assert rules["section headings"] == (63, 71)
+    assert rules["requirements"] == (250, 280)
+    assert rules["leaf requirements"] == (225, 251)
+    v3 = {r.name.split(" (")[0]: (r.core, r.total) for r in counting_rules(load_catalogue("pci-dss-3.2.1"))}
+    assert v3["principal requirements"] == (12, 15)
+    assert v3["requirements"] == (251, 278)
+    covered, core = automated_coverage(V4)
+    assert core == 250 and 0 < covered < core
+
+
+def test_stats_cli() -> None:
+    result = _cli("controls", "stats")
+    assert result.returncode == 0, result.stderr
+    assert "│ requirements (every numbered requirement item)            │  250 │             280 │    -51 │" in (
+        result.stdout)
+    assert "of 250 core requirements have at least one cardaudit check" in result.stdout
+    v3 = _cli("controls", "stats", "--catalogue", "pci-dss-3.2.1")
+    assert "│  251 │             278 │" in v3.stdout
+
+
+def test_list_and_show_cli(tmp_path: Path) -> None:
+    manual = _cli("controls", "list", "--requirement", "12.10", "--assessment", "manual")
+    assert manual.returncode == 0
+    assert "12.10.1" in manual.stdout and "12.1.1 " not in manual.stdout
+    show = _cli("controls", "show", "10.2.1")
+    assert show.returncode == 0
+    assert "check: cloudtrail_multi_region_enabled" in show.stdout
+    assert "evidence:" in show.stdout and "Security Hub:" in show.stdout
+    missing = _cli("controls", "show", "10.99")
+    assert missing.returncode == 2 and "no item 10.99" in missing.stderr
