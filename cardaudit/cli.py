@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -44,6 +45,8 @@ def guarded(action: Callable[[], T]) -> T:
     """Run a command body; turn cardaudit's own errors into one line and an exit code."""
     try:
         return action()
+    except (typer.Exit, typer.Abort, click.ClickException):
+        raise  # the command chose its own exit
     except ConfigError as exc:
         err.print(f"[red]error:[/] {escape(exc.text)}", highlight=False)
         if _debug:
@@ -57,7 +60,7 @@ def guarded(action: Callable[[], T]) -> T:
         if _debug:
             raise
         raise typer.Exit(ExitCode.NOT_ASSESSED) from None
-    except Exception as exc:  # noqa: BLE001 -- a bug in cardaudit: one line, exit 4, traceback on --debug
+    except Exception as exc:  # a bug in cardaudit: one line, exit 4, the traceback only with --debug
         if _debug:
             raise
         err.print(f"[red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from cardaudit.catalogue.load import Catalogue
 from cardaudit.catalogue.scope import load_profiles, profile_exclusion, profile_named
+from cardaudit.models.control import CatalogueItem
 
 ASSESSMENTS = ("automated", "partial", "manual", "inherited")
 ISSUER_CHECKLIST = 331  # the figure an issuer's internal checklist quotes; see docs/catalogue.md
@@ -26,19 +27,18 @@ def counting_rules(catalogue: Catalogue) -> list[Rule]:
     headings = [i for i in items if i.kind in ("section", "heading")]
     roots = [i for i in items if i.kind in ("principal", "appendix")]
 
-    def split(rows: list[object]) -> tuple[int, int]:
-        core = sum(1 for r in rows if not getattr(r, "appendix"))
-        return core, len(rows)
+    def split(rows: list[CatalogueItem]) -> tuple[int, int]:
+        return sum(1 for r in rows if not r.appendix), len(rows)
 
     sp = [i for i in requirements if i.sp_only]
     return [
-        Rule("principal requirements (1-12; +A1-A3 roots)", *split(list(roots))),
-        Rule("section headings (X.Y without a requirement of their own)", *split(list(headings))),
-        Rule("requirements (every numbered requirement item)", *split(list(requirements))),
-        Rule("leaf requirements (lowest numbered items)", *split(list(leaves))),
+        Rule("principal requirements (1-12; +A1-A3 roots)", *split(roots)),
+        Rule("section headings (X.Y without a requirement of their own)", *split(headings)),
+        Rule("requirements (every numbered requirement item)", *split(requirements)),
+        Rule("leaf requirements (lowest numbered items)", *split(leaves)),
         Rule("requirements excluding service-provider-only", *split([i for i in requirements if not i.sp_only])),
-        Rule("all numbered nodes (roots + headings + requirements)", *split(list(items))),
-        Rule("service-provider-only requirements", *split(list(sp))),
+        Rule("all numbered nodes (roots + headings + requirements)", *split(items)),
+        Rule("service-provider-only requirements", *split(sp)),
         Rule("issuer-only requirements", *split([i for i in requirements if i.issuer_only])),
     ]
 

@@ -1,0 +1,47 @@
+"""CLI behaviour every command shares: errors are one line and a documented exit code."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cardaudit import cli
+from cardaudit.errors import ReadOnlyViolation
+from cardaudit.exitcodes import ExitCode
+
+cli._register_subcommands()
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(("error", "code", "text"), [
+    (RuntimeError("boom"), ExitCode.INTERNAL, "internal error: RuntimeError: boom"),
+    (ReadOnlyViolation("refused s3:PutObject"), ExitCode.INTERNAL, "refused s3:PutObject"),
+])
+def test_unexpected_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, error: Exception, code: int,
+                                        text: str) -> None:
+    def explode(*_: object, **__: object) -> None:
+        raise error
+
+    monkeypatch.setattr("cardaudit.audit.run", explode)
+    result = runner.invoke(cli.app, ["audit", "--inventory", "x.json"])
+    assert result.exit_code == code
+    assert text in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_format_and_bad_repo_are_config_errors() -> None:
+    result = runner.invoke(cli.app, ["audit", "--format", "pdf", "--inventory", "x.json"])
+    assert result.exit_code == ExitCode.CONFIG
+    assert "unknown format(s) pdf" in result.output
+    result = runner.invoke(cli.app, ["audit", "--repo", "acme/card-api", "--inventory", "x.json"])
+    assert result.exit_code == ExitCode.CONFIG
+    assert "--repo expects NAME=PATH" in result.output
+
+
+def test_checks_commands() -> None:
+    listed = runner.invoke(cli.app, ["checks", "list"])
+    assert listed.exit_code == 0
+    explained = runner.invoke(cli.app, ["checks", "explain", "kms_key_rotation_enabled"])
+    assert explained.exit_code == 0
+    assert "How to fix" in explained.output and "enable-key-rotation" in explained.output
+    assert runner.invoke(cli.app, ["checks", "explain", "nope"]).exit_code == ExitCode.CONFIG
