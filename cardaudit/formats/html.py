@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from cardaudit.formats.base import Format
 from cardaudit.models.base import Severity, Status
-from cardaudit.models.control import RequirementStatus
+from cardaudit.models.control import ITEM_STATUS_ORDER, RequirementStatus
 from cardaudit.models.report import Report
 
 
@@ -48,6 +48,12 @@ def _leaf_counts(item: RequirementStatus, children: dict[str, list[RequirementSt
     return total
 
 
+def _ordered(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Status counts worst first, the order a reader triages in."""
+    order = [s.value for s in ITEM_STATUS_ORDER]
+    return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
 def _blind(report: Report) -> list[dict[str, Any]]:
     """Collection errors grouped by where and why, so one disabled region is one row, not twelve."""
     groups: dict[tuple[str, str, str, str], list[str]] = {}
@@ -66,6 +72,7 @@ def context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "blind": _blind(report),
+        "ordered": _ordered,
         "roots": roots,
         "children": children,
         "leaf_counts": {r.id: _leaf_counts(r, children) for r in roots},
