@@ -13,6 +13,7 @@ from cardaudit.catalogue.attest import load_attestations
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable, profile_named
+from cardaudit.collect.artifacts.discover import discover
 from cardaudit.collect.aws import collect_aws
 from cardaudit.collect.session import audit_session
 from cardaudit.engine.registry import all_checks
@@ -21,7 +22,7 @@ from cardaudit.errors import ConfigError
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
-from cardaudit.ownership.gaps import attribute, requirement_findings, resource_findings, unknown_team_findings
+from cardaudit.ownership.stage import ownership_stage
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
@@ -49,7 +50,8 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
     """Stage 1: the inventory, from AWS or from a saved file."""
     if config.inventory is not None:
         return load_inventory(config.inventory)
-    return collect_aws(session or audit_session(config.profile), config.regions, config.workers)
+    inventory = collect_aws(session or audit_session(config.profile), config.regions, config.workers)
+    return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": discover(config.repos)})
 
 
 def load_resolver(config: AuditConfig) -> Resolver | None:
@@ -76,11 +78,9 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
 
     findings: list[Finding] = evaluate(inventory, all_checks())
     if resolver is not None:
-        findings = attribute(findings, inventory, resolver)
-        requirement_ids = [item.id for item in catalogue.items
-                           if item.kind == "requirement" and item.id not in out_of_scope]
-        findings += (unknown_team_findings(resolver.ownership) + resource_findings(inventory, resolver)
-                     + requirement_findings(requirement_ids, resolver))
+        requirement_ids = [item.id for item in catalogue.items if item.kind == "requirement"]
+        in_scope = {i for i in requirement_ids if i not in out_of_scope}
+        findings = ownership_stage(findings, inventory, resolver, requirement_ids, in_scope, started.date())
     findings = tag_findings(findings, catalogue)
     requirements = roll_up(catalogue, findings, resolver, out_of_scope, attested, started.date())
     errors = inventory.collection_errors()

@@ -11,7 +11,9 @@ import pytest
 
 from cardaudit.errors import ConfigError
 from cardaudit.models.inventory import EcrRepository, Inventory, Scope
-from cardaudit.ownership.gaps import resource_findings, unknown_team_findings
+from cardaudit.ownership.gaps import RuleUsage
+from cardaudit.ownership.rule_gaps import unknown_team_findings
+from cardaudit.ownership.subject_gaps import resource_findings
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver, ResourceFacts
@@ -115,7 +117,8 @@ def test_unowned_and_unknown_team_findings(tmp_path: Path) -> None:
         "ecr_repositories": {"items": [repo], "scopes": [Scope(account=ACCOUNT, region="eu-west-1")]},
         "s3_buckets": {"items": [bucket], "scopes": [Scope(account=ACCOUNT, region="global")]},
     })
-    gaps = [f for f in resource_findings(inventory, resolver) if f.check_id == "ownership_resource_unowned"]
+    gaps = [f for f in resource_findings(inventory, resolver, RuleUsage())
+            if f.check_id == "ownership_resource_unowned"]
     assert outcomes(gaps) == {("x", "FAIL"), ("orphan", "FAIL")}
     assert "undeclared team 'data'" in next(f.reason for f in gaps if f.resource.name == "x")
     unknown = unknown_team_findings(resolver.ownership)
@@ -180,12 +183,12 @@ def test_cli_lint_and_explain(tmp_path: Path) -> None:
 def test_requirement_owners_evidence_only_their_own_principal(tmp_path: Path) -> None:
     from cardaudit.catalogue.load import load_catalogue
     from cardaudit.catalogue.rollup import roll_up, tag_findings
-    from cardaudit.ownership.gaps import requirement_findings
+    from cardaudit.ownership.subject_gaps import requirement_findings
 
     resolver = _resolver(_write(tmp_path, GOOD))  # owns 9.* and 10.*, nothing else
     catalogue = load_catalogue("pci-dss-4.0.1")
     ids = [i.id for i in catalogue.items if i.kind == "requirement"]
-    findings = tag_findings(requirement_findings(ids, resolver), catalogue)
+    findings = tag_findings(requirement_findings(ids, set(ids), resolver, RuleUsage()), catalogue)
     assert {f.resource.id for f in findings if f.status.value == "PASS"} == {
         i for i in ids if i.startswith(("9.", "10."))}
     ten = next(f for f in findings if f.resource.id == "10.2.1")

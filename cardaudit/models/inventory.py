@@ -277,6 +277,29 @@ class Secret(AwsResource):
     rotation_enabled: bool = False
 
 
+OTHER = "other"
+
+
+class RepoFile(Frozen):
+    """A file of a kind cardaudit understands, in one of the repository checkouts it was given."""
+
+    repo: str
+    path: str  # POSIX, relative to the checkout
+    kind: str  # dockerfile, buildspec, taskdef, stepfunctions, sam, cloudformation, pulumi, or other
+
+    @property
+    def is_artifact(self) -> bool:
+        return self.kind != OTHER
+
+    @property
+    def cfn_like_type(self) -> str:
+        return f"Repo::{self.kind}"
+
+    def ref(self, line: int | None = None, field: str | None = None) -> ResourceRef:
+        return ResourceRef(type=self.cfn_like_type, id=f"{self.repo}:{self.path}", name=self.path,
+                           repo=self.repo, path=self.path, line=line, field=field)
+
+
 INVENTORY_KIND: Literal["cardaudit-inventory/1"] = "cardaudit-inventory/1"
 
 
@@ -302,6 +325,8 @@ class Inventory(Frozen):
     events_rules: Slice[EventRule] = Field(default_factory=Slice)
     rds_instances: Slice[RdsInstance] = Field(default_factory=Slice)
     secrets: Slice[Secret] = Field(default_factory=Slice)
+    repos: list[str] = Field(default_factory=list)  # repository checkouts read, by name
+    repo_files: list[RepoFile] = Field(default_factory=list)
 
     @classmethod
     def slice_names(cls) -> list[str]:
@@ -320,6 +345,22 @@ class Inventory(Frozen):
         for name in self.slice_names():
             out.extend(self.slice(name).items)
         return out
+
+    def collected_types(self) -> set[str]:
+        """CloudFormation types of the slices that were collected (attempted) in this inventory."""
+        out: set[str] = set()
+        for name, info in type(self).model_fields.items():
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, Slice) and self.slice(name).scopes:
+                item_type = annotation.model_fields["items"].annotation
+                args = getattr(item_type, "__args__", ())
+                if args and isinstance(args[0], type) and issubclass(args[0], AwsResource):
+                    out.add(args[0].cfn_type)
+        return out
+
+    def complete(self) -> bool:
+        """True when nothing failed to collect (regions the account has not enabled aside)."""
+        return all(err.code == REGION_NOT_ENABLED for err in self.collection_errors())
 
     def collection_errors(self) -> list[CollectionError]:
         return [err for name in self.slice_names() for err in self.slice(name).errors]

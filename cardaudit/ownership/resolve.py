@@ -210,7 +210,7 @@ class Resolver:
     def artifact(self, repo: str, path: str) -> Resolution:
         candidates: list[Candidate] = []
         for index, rule in enumerate(self.ownership.model.artifacts):
-            if not _glob_match(rule.repo, repo) or not self._artifact_specs[index].match_file(path):
+            if not glob_match(rule.repo, repo) or not self._artifact_specs[index].match_file(path):
                 continue
             wildcards = sum(rule.path.count(ch) for ch in "*?[") + sum(rule.repo.count(ch) for ch in "*?[")
             exact = wildcards == 0 and "/" in rule.path and rule.path.lstrip("/") == path
@@ -260,5 +260,5 @@ def _requirement_rank(pattern: str, item_id: str) -> tuple[int, int] | None:
     return len(literal), int(exact)
 
 
-def _glob_match(pattern: str, value: str) -> bool:
+def glob_match(pattern: str, value: str) -> bool:
     return bool(re.fullmatch(re.escape(pattern).replace(r"\*", "[^/]*").replace(r"\?", "[^/]"), value))

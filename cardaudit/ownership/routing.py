@@ -1,0 +1,63 @@
+"""Route control findings to teams, and report failing findings nobody has to act on."""
+
+from __future__ import annotations
+
+from cardaudit.models.base import Status
+from cardaudit.models.finding import Finding, ResourceRef, Result
+from cardaudit.models.inventory import AwsResource, Inventory
+from cardaudit.ownership.gaps import FAILING_UNROUTED, gap_finding
+from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
+
+
+def _facts_for(ref: ResourceRef, by_arn: dict[str, AwsResource], resolver: Resolver) -> ResourceFacts:
+    resource = by_arn.get(ref.arn or "")
+    if resource is not None:
+        return facts_of(resource, resolver.iac)
+    return ResourceFacts(ref.arn, ref.account, ref.region, ref.type, ref.name or ref.id, {}, ())
+
+
+def resolve_ref(ref: ResourceRef, by_arn: dict[str, AwsResource], resolver: Resolver) -> Resolution:
+    if ref.path and ref.repo:
+        return resolver.artifact(ref.repo, ref.path)
+    return resolver.resource(_facts_for(ref, by_arn, resolver))
+
+
+def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver) -> list[Finding]:
+    """Set owner, supporting teams and the deciding rule on each control finding."""
+    by_arn = {r.arn: r for r in inventory.resources()}
+    teams = resolver.ownership.model.teams
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.kind != "control" or finding.owner is not None:
+            out.append(finding)
+            continue
+        resolution = resolve_ref(finding.resource, by_arn, resolver)
+        # A rule naming an undeclared team routes to nobody; that gap is reported on its own.
+        if resolution.status == "owned" and resolution.primary in teams:
+            finding = finding.model_copy(update={
+                "owner": resolution.primary, "supporting": list(resolution.supporting),
+                "owner_rule": resolution.rule_where,
+            })
+        out.append(finding)
+    return out
+
+
+def unrouted_findings(findings: list[Finding]) -> list[Finding]:
+    """One FAIL per resource with failing control findings but no owner; one PASS when all are routed."""
+    failing = [f for f in findings if f.kind == "control" and f.status in (Status.FAIL, Status.ERROR)]
+    unrouted: dict[str, list[Finding]] = {}
+    for f in failing:
+        if not f.owner:
+            unrouted.setdefault(f.resource.key, []).append(f)
+    out: list[Finding] = []
+    for group in unrouted.values():
+        checks = sorted({f.check_id for f in group})
+        result = Result.failed(group[0].resource, f"failing {', '.join(checks)} but no team owns it: "
+                                                  "nobody is asked to fix it",
+                               checks=checks, findings=sorted(f.id for f in group))
+        out.append(gap_finding(FAILING_UNROUTED, result))
+    if failing and not out:
+        ref = ResourceRef(type="cardaudit::Findings", id="failing-controls")
+        out.append(gap_finding(FAILING_UNROUTED, Result.passed(ref, f"all {len(failing)} failing findings "
+                                                                    "are routed to a team")))
+    return out

@@ -1,0 +1,37 @@
+"""The attribute stage as one call: route findings to teams and add every ownership gap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from cardaudit.models.finding import Finding
+from cardaudit.models.inventory import Inventory
+from cardaudit.ownership.gaps import RuleUsage
+from cardaudit.ownership.resolve import Resolver
+from cardaudit.ownership.routing import attribute, unrouted_findings
+from cardaudit.ownership.rule_gaps import (
+    review_findings,
+    tpsp_findings,
+    unknown_team_findings,
+    usage_findings,
+)
+from cardaudit.ownership.subject_gaps import artifact_findings, requirement_findings, resource_findings
+
+
+def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Resolver,
+                    requirement_ids: Iterable[str], in_scope: set[str], today: date) -> list[Finding]:
+    usage = RuleUsage()
+    routed = attribute(findings, inventory, resolver)
+    ownership = resolver.ownership
+    gaps = (
+        resource_findings(inventory, resolver, usage)
+        + artifact_findings(inventory, resolver, usage)
+        + requirement_findings(requirement_ids, in_scope, resolver, usage)
+        + unknown_team_findings(ownership)
+        + usage_findings(ownership, usage, inventory.complete(), inventory.collected_types(), inventory.repos)
+        + review_findings(ownership, today)
+        + tpsp_findings(ownership)
+        + unrouted_findings(routed)
+    )
+    return routed + gaps

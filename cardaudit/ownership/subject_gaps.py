@@ -1,0 +1,144 @@
+"""Gaps about subjects: AWS resources and PCI requirements that no team, or two, own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cardaudit.models.finding import Finding, ResourceRef, Result
+from cardaudit.models.inventory import AwsResource, Inventory
+from cardaudit.ownership.gaps import (
+    CONTESTED,
+    DOUBLE_MANAGED,
+    PCI_REQUIREMENT,
+    REQUIREMENT_UNOWNED,
+    TAG_MISMATCH,
+    UNOWNED,
+    RuleUsage,
+    gap_finding,
+    rules_text,
+)
+from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
+
+
+def resource_findings(inventory: Inventory, resolver: Resolver, usage: RuleUsage) -> list[Finding]:
+    """Unowned, contested, double-managed and tag-mismatch results for every collected resource."""
+    out: list[Finding] = []
+    for resource in inventory.resources():
+        facts = facts_of(resource, resolver.iac)
+        resolution = resolver.resource(facts)
+        usage.record("resources", resolution)
+        out += _ownership(resource, resolution, resolver)
+        out += _double_managed(resource, facts, resolution)
+        out += _tag_mismatch(resource, facts, resolution, resolver)
+    return out
+
+
+def _ownership(resource: AwsResource, resolution: Resolution, resolver: Resolver) -> list[Finding]:
+    ref = resource.ref()
+    teams = resolver.ownership.model.teams
+    if resolution.status == "contested":
+        contested = Result.failed(
+            ref, f"contested: equally ranked rules name different teams: {rules_text(resolution)}",
+            rules=[c.rule_id for c in resolution.winners], teams=sorted({c.primary for c in resolution.winners}))
+        return [gap_finding(CONTESTED, contested, resolution)]
+    out = [gap_finding(CONTESTED, Result.passed(ref, "no competing rules at the top rank"), resolution)]
+    if resolution.status == "unowned":
+        result = (Result.not_assessed(ref, f"no rule matched, but {resolution.caveat}") if resolution.caveat
+                  else Result.failed(ref, "no ownership rule matches this resource"))
+    elif resolution.primary not in teams:
+        result = Result.failed(ref, f"resolves to undeclared team '{resolution.primary}' ({rules_text(resolution)})")
+    else:
+        result = Result.passed(ref, f"owned by {resolution.primary} ({rules_text(resolution)})")
+    out.append(gap_finding(UNOWNED, result, resolution))
+    return out
+
+
+def _double_managed(resource: AwsResource, facts: ResourceFacts, resolution: Resolution) -> list[Finding]:
+    sources = sorted({f"{c.tool}:{c.stack}" if c.stack else c.tool for c in facts.iac})
+    if not sources:
+        return []  # not managed by any declared source: nothing to compare
+    ref = resource.ref()
+    if len(sources) == 1:
+        return [gap_finding(DOUBLE_MANAGED, Result.passed(ref, f"managed by {sources[0]} only"), resolution)]
+    return [gap_finding(DOUBLE_MANAGED, Result.failed(
+        ref, f"managed by {len(sources)} IaC sources: {', '.join(sources)}; each will undo the other's changes",
+        sources=sources), resolution)]
+
+
+def _tag_mismatch(resource: AwsResource, facts: ResourceFacts, resolution: Resolution,
+                  resolver: Resolver) -> list[Finding]:
+    settings = resolver.ownership.model.settings
+    tags = facts.tags or {}
+    claims = {key: tags[key] for key in settings.owner_tag_keys if key in tags}
+    if not claims:
+        return []
+    ref = resource.ref()
+    teams = resolver.ownership.model.teams
+    undeclared = sorted({v for v in claims.values() if v not in teams})
+    if undeclared:
+        return [gap_finding(TAG_MISMATCH, Result.failed(
+            ref, f"owner tag names undeclared team(s) {', '.join(undeclared)}", tags=claims), resolution)]
+    if resolution.status != "owned":
+        return [gap_finding(TAG_MISMATCH, Result.not_assessed(
+            ref, f"the resource has no single resolved owner to compare with its tags ({resolution.status})",
+            tags=claims), resolution)]
+    others = sorted({v for v in claims.values() if v != resolution.primary})
+    if others:
+        return [gap_finding(TAG_MISMATCH, Result.failed(
+            ref, f"tagged for {', '.join(others)} but owned by {resolution.primary} ({rules_text(resolution)})",
+            tags=claims), resolution)]
+    return [gap_finding(TAG_MISMATCH, Result.passed(ref, f"owner tag agrees: {resolution.primary}", tags=claims),
+                        resolution)]
+
+
+def requirement_findings(requirement_ids: Iterable[str], in_scope: set[str], resolver: Resolver,
+                         usage: RuleUsage) -> list[Finding]:
+    """One result per PCI requirement in scope: owned by a declared team, or not.
+
+    Items out of scope still count as usage, so a rule for them is not called stale.
+    """
+    teams = resolver.ownership.model.teams
+    out: list[Finding] = []
+    for item_id in requirement_ids:
+        resolution = resolver.requirement(item_id)
+        usage.record("requirements", resolution)
+        if item_id not in in_scope:
+            continue
+        ref = ResourceRef(type=PCI_REQUIREMENT, id=item_id, name=item_id)
+        if resolution.status == "owned" and resolution.primary in teams:
+            result = Result.passed(ref, f"owned by {resolution.primary} ({rules_text(resolution)})")
+        elif resolution.status == "owned":
+            result = Result.failed(ref, f"resolves to undeclared team '{resolution.primary}' "
+                                        f"({rules_text(resolution)})")
+        elif resolution.status == "contested":
+            result = Result.failed(ref, f"contested: {rules_text(resolution)}")
+        else:
+            result = Result.failed(ref, "no requirements rule in ownership.yaml covers this item")
+        out.append(gap_finding(REQUIREMENT_UNOWNED, result, resolution))
+    return out
+
+
+def artifact_findings(inventory: Inventory, resolver: Resolver, usage: RuleUsage) -> list[Finding]:
+    """Unowned and contested results for every repository artifact (other files only count as usage)."""
+    teams = resolver.ownership.model.teams
+    out: list[Finding] = []
+    for repo_file in inventory.repo_files:
+        resolution = resolver.artifact(repo_file.repo, repo_file.path)
+        usage.record("artifacts", resolution)
+        if not repo_file.is_artifact:
+            continue
+        ref = repo_file.ref()
+        if resolution.status == "contested":
+            out.append(gap_finding(CONTESTED, Result.failed(
+                ref, f"contested: equally ranked rules name different teams: {rules_text(resolution)}"), resolution))
+            continue
+        out.append(gap_finding(CONTESTED, Result.passed(ref, "no competing rules at the top rank"), resolution))
+        if resolution.status == "unowned":
+            result = Result.failed(ref, f"no ownership rule matches this {repo_file.kind} file")
+        elif resolution.primary not in teams:
+            result = Result.failed(ref, f"resolves to undeclared team '{resolution.primary}' "
+                                        f"({rules_text(resolution)})")
+        else:
+            result = Result.passed(ref, f"owned by {resolution.primary} ({rules_text(resolution)})")
+        out.append(gap_finding(UNOWNED, result, resolution))
+    return out

@@ -1,0 +1,167 @@
+"""Every ownership gap kind, from small ownership files and inventories: FAIL, PASS and NOT_ASSESSED."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from cardaudit.models.base import Severity, Status
+from cardaudit.models.finding import Finding, ResourceRef
+from cardaudit.models.inventory import (
+    CollectionError,
+    EcrRepository,
+    Inventory,
+    LambdaFunction,
+    RepoFile,
+    Scope,
+)
+from cardaudit.ownership.iac import load_iac
+from cardaudit.ownership.load import load_ownership
+from cardaudit.ownership.resolve import Resolver
+from cardaudit.ownership.stage import ownership_stage
+from tests.conftest import outcomes
+
+ACCOUNT = "111122223333"
+TODAY = date(2026, 11, 26)
+HEAD = """\
+version: 1
+teams:
+  app: {name: App}
+  infra: {name: Infra}
+external:
+  aws: {evidence: "AWS PCI DSS AOC, AWS Artifact 2026-09", reviewed: 2026-09-10}
+  hsm-vendor: {}
+settings:
+  review_every: 180d
+  iac_sources:
+    - {tool: pulumi, stack: infra/prod, state: state.json}
+"""
+STATE = ('{"version": 3, "deployment": {"resources": ['
+         '{"urn": "u1", "type": "aws:lambda/function:Function", "id": "card-events-consumer"},'
+         '{"urn": "u2", "type": "aws:ecr/repository:Repository", "id": "card-api",'
+         ' "outputs": {"arn": "arn:aws:ecr:eu-west-1:111122223333:repository/card-api"}}]}}')
+
+
+def _repo(name: str, tags: dict[str, str] | None = None) -> EcrRepository:
+    return EcrRepository(arn=f"arn:aws:ecr:eu-west-1:{ACCOUNT}:repository/{name}", account=ACCOUNT, region="eu-west-1",
+                         name=name, tags=tags or {}, scan_on_push=True, tag_mutability="IMMUTABLE",
+                         encryption_type="AES256")
+
+
+def _lambda(name: str, tags: dict[str, str]) -> LambdaFunction:
+    return LambdaFunction(arn=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{name}", account=ACCOUNT,
+                          region="eu-west-1", name=name, tags=tags)
+
+
+def _inventory(*resources: Any, errors: list[CollectionError] | None = None,
+               repo_files: list[RepoFile] | None = None) -> Inventory:
+    scope = [Scope(account=ACCOUNT, region="eu-west-1")]
+    return Inventory.model_validate({
+        "collected_at": datetime.now(UTC), "accounts": [ACCOUNT], "regions": ["eu-west-1"],
+        "ecr_repositories": {"items": [r for r in resources if isinstance(r, EcrRepository)], "scopes": scope,
+                             "errors": errors or []},
+        "lambda_functions": {"items": [r for r in resources if isinstance(r, LambdaFunction)], "scopes": scope},
+        "repos": sorted({f.repo for f in repo_files or []}), "repo_files": repo_files or [],
+    })
+
+
+def _run(tmp_path: Path, rules: str, inventory: Inventory, findings: list[Finding] | None = None,
+         requirement_ids: list[str] | None = None) -> list[Finding]:
+    (tmp_path / "state.json").write_text(STATE)
+    path = tmp_path / "ownership.yaml"
+    path.write_text(HEAD + rules)
+    loaded = load_ownership(path)
+    resolver = Resolver(loaded, load_iac(loaded.model.settings.iac_sources, {}, tmp_path))
+    ids = requirement_ids or []
+    return ownership_stage(findings or [], inventory, resolver, ids, set(ids), TODAY)
+
+
+def _of(check: str, findings: list[Finding]) -> set[tuple[str, str]]:
+    return outcomes([f for f in findings if f.check_id == f"ownership_{check}"])
+
+
+RULES = """\
+resources:
+  - {id: platform, match: {iac: {tool: pulumi, stack: infra/prod}}, primary: infra, reviewed: 2026-10-01}
+  - {id: app-lambdas, match: {type: AWS::Lambda::Function, tags: {team: app}}, primary: app, priority: 60,
+     reviewed: 2025-01-15}
+  - {id: repos, match: {type: AWS::ECR::Repository}, primary: app}
+  - {id: vpcs, match: {type: AWS::EC2::VPC}, primary: infra}
+  - {id: card-api-repo, match: {arn: "arn:aws:ecr:eu-west-1:111122223333:repository/card-*"}, primary: infra}
+  - {id: never-wins, match: {account: "111122223333", region: eu-west-1}, primary: infra}
+  - {id: old-team, match: {tags: {team: payments}}, primary: app}
+artifacts:
+  - {id: dockerfiles, repo: acme/card-api, path: "**/Dockerfile", primary: app}
+  - {id: other-repo, repo: acme/elsewhere, path: "*", primary: app}
+requirements:
+  - {id: "10.*", primary: infra}
+  - {id: "9.*", responsibility: shared, tpsp: aws, primary: infra}
+  - {id: "9.5.*", responsibility: tpsp, tpsp: hsm-vendor, primary: infra}
+  - {id: "4.*", responsibility: shared, primary: infra}
+"""
+
+
+def test_double_managed_contested_and_tags(tmp_path: Path) -> None:
+    inventory = _inventory(_lambda("card-events-consumer", {"team": "app", "aws:cloudformation:stack-name": "api",
+                                                            "lambda:createdBy": "SAM"}),
+                           _repo("card-api", {"team": "app"}), _repo("ops-tool", {"team": "app"}),
+                           _repo("ledger", {"team": "data"}))
+    found = _run(tmp_path, RULES, inventory)
+    assert _of("iac_double_managed", found) == {("card-events-consumer", "FAIL"), ("card-api", "PASS")}
+    assert _of("resource_contested", found) == {("card-events-consumer", "FAIL"), ("card-api", "PASS"),
+                                                ("ops-tool", "PASS"), ("ledger", "PASS")}
+    assert _of("tag_mismatch", found) == {("card-events-consumer", "NOT_ASSESSED"), ("card-api", "FAIL"),
+                                          ("ops-tool", "PASS"), ("ledger", "FAIL")}
+
+
+def test_stale_shadowed_review_and_tpsp(tmp_path: Path) -> None:
+    files = [RepoFile(repo="acme/card-api", path="Dockerfile", kind="dockerfile"),
+             RepoFile(repo="acme/card-api", path="README.md", kind="other")]
+    found = _run(tmp_path, RULES, _inventory(_repo("card-api"), _repo("ops-tool"), repo_files=files),
+                 requirement_ids=["10.2.1", "9.4.1", "9.5.1", "4.2.1"])
+    assert _of("stale_rule", found) == {
+        ("app-lambdas", "FAIL"), ("old-team", "FAIL"),
+        ("vpcs", "NOT_ASSESSED"),  # cardaudit does not collect VPCs: cannot call it stale
+        ("other-repo", "NOT_ASSESSED"),  # that repository was not given
+    }
+    assert _of("shadowed_rule", found) == {("never-wins", "FAIL"), ("platform", "FAIL")}
+    assert _of("review_overdue", found) == {("platform", "PASS"), ("app-lambdas", "FAIL"), ("aws", "PASS"),
+                                            ("hsm-vendor", "FAIL")}
+    assert _of("tpsp_unevidenced", found) == {("9.*", "PASS"), ("9.5.*", "FAIL"), ("4.*", "FAIL")}
+
+
+def test_stale_is_not_assessed_when_the_inventory_is_incomplete(tmp_path: Path) -> None:
+    error = CollectionError(service="ecr", operation="DescribeRepositories", code="AccessDenied", message="",
+                            account=ACCOUNT, region="eu-west-1")
+    found = _run(tmp_path, RULES, _inventory(errors=[error]))
+    assert ("old-team", "NOT_ASSESSED") in _of("stale_rule", found)
+
+
+def test_failing_controls_without_owner(tmp_path: Path) -> None:
+    def control(name: str, status: Status) -> Finding:
+        ref = _repo(name).ref()
+        return Finding(id=Finding.make_id("c", ref), check_id="ecr_repository_scan_on_push_enabled", status=status,
+                       severity=Severity.HIGH, resource=ref, reason="r")
+
+    rules = "resources:\n  - {id: card, match: {arn: \"arn:aws:ecr:eu-west-1:111122223333:repository/card-*\"}, " \
+            "primary: infra}\n"
+    inventory = _inventory(_repo("card-api"), _repo("ledger"), _repo("ops"))
+    found = _run(tmp_path, rules, inventory, [control("card-api", Status.FAIL), control("ledger", Status.FAIL),
+                                              control("ops", Status.PASS)])
+    assert _of("failing_control_unowned", found) == {("ledger", "FAIL")}
+    routed = {f.resource.name: f.owner for f in found if f.kind == "control"}
+    assert routed == {"card-api": "infra", "ledger": None, "ops": None}
+    clean = _run(tmp_path, rules, inventory, [control("card-api", Status.FAIL)])
+    assert _of("failing_control_unowned", clean) == {("failing-controls", "PASS")}
+
+
+def test_artifacts_unowned(tmp_path: Path) -> None:
+    files = [RepoFile(repo="acme/card-api", path="svc/Dockerfile", kind="dockerfile"),
+             RepoFile(repo="acme/card-api", path="buildspec.yml", kind="buildspec"),
+             RepoFile(repo="acme/card-api", path="docs/index.md", kind="other")]
+    found = _run(tmp_path, RULES, _inventory(repo_files=files))
+    assert _of("resource_unowned", found) == {("svc/Dockerfile", "PASS"), ("buildspec.yml", "FAIL")}
+    unowned = next(f for f in found if f.resource.name == "buildspec.yml" and f.check_id.endswith("unowned"))
+    assert unowned.resource == ResourceRef(type="Repo::buildspec", id="acme/card-api:buildspec.yml",
+                                           name="buildspec.yml", repo="acme/card-api", path="buildspec.yml")
