@@ -22,10 +22,10 @@ from cardaudit.errors import ConfigError
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
-from cardaudit.ownership.stage import ownership_stage
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
+from cardaudit.ownership.stage import ownership_stage
 
 
 def load_inventory(path: Path) -> Inventory:

@@ -12,11 +12,11 @@ import pytest
 from cardaudit.errors import ConfigError
 from cardaudit.models.inventory import EcrRepository, Inventory, Scope
 from cardaudit.ownership.gaps import RuleUsage
-from cardaudit.ownership.rule_gaps import unknown_team_findings
-from cardaudit.ownership.subject_gaps import resource_findings
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver, ResourceFacts
+from cardaudit.ownership.rule_gaps import unknown_team_findings
+from cardaudit.ownership.subject_gaps import resource_findings
 from tests.conftest import outcomes
 
 ACCOUNT = "111122223333"

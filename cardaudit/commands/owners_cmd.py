@@ -16,10 +16,10 @@ from cardaudit.commands.common import DEFAULT_OWNERSHIP, parse_repos
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 from cardaudit.models.base import Status
-from cardaudit.ownership.rule_gaps import unknown_team_findings
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
+from cardaudit.ownership.rule_gaps import unknown_team_findings
 
 app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
 
