@@ -165,3 +165,26 @@ def test_artifacts_unowned(tmp_path: Path) -> None:
     unowned = next(f for f in found if f.resource.name == "buildspec.yml" and f.check_id.endswith("unowned"))
     assert unowned.resource == ResourceRef(type="Repo::buildspec", id="acme/card-api:buildspec.yml",
                                            name="buildspec.yml", repo="acme/card-api", path="buildspec.yml")
+
+
+def test_aws_managed_resources_need_no_team(tmp_path: Path) -> None:
+    from cardaudit.models.inventory import IamRole, KmsKey
+
+    def key(name: str, manager: str) -> KmsKey:
+        return KmsKey(arn=f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{name}", account=ACCOUNT, region="eu-west-1",
+                      name=name, key_id=name, key_manager=manager, key_spec="SYMMETRIC_DEFAULT",
+                      key_usage="ENCRYPT_DECRYPT", key_state="Enabled")
+
+    def role(name: str, path: str) -> IamRole:
+        return IamRole(arn=f"arn:aws:iam::{ACCOUNT}:role{path}{name}", account=ACCOUNT, region="global",
+                       name=name, path=path)
+
+    inventory = Inventory.model_validate({
+        "collected_at": datetime.now(UTC), "accounts": [ACCOUNT], "regions": ["eu-west-1"],
+        "kms_keys": {"items": [key("alias/aws/s3", "AWS"), key("alias/cards-data", "CUSTOMER")],
+                     "scopes": [Scope(account=ACCOUNT, region="eu-west-1")]},
+        "iam_roles": {"items": [role("AWSServiceRoleForECS", "/aws-service-role/ecs.amazonaws.com/"),
+                                role("deployer", "/")], "scopes": [Scope(account=ACCOUNT, region="global")]},
+    })
+    found = _run(tmp_path, "resources: []\n", inventory)
+    assert _of("resource_unowned", found) == {("alias/cards-data", "FAIL"), ("deployer", "FAIL")}

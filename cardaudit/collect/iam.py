@@ -38,10 +38,13 @@ def collect_iam(api: Api) -> dict[str, list[AwsResource]]:
         )
 
     users = api.each(user, api.pages("list_users", "Users"))
-    roles: list[AwsResource] = []
-    for r in api.pages("list_roles", "Roles"):
-        roles.append(IamRole(
+    def role(r: dict[str, Any]) -> AwsResource:
+        # ListRoles does not return tags; ListRoleTags does.
+        return IamRole(
             arn=r["Arn"], account=api.account, region=GLOBAL, name=r["RoleName"],
-            tags=tag_dict(r.get("Tags")), trusted_services=_trusted_services(r.get("AssumeRolePolicyDocument")),
-        ))
+            tags=api.detail("list_role_tags", lambda t: tag_dict(t.get("Tags")), RoleName=r["RoleName"]),
+            trusted_services=_trusted_services(r.get("AssumeRolePolicyDocument")), path=r.get("Path", "/"),
+        )
+
+    roles = api.each(role, api.pages("list_roles", "Roles"))
     return {"iam_users": users, "iam_roles": roles}

@@ -7,6 +7,8 @@ from typing import Any
 from cardaudit.collect.api import Api, tag_dict
 from cardaudit.models.inventory import AwsResource, KmsKey, Unknown
 
+UNREADABLE = "UNREADABLE"
+
 # Automatic rotation exists only for symmetric encryption keys that AWS holds the material of.
 _ROTATABLE_SPEC = "SYMMETRIC_DEFAULT"
 
@@ -17,7 +19,15 @@ def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
         if alias.get("TargetKeyId"):
             aliases.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
     def read(key: dict[str, Any]) -> AwsResource:
-        meta = api.call("describe_key", KeyId=key["KeyId"])["KeyMetadata"]
+        key_aliases = sorted(aliases.get(key["KeyId"], []))
+        name = key_aliases[0] if key_aliases else key["KeyId"]
+        described = api.detail("describe_key", lambda r: dict(r["KeyMetadata"]), KeyId=key["KeyId"])
+        if isinstance(described, Unknown):
+            # Key policies often leave the auditor out; that key is unknown, the others are not.
+            return KmsKey(arn=key["KeyArn"], account=api.account, region=api.region, name=name, tags=described,
+                          key_id=key["KeyId"], key_manager=UNREADABLE, key_spec=UNREADABLE, key_usage=UNREADABLE,
+                          key_state=UNREADABLE, aliases=key_aliases, rotation_enabled=described)
+        meta = described
         customer = meta.get("KeyManager") == "CUSTOMER"
         rotation: bool | Unknown | None = None
         if customer and meta.get("KeySpec") == _ROTATABLE_SPEC and meta.get("Origin", "AWS_KMS") == "AWS_KMS":
@@ -25,10 +35,8 @@ def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
                                   KeyId=key["KeyId"])
         tags = (api.detail("list_resource_tags", lambda r: tag_dict(r.get("Tags"), "TagKey", "TagValue"),
                            KeyId=key["KeyId"]) if customer else {})
-        key_aliases = sorted(aliases.get(key["KeyId"], []))
         return KmsKey(
-            arn=meta["Arn"], account=api.account, region=api.region,
-            name=key_aliases[0] if key_aliases else key["KeyId"], tags=tags,
+            arn=meta["Arn"], account=api.account, region=api.region, name=name, tags=tags,
             key_id=key["KeyId"], key_manager=meta.get("KeyManager", "CUSTOMER"),
             key_spec=meta.get("KeySpec", meta.get("CustomerMasterKeySpec", "")),
             key_usage=meta.get("KeyUsage", ""), key_state=meta.get("KeyState", ""),

@@ -66,6 +66,11 @@ class AwsResource(Frozen):
     name: str
     tags: dict[str, str] | Unknown = Field(default_factory=dict)
 
+    @property
+    def aws_managed(self) -> bool:
+        """Created and run by AWS itself (AWS-managed keys, service-linked roles): no team owns it."""
+        return False
+
     def ref(self, field: str | None = None) -> ResourceRef:
         return ResourceRef(
             type=self.cfn_type, id=self.name, arn=self.arn, account=self.account,
@@ -188,6 +193,10 @@ class KmsKey(AwsResource):
     aliases: list[str] = Field(default_factory=list)
     rotation_enabled: bool | Unknown | None = None  # None: rotation does not apply (AWS-managed, asymmetric)
 
+    @property
+    def aws_managed(self) -> bool:
+        return self.key_manager == "AWS"
+
 
 # --- CloudTrail --------------------------------------------------------------------------------
 
@@ -227,6 +236,11 @@ class IamRole(AwsResource):
     cfn_type: ClassVar[str] = "AWS::IAM::Role"
 
     trusted_services: list[str] = Field(default_factory=list)
+    path: str = "/"
+
+    @property
+    def aws_managed(self) -> bool:
+        return self.path.startswith("/aws-service-role/") or self.path.startswith("/aws-reserved/")
 
 
 # --- Serverless and batch ----------------------------------------------------------------------

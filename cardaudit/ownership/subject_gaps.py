@@ -24,6 +24,8 @@ def resource_findings(inventory: Inventory, resolver: Resolver, usage: RuleUsage
     """Unowned, contested, double-managed and tag-mismatch results for every collected resource."""
     out: list[Finding] = []
     for resource in inventory.resources():
+        if resource.aws_managed:
+            continue  # AWS runs it; the shared-responsibility matrix covers it, not a team
         facts = facts_of(resource, resolver.iac)
         resolution = resolver.resource(facts)
         usage.record("resources", resolution)

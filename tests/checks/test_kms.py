@@ -40,3 +40,14 @@ def test_denied_listing(aws: Aws) -> None:
     _key(aws, "alias/cards-data", rotate=True)
     aws.deny("kms", "ListKeys")
     assert outcomes(run_check(CHECK, aws.collect("kms"))) == {("*@eu-west-1", "NOT_ASSESSED")}
+
+
+def test_key_policy_denying_describe_key_blinds_only_the_keys(aws: Aws) -> None:
+    _key(aws, "alias/cards-data", rotate=True)
+    aws.deny("kms", "DescribeKey")
+    inventory = aws.collect("kms")
+    assert inventory.kms_keys.errors == []
+    findings = run_check(CHECK, inventory)
+    assert {f.status.value for f in findings} == {"NOT_ASSESSED"}
+    assert outcomes(findings) == {("alias/cards-data", "NOT_ASSESSED")}
+    assert "kms:DescribeKey failed: AccessDenied" in findings[0].reason
