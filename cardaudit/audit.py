@@ -13,6 +13,7 @@ from cardaudit.catalogue.attest import load_attestations
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable, profile_named
+from cardaudit.collect.artifacts import parse_artifacts
 from cardaudit.collect.artifacts.discover import discover
 from cardaudit.collect.aws import collect_aws
 from cardaudit.collect.session import audit_session
@@ -51,7 +52,10 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
     if config.inventory is not None:
         return load_inventory(config.inventory)
     inventory = collect_aws(session or audit_session(config.profile), config.regions, config.workers)
-    return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": discover(config.repos)})
+    files = discover(config.repos)
+    taskdefs, dockerfiles = parse_artifacts(config.repos, files)
+    return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": files,
+                                        "repo_task_definitions": taskdefs, "dockerfiles": dockerfiles})
 
 
 def load_resolver(config: AuditConfig) -> Resolver | None:

@@ -20,6 +20,7 @@ from cardaudit.models.finding import Finding, ResourceRef, Result
 from cardaudit.models.inventory import (
     GLOBAL,
     REGION_NOT_ENABLED,
+    REPO_SLICES,
     AwsResource,
     CollectionError,
     Inventory,
@@ -63,7 +64,17 @@ def _reason(errors: list[CollectionError]) -> str:
     return "; ".join(sorted({err.reason for err in errors}))
 
 
+def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
+    """Checks over repository files: blind only when no checkout was given at all."""
+    if not inventory.repos:
+        ref = ResourceRef(type=spec.resource_type, id="*")
+        return [_finding(spec, Result.not_assessed(ref, "no repository checkout was given (--repo NAME=PATH)"))]
+    return _call(spec, tuple(getattr(inventory, name) for name in spec.needs))
+
+
 def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
+    if any(name in REPO_SLICES for name in spec.needs):
+        return _run_repo_check(inventory, spec)
     slices = [inventory.slice(name) for name in spec.needs]
     errors = _errors_by_scope(slices)
     out: list[Finding] = []

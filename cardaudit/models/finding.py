@@ -60,6 +60,11 @@ class Result(Frozen):
         return cls(resource=resource, status=Status.FAIL, reason=reason, evidence=evidence)
 
     @classmethod
+    def error(cls, resource: ResourceRef, reason: str, **evidence: Any) -> Result:
+        """cardaudit could not process what it read (an artifact that does not parse)."""
+        return cls(resource=resource, status=Status.ERROR, reason=reason, evidence=evidence)
+
+    @classmethod
     def not_assessed(cls, resource: ResourceRef, reason: str, **evidence: Any) -> Result:
         return cls(resource=resource, status=Status.NOT_ASSESSED, reason=reason, evidence=evidence)
 

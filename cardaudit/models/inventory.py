@@ -8,15 +8,20 @@ can tell "nothing there" from "could not look". Per-resource details that could 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field
 
+from cardaudit.models.artifacts import OTHER, DockerfileDoc, RepoFile, RepoTaskDefinition
 from cardaudit.models.base import Frozen
+from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueShape
 from cardaudit.models.finding import ResourceRef
 
+__all__ = ["OTHER", "EcsContainer", "EnvVar", "RepoFile", "SecretRef", "ValueShape"]
+
 GLOBAL = "global"
+# Inventory attributes filled from repository checkouts rather than AWS.
+REPO_SLICES = ("repo_task_definitions", "dockerfiles")
 REGION_NOT_ENABLED = "RegionNotEnabled"
 
 
@@ -87,42 +92,7 @@ class Slice(Frozen, Generic[R]):
     errors: list[CollectionError] = Field(default_factory=list)
 
 
-# --- value shapes: the inventory never holds a secret value, only what it looks like -------------
-
-class ValueShape(StrEnum):
-    EMPTY = "empty"
-    REFERENCE = "reference"  # an ARN, SSM path or template placeholder, not a value
-    AWS_ACCESS_KEY_ID = "aws_access_key_id"
-    AWS_SECRET_KEY = "aws_secret_key"
-    PRIVATE_KEY = "private_key"
-    CONNECTION_STRING = "connection_string_with_password"
-    JWT = "jwt"
-    TEXT = "text"
-
-
-class EnvVar(Frozen):
-    name: str
-    shape: ValueShape
-    length: int
-
-
-class SecretRef(Frozen):
-    name: str
-    value_from: str
-
-
 # --- ECS ---------------------------------------------------------------------------------------
-
-class EcsContainer(Frozen):
-    name: str
-    image: str = ""
-    log_driver: str | None = None
-    environment: list[EnvVar] = Field(default_factory=list)
-    secrets: list[SecretRef] = Field(default_factory=list)
-    privileged: bool = False
-    user: str | None = None
-    readonly_root_filesystem: bool = False
-
 
 class EcsTaskDefinition(AwsResource):
     cfn_type: ClassVar[str] = "AWS::ECS::TaskDefinition"
@@ -291,29 +261,6 @@ class Secret(AwsResource):
     rotation_enabled: bool = False
 
 
-OTHER = "other"
-
-
-class RepoFile(Frozen):
-    """A file of a kind cardaudit understands, in one of the repository checkouts it was given."""
-
-    repo: str
-    path: str  # POSIX, relative to the checkout
-    kind: str  # dockerfile, buildspec, taskdef, stepfunctions, sam, cloudformation, pulumi, or other
-
-    @property
-    def is_artifact(self) -> bool:
-        return self.kind != OTHER
-
-    @property
-    def cfn_like_type(self) -> str:
-        return f"Repo::{self.kind}"
-
-    def ref(self, line: int | None = None, field: str | None = None) -> ResourceRef:
-        return ResourceRef(type=self.cfn_like_type, id=f"{self.repo}:{self.path}", name=self.path,
-                           repo=self.repo, path=self.path, line=line, field=field)
-
-
 INVENTORY_KIND: Literal["cardaudit-inventory/1"] = "cardaudit-inventory/1"
 
 
@@ -341,6 +288,8 @@ class Inventory(Frozen):
     secrets: Slice[Secret] = Field(default_factory=Slice)
     repos: list[str] = Field(default_factory=list)  # repository checkouts read, by name
     repo_files: list[RepoFile] = Field(default_factory=list)
+    repo_task_definitions: list[RepoTaskDefinition] = Field(default_factory=list)
+    dockerfiles: list[DockerfileDoc] = Field(default_factory=list)
 
     @classmethod
     def slice_names(cls) -> list[str]:

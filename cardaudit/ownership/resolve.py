@@ -16,7 +16,7 @@ from typing import Literal
 import pathspec
 
 from cardaudit.models.inventory import AwsResource, Unknown
-from cardaudit.models.ownership import IacSource, RequirementRule, ResourceMatch
+from cardaudit.models.ownership import FieldRule, IacSource, RequirementRule, ResourceMatch
 from cardaudit.ownership.iac import IacIndex
 from cardaudit.ownership.load import Ownership
 
@@ -187,6 +187,7 @@ class Resolver:
         self._artifact_specs = [
             pathspec.PathSpec.from_lines("gitignore", [rule.path]) for rule in ownership.model.artifacts
         ]
+        self._artifact_index = {rule.id: i for i, rule in enumerate(ownership.model.artifacts)}
 
     def resource(self, facts: ResourceFacts) -> Resolution:
         candidates: list[Candidate] = []
@@ -207,7 +208,32 @@ class Resolver:
             caveats.append("IaC source unreadable: " + "; ".join(str(s.error) for s in self.iac.errors))
         return decide(facts.subject, candidates, "; ".join(caveats) or None)
 
-    def artifact(self, repo: str, path: str) -> Resolution:
+    def artifact(self, repo: str, path: str, field: str | None = None) -> Resolution:
+        """Owner of a repository file, or of one field inside it (`$.containerDefinitions[0].secrets`).
+
+        A field takes the owner of the deepest `fields:` entry of the winning rule that covers it,
+        and otherwise inherits the file's owner.
+        """
+        resolution = self._artifact_file(repo, path)
+        if field is None or resolution.status != "owned":
+            return resolution
+        best: tuple[int, FieldRule, str] | None = None
+        for win in resolution.winners:
+            index = self._artifact_index[win.rule_id]
+            for j, fld in enumerate(self.ownership.model.artifacts[index].fields):
+                depth = _field_covers(fld.path, field)
+                if depth is not None and (best is None or depth > best[0]):
+                    best = (depth, fld, self.ownership.where("artifacts", index, "fields", j))
+        if best is None:
+            return resolution
+        _, fld, where = best
+        winner = Candidate(f"{resolution.winners[0].rule_id}{fld.path}", fld.primary, tuple(fld.supporting),
+                           TIER_ARTIFACT_EXACT + 1, best[0], where, ("field",))
+        return Resolution(f"{repo}:{path}#{field}", "owned", fld.primary,
+                          tuple(sorted(set(fld.supporting) - {fld.primary})), (winner,),
+                          (winner, *resolution.candidates))
+
+    def _artifact_file(self, repo: str, path: str) -> Resolution:
         candidates: list[Candidate] = []
         for index, rule in enumerate(self.ownership.model.artifacts):
             if not glob_match(rule.repo, repo) or not self._artifact_specs[index].match_file(path):
@@ -244,6 +270,25 @@ class Resolver:
                 self.ownership.requirement_rule_line(index), ("id",),
             ))
         return decide(item_id, candidates)
+
+
+_FIELD_TOKEN = re.compile(r"\[(\*|\d+)\]|\.?([A-Za-z0-9_\-]+)")
+
+
+def _field_tokens(path: str) -> list[str]:
+    body = path[1:] if path.startswith("$") else path
+    return [m.group(1) or m.group(2) for m in _FIELD_TOKEN.finditer(body)]
+
+
+def _field_covers(pattern: str, field: str) -> int | None:
+    """Depth of `pattern` when it covers `field` (itself or a parent of it); `[*]` matches any index."""
+    want, have = _field_tokens(pattern), _field_tokens(field)
+    if len(want) > len(have):
+        return None
+    for w, h in zip(want, have, strict=False):
+        if w != h and not (w == "*" and h.isdigit()):
+            return None
+    return len(want)
 
 
 def _requirement_rank(pattern: str, item_id: str) -> tuple[int, int] | None:

@@ -18,7 +18,7 @@ def _facts_for(ref: ResourceRef, by_arn: dict[str, AwsResource], resolver: Resol
 
 def resolve_ref(ref: ResourceRef, by_arn: dict[str, AwsResource], resolver: Resolver) -> Resolution:
     if ref.path and ref.repo:
-        return resolver.artifact(ref.repo, ref.path)
+        return resolver.artifact(ref.repo, ref.path, ref.field)
     return resolver.resource(_facts_for(ref, by_arn, resolver))
 
 

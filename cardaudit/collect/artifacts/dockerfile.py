@@ -1,0 +1,53 @@
+"""Dockerfiles, read with dockerfile-parse (line continuations, comments, heredoc-free syntax)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from dockerfile_parse import DockerfileParser
+
+from cardaudit.collect.artifacts.taskdef import read_text
+from cardaudit.models.artifacts import DockerfileDoc, DockerStage, ParseProblem
+from cardaudit.models.inventory import RepoFile
+
+# Every instruction the Dockerfile reference defines; BuildKit rejects anything else.
+INSTRUCTIONS = frozenset({
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER",
+    "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "COMMENT",
+})
+_FROM = re.compile(r"^(?:--platform=\S+\s+)?(?P<image>\S+)(?:\s+AS\s+(?P<name>\S+))?\s*$", re.IGNORECASE)
+
+
+def parse_dockerfile(file: RepoFile, root: Path) -> DockerfileDoc:
+    text = read_text(root / file.path)
+    if isinstance(text, ParseProblem):
+        return DockerfileDoc(file=file, problem=text)
+    try:
+        structure = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8"))).structure
+    except (ValueError, IndexError) as exc:
+        return DockerfileDoc(file=file, problem=ParseProblem(message=f"cannot parse: {exc}"))
+    stages: list[DockerStage] = []
+    args: dict[str, str] = {}
+    for entry in structure:
+        instruction, line, value = str(entry["instruction"]).upper(), int(entry["startline"]) + 1, str(entry["value"])
+        if instruction not in INSTRUCTIONS:
+            problem = ParseProblem(line=line, message=f"unknown instruction {instruction}")
+            return DockerfileDoc(file=file, problem=problem)
+        if instruction == "FROM":
+            match = _FROM.match(value.strip())
+            if match is None:
+                return DockerfileDoc(file=file, problem=ParseProblem(line=line, message=f"malformed FROM: {value}"))
+            stages.append(DockerStage(index=len(stages), line=line, base=match["image"], name=match["name"]))
+        elif not stages and instruction not in ("ARG", "COMMENT"):
+            return DockerfileDoc(file=file, problem=ParseProblem(line=line, message=f"{instruction} before any FROM"))
+        elif instruction == "USER":
+            stages[-1] = stages[-1].model_copy(update={"user": value.strip(), "user_line": line})
+        elif instruction == "ARG":
+            name, _, default = value.strip().partition("=")
+            if default:
+                args[name.strip()] = default.strip().strip('"')
+    if not stages:
+        return DockerfileDoc(file=file, problem=ParseProblem(line=1, message="no FROM instruction: not a Dockerfile"))
+    return DockerfileDoc(file=file, stages=stages, args=args)

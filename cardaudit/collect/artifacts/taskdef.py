@@ -1,0 +1,51 @@
+"""taskdef.json files (the RegisterTaskDefinition request shape CodePipeline deploys)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cardaudit.collect.artifacts.jsonlines import line_of, loads_with_lines
+from cardaudit.collect.ecs import container_from_api
+from cardaudit.models.artifacts import ParseProblem, RepoTaskDefinition, TaskdefContainer
+from cardaudit.models.inventory import RepoFile
+
+MAX_BYTES = 5_000_000
+
+
+def read_text(path: Path) -> str | ParseProblem:
+    """The file as text, or the problem that prevents reading it."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return ParseProblem(message=f"larger than {MAX_BYTES} bytes; not read")
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        return ParseProblem(message=f"cannot read: {exc.strerror}")
+    except UnicodeDecodeError as exc:
+        return ParseProblem(message=f"not UTF-8 text (byte {exc.start})")
+
+
+def parse_taskdef(file: RepoFile, root: Path) -> RepoTaskDefinition:
+    text = read_text(root / file.path)
+    if isinstance(text, ParseProblem):
+        return RepoTaskDefinition(file=file, problem=text)
+    try:
+        doc = loads_with_lines(text)
+    except json.JSONDecodeError as exc:
+        return RepoTaskDefinition(file=file, problem=ParseProblem(line=exc.lineno, message=f"invalid JSON: {exc.msg}"))
+    if isinstance(doc, dict) and isinstance(doc.get("taskDefinition"), dict):
+        doc = doc["taskDefinition"]  # `aws ecs describe-task-definition` output saved as the file
+    defs = doc.get("containerDefinitions") if isinstance(doc, dict) else None
+    if not isinstance(defs, list) or not all(isinstance(c, dict) for c in defs):
+        return RepoTaskDefinition(file=file, problem=ParseProblem(
+            line=line_of(doc) or 1, message="not a task definition: no containerDefinitions list of objects"))
+    containers = [_container(i, c) for i, c in enumerate(defs)]
+    family = doc.get("family")
+    return RepoTaskDefinition(file=file, family=family if isinstance(family, str) else None, containers=containers)
+
+
+def _container(index: int, raw: dict[str, Any]) -> TaskdefContainer:
+    env = raw.get("environment") or []
+    env_lines = {str(e.get("name")): line for e in env if isinstance(e, dict) and (line := line_of(e))}
+    return TaskdefContainer(index=index, line=line_of(raw), container=container_from_api(raw), env_lines=env_lines)

@@ -1,0 +1,74 @@
+"""Repository artifacts as parsed: task definition files and Dockerfiles, or why they did not parse."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from cardaudit.models.base import Frozen
+from cardaudit.models.containers import EcsContainer
+from cardaudit.models.finding import ResourceRef
+
+OTHER = "other"
+
+
+class RepoFile(Frozen):
+    """A file of a kind cardaudit understands, in one of the repository checkouts it was given."""
+
+    repo: str
+    path: str  # POSIX, relative to the checkout
+    kind: str  # dockerfile, buildspec, taskdef, stepfunctions, sam, cloudformation, pulumi, or other
+
+    @property
+    def is_artifact(self) -> bool:
+        return self.kind != OTHER
+
+    @property
+    def cfn_like_type(self) -> str:
+        return f"Repo::{self.kind}"
+
+    def ref(self, line: int | None = None, field: str | None = None) -> ResourceRef:
+        return ResourceRef(type=self.cfn_like_type, id=f"{self.repo}:{self.path}", name=self.path,
+                           repo=self.repo, path=self.path, line=line, field=field)
+
+
+class ParseProblem(Frozen):
+    """Why a file could not be read, at which line: reported as `path:line: message`."""
+
+    line: int | None = None
+    message: str
+
+    def text(self, file: RepoFile) -> str:
+        where = f"{file.repo}:{file.path}" + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.message}"
+
+
+class TaskdefContainer(Frozen):
+    index: int
+    line: int | None = None
+    container: EcsContainer
+    env_lines: dict[str, int] = Field(default_factory=dict)  # variable name -> line of its entry
+
+
+class RepoTaskDefinition(Frozen):
+    """A taskdef.json as a repository holds it (the RegisterTaskDefinition request shape)."""
+
+    file: RepoFile
+    family: str | None = None
+    containers: list[TaskdefContainer] = Field(default_factory=list)
+    problem: ParseProblem | None = None
+
+
+class DockerStage(Frozen):
+    index: int
+    line: int  # line of its FROM
+    base: str
+    name: str | None = None
+    user: str | None = None  # the last USER of the stage, as written
+    user_line: int | None = None
+
+
+class DockerfileDoc(Frozen):
+    file: RepoFile
+    stages: list[DockerStage] = Field(default_factory=list)
+    args: dict[str, str] = Field(default_factory=dict)  # ARG defaults, for USER ${X}
+    problem: ParseProblem | None = None

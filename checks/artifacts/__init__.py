@@ -1,0 +1,1 @@
+"""Checks over repository files (taskdef.json, Dockerfile), one module per artifact kind."""
