@@ -86,7 +86,7 @@ def test_attestations_roll_up(tmp_path: Path) -> None:
      3, "expires (2025-01-01) must be after date (2026-01-01)"),
     ("  - {item: \"12.1.1\", status: in_place, evidence: x, attested_by: y, date: 2026-01-01, by: z}\n", 3,
      "unknown key 'by'"),
-    ("  - {item: 12.1, status: in_place, evidence: x, attested_by: y, date: 2026-01-01}\n", 3, "quote item ids"),
+    ("  - {item: 12.1, status: in_place, evidence: x, attested_by: y, date: 2026-01-01}\n", 3, "quote PCI DSS ids"),
     ("  - {item: \"12.1.1\", status: in_place, evidence: x, attested_by: y, date: 2026-01-01}\n"
      "  - {item: \"12.1.1\", status: in_place, evidence: x, attested_by: y, date: 2026-02-01}\n", 4,
      "attested twice"),

@@ -134,7 +134,7 @@ BAD_FILES = {
                    10, "supporting: Input should be a valid list"),
     "bad_version": (GOOD.replace("version: 1", "version: 2"), 1, "version: Input should be 1"),
     "duplicate_key": ("version: 1\nteams: {}\nteams: {}\n", 3, "duplicate"),
-    "unquoted_float": (GOOD.replace('"10.*"', "10.2"), 21, "quote requirement ids"),
+    "unquoted_float": (GOOD.replace('"10.*"', "10.2"), 21, "quote PCI DSS ids"),
     "bad_arn": (GOOD.replace("arn:aws:ecr:eu-west-1:111122223333:repository/card-*", "card-*"), 12,
                 "is not an ARN pattern"),
 }

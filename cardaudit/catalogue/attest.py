@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 
 from cardaudit.catalogue.load import Catalogue
 from cardaudit.errors import ConfigError
-from cardaudit.models.base import Frozen
+from cardaudit.models.base import Frozen, PciId
 from cardaudit.yamlfile import line_of, load_model
 
 
 class Attestation(Frozen):
-    item: str
+    item: PciId
     status: Literal["in_place", "not_in_place", "not_applicable"]
     evidence: str
     attested_by: str
@@ -28,12 +28,6 @@ class Attestation(Frozen):
     expires: dt.date | None = None
     note: str | None = None
 
-    @field_validator("item", mode="before")
-    @classmethod
-    def _item_text(cls, value: object) -> object:
-        if isinstance(value, float):
-            raise ValueError("quote item ids (item: \"12.1.1\") so YAML does not read them as numbers")
-        return str(value) if isinstance(value, int) else value
 
     @model_validator(mode="after")
     def _expiry_after_date(self) -> Attestation:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 
 class Frozen(BaseModel):
@@ -41,3 +42,14 @@ _SEVERITY_RANK = {
     Severity.LOW: 1,
     Severity.INFO: 0,
 }
+
+
+def _pci_id(value: object) -> object:
+    if isinstance(value, float):
+        # YAML reads an unquoted 10.10 as the number 10.1: refuse rather than guess.
+        raise ValueError('quote PCI DSS ids ("10.2") so YAML does not read them as numbers')
+    return str(value) if isinstance(value, int) else value
+
+
+PciId = Annotated[str, BeforeValidator(_pci_id)]
+"""A PCI DSS item id (or id pattern) as written in YAML: quoted text, or a bare integer like 12."""

@@ -6,9 +6,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from cardaudit.models.base import Frozen
+from cardaudit.models.base import Frozen, PciId
 
 Assessment = Literal["automated", "partial", "manual", "inherited"]
 Responsibility = Literal["entity", "shared", "tpsp"]
@@ -16,8 +16,8 @@ ItemKind = Literal["principal", "appendix", "section", "heading", "requirement"]
 
 
 class CatalogueItem(Frozen):
-    id: str
-    parent: str | None = None
+    id: PciId
+    parent: PciId | None = None
     kind: ItemKind
     title: str
     assessment: Assessment | None = None
@@ -29,12 +29,6 @@ class CatalogueItem(Frozen):
     security_hub: list[str] = Field(default_factory=list)
     config_rules: list[str] = Field(default_factory=list)
 
-    @field_validator("id", "parent", mode="before")
-    @classmethod
-    def _text(cls, value: object) -> object:
-        if isinstance(value, float):
-            raise ValueError("quote item ids so YAML does not read them as numbers")
-        return str(value) if isinstance(value, int) else value
 
     @property
     def appendix(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from cardaudit.models.base import Frozen
+from cardaudit.models.base import Frozen, PciId
 
 IacTool = Literal["cloudformation", "sam", "cdk", "pulumi", "terraform"]
 StrOrList = str | list[str]
@@ -100,7 +100,7 @@ class ArtifactRule(_Rule):
 
 
 class RequirementRule(Frozen):
-    id: str
+    id: PciId
     responsibility: Literal["entity", "tpsp", "shared", "not_applicable"] = "entity"
     tpsp: str | None = None
     primary: str | None = None
@@ -108,13 +108,6 @@ class RequirementRule(Frozen):
     reviewed: date | None = None
     note: str | None = None
 
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_text(cls, value: object) -> object:
-        if isinstance(value, float):
-            # 10.10 would silently become 10.1
-            raise ValueError("quote requirement ids (id: \"10.2\") so YAML does not read them as numbers")
-        return str(value) if isinstance(value, int) else value
 
 
 class OwnershipFile(Frozen):
