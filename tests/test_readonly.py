@@ -20,6 +20,14 @@ def test_write_is_refused_and_nothing_changes(aws: Aws) -> None:
     assert aws.client("s3").list_buckets()["Buckets"] == []
 
 
+def test_secret_values_are_never_read(aws: Aws) -> None:
+    aws.client("secretsmanager").create_secret(Name="prod/card-api/db", SecretString="hunter2")
+    sm = client(aws.audit_session, "secretsmanager", "eu-west-1")
+    with pytest.raises(ReadOnlyViolation, match="secretsmanager:GetSecretValue"):
+        sm.get_secret_value(SecretId="prod/card-api/db")
+    assert [s["Name"] for s in sm.list_secrets()["SecretList"]] == ["prod/card-api/db"]
+
+
 def test_reads_pass_the_guard(aws: Aws) -> None:
     assert client(aws.audit_session, "s3", "eu-west-1").list_buckets()["Buckets"] == []
 
@@ -29,6 +37,7 @@ def test_reads_pass_the_guard(aws: Aws) -> None:
     ("BatchGetProjects", True), ("HeadBucket", True),
     ("PutBucketEncryption", False), ("DeleteTrail", False), ("StartLogging", False), ("TagResource", False),
     ("Getaway", False), ("GenerateCredentialReport", False), ("UpdateTrail", False),
+    ("GetSecretValue", False), ("GetObject", False), ("GetParametersByPath", False), ("GetAuthorizationToken", False),
 ])
 def test_operation_names(name: str, allowed: bool) -> None:
     assert is_read_operation(name) is allowed

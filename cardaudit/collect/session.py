@@ -23,15 +23,25 @@ CLIENT_CONFIG = Config(
 )
 
 
+# Reads of data rather than configuration: an auditor has no business with secret values,
+# objects, parameters, items or log lines, so these are refused too.
+DATA_READS = frozenset({
+    "GetSecretValue", "BatchGetSecretValue", "GetObject", "GetObjectTorrent", "GetParameter", "GetParameters",
+    "GetParametersByPath", "GetParameterHistory", "GetItem", "BatchGetItem", "GetRecords", "GetShardIterator",
+    "GetLogEvents", "GetQueryResults", "GetRandomPassword", "GetDataKey", "GetAuthorizationToken",
+})
+
+
 def is_read_operation(name: str) -> bool:
-    return bool(_READ.match(name))
+    return bool(_READ.match(name)) and name not in DATA_READS
 
 
 def _refuse_writes(model: Any, **_: Any) -> None:
     name = model.name
     if not is_read_operation(name):
         service = model.service_model.service_name
-        raise ReadOnlyViolation(f"refused {service}:{name}: cardaudit only calls read operations")
+        raise ReadOnlyViolation(f"refused {service}:{name}: cardaudit only reads configuration, never writes "
+                                "and never reads data or secret values")
 
 
 def guard_session(session: boto3.session.Session) -> boto3.session.Session:
