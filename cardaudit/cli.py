@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,8 +46,8 @@ def guarded(action: Callable[[], T]) -> T:
     """Run a command body; turn cardaudit's own errors into one line and an exit code."""
     try:
         return action()
-    except (typer.Exit, typer.Abort, click.ClickException):
-        raise  # the command chose its own exit
+    except (typer.Exit, typer.Abort, click.ClickException, BrokenPipeError):
+        raise  # the command chose its own exit, or the reader (`| head`) went away
     except ConfigError as exc:
         err.print(f"[red]error:[/] {escape(exc.text)}", highlight=False)
         if _debug:
@@ -85,6 +86,11 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except BrokenPipeError:
+        # `cardaudit ... | head`: stop quietly, as Unix tools do (Python docs, "Note on SIGPIPE").
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
 
 
 # Options shared by commands that read an ownership file.

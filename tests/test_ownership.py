@@ -195,3 +195,33 @@ def test_requirement_owners_evidence_only_their_own_principal(tmp_path: Path) ->
     assert ten.pci == ["10.1.2"]
     statuses = {r.id: r.status.value for r in roll_up(catalogue, findings, resolver)}
     assert (statuses["10.1.2"], statuses["9.1.2"], statuses["1.1.2"]) == ("MANUAL", "MANUAL", "FAIL")
+
+
+def test_cli_matrix_and_gaps(tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    _write(tmp_path, GOOD)
+    result = _cli("owners", "matrix", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {r["requirement"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["10.2.1"]["primary"] == "secops" and rows["10.2.1"]["decided_by"] == "ownership.yaml:22"
+    assert rows["9.4.1"]["third_party"] == "aws" and rows["9.4.1"]["responsibility"] == "shared"
+    assert rows["8.3.1"]["primary"] == "(unowned)"
+    assert "1.3.3" not in rows  # not applicable to a cloud-only issuer
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps({"findings": [
+        {"kind": "ownership", "status": "FAIL", "severity": "high", "check_id": "ownership_resource_unowned",
+         "resource": {"arn": "arn:aws:ecr:eu-west-1:1:repository/x", "id": "x"}, "reason": "no rule"},
+        {"kind": "ownership", "status": "PASS", "severity": "high", "check_id": "ownership_resource_unowned",
+         "resource": {"arn": "arn:aws:ecr:eu-west-1:1:repository/y", "id": "y"}, "reason": "owned"},
+        {"kind": "ownership", "status": "FAIL", "severity": "low", "check_id": "ownership_stale_rule",
+         "resource": {"arn": None, "id": "old"}, "reason": "matches nothing"}]}))
+    listed = _cli("owners", "gaps", "--report", str(report), "--fail-on", "high", cwd=tmp_path)
+    assert listed.returncode == 1
+    assert listed.stdout.splitlines() == [
+        "FAIL high ownership_resource_unowned arn:aws:ecr:eu-west-1:1:repository/x: no rule",
+        "FAIL low ownership_stale_rule old: matches nothing", "2 gap(s)"]
+    only = _cli("owners", "gaps", "--report", str(report), "--kind", "stale_rule", cwd=tmp_path)
+    assert only.returncode == 0 and only.stdout.splitlines()[-1] == "1 gap(s)"

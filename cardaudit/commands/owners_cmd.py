@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,11 +14,13 @@ from rich.markup import escape
 
 from cardaudit.arns import parse_arn
 from cardaudit.audit import load_inventory
+from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
+from cardaudit.catalogue.scope import not_applicable
 from cardaudit.cli import OwnershipOpt, guarded, out
 from cardaudit.commands.common import DEFAULT_OWNERSHIP, parse_repos
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
-from cardaudit.models.base import Status
+from cardaudit.models.base import Severity, Status
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
@@ -117,5 +122,71 @@ def lint(ownership: OwnershipOpt = None) -> None:
             say(f"{escape(str(loaded.path))}: ok ({len(loaded.model.resources)} resource, "
                       f"{len(loaded.model.artifacts)} artifact, {len(loaded.model.requirements)} requirement rules)")
         return ExitCode.FINDINGS if problems else ExitCode.OK
+
+    raise typer.Exit(guarded(body))
+
+
+@app.command("matrix")
+def matrix(
+    ownership: OwnershipOpt = None,
+    catalogue: Annotated[str, typer.Option("--catalogue", help="Catalogue to list.")] = DEFAULT_CATALOGUE,
+    profile: Annotated[str | None, typer.Option("--profile", help="issuer (default), service-provider, merchant.")]
+    = None,
+) -> None:
+    """Print the responsibility matrix as CSV: each requirement in scope, its teams and third party.
+
+    This is the evidence for X.1.2 (roles assigned) and 12.8.5 (which party covers what);
+    acknowledgement by the people named stays a manual record.
+    """
+
+    def body() -> int:
+        resolver = _resolver(ownership, None)
+        cat = load_catalogue(catalogue)
+        out_of_scope = not_applicable(cat, profile, resolver)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["requirement", "title", "responsibility", "primary", "supporting", "third_party",
+                         "third_party_evidence", "decided_by"])
+        external = resolver.ownership.model.external
+        for item in cat.items:
+            if item.kind != "requirement" or item.id in out_of_scope:
+                continue
+            resolution = resolver.requirement(item.id)
+            rule = resolver.requirement_rule(item.id)
+            responsibility = rule[0].responsibility if rule else (item.responsibility or "")
+            tpsp = rule[0].tpsp if rule else None
+            writer.writerow([
+                item.id, item.title, responsibility,
+                resolution.primary or f"({resolution.status})", " ".join(resolution.supporting), tpsp or "",
+                (external[tpsp].evidence or "") if tpsp in external else "", resolution.rule_where or "",
+            ])
+        return ExitCode.OK
+
+    raise typer.Exit(guarded(body))
+
+
+@app.command("gaps")
+def gaps(
+    report: Annotated[Path, typer.Option("--report", help="A report.json from `cardaudit audit` or `demo`.")],
+    kind: Annotated[str | None, typer.Option(help="Only this gap, e.g. unowned, contested, stale_rule.")] = None,
+    fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a gap has this severity or worse.")] = None,
+) -> None:
+    """List the ownership gaps of a report, worst first (FAIL and NOT_ASSESSED)."""
+
+    def body() -> int:
+        try:
+            doc = json.loads(report.read_text(encoding="utf-8"))
+            found = [f for f in doc["findings"] if f["kind"] == "ownership" and f["status"] != "PASS"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"not a cardaudit JSON report ({exc})", report) from None
+        if kind:
+            found = [f for f in found if f["check_id"].removeprefix("ownership_").endswith(kind)]
+        found.sort(key=lambda f: (-Severity(f["severity"]).rank, f["check_id"]))
+        for f in found:
+            where = f["resource"].get("arn") or f["resource"].get("id")
+            say(f"{f['status']} {f['severity']} {f['check_id']} {escape(str(where))}: {escape(f['reason'])}")
+        say(f"{len(found)} gap(s)")
+        worst = [f for f in found if f["status"] == "FAIL" and fail_on is not None
+                 and Severity(f["severity"]).rank >= fail_on.rank]
+        return ExitCode.FINDINGS if worst else ExitCode.OK
 
     raise typer.Exit(guarded(body))
