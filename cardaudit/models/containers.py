@@ -32,6 +32,10 @@ class SecretRef(Frozen):
     value_from: str
 
 
+# Drivers that keep logs on the host (lost with the instance, readable only there): not audit logs.
+LOCAL_LOG_DRIVERS = frozenset({"json-file", "journald", "local", "none"})
+
+
 class EcsContainer(Frozen):
     name: str
     image: str = ""
@@ -41,3 +45,8 @@ class EcsContainer(Frozen):
     privileged: bool = False
     user: str | None = None
     readonly_root_filesystem: bool = False
+
+    @property
+    def logs_leave_host(self) -> bool:
+        """True when a log driver ships the logs off the task (awslogs, awsfirelens, splunk, ...)."""
+        return bool(self.log_driver) and self.log_driver not in LOCAL_LOG_DRIVERS

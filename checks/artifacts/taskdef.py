@@ -28,7 +28,7 @@ def _unparsed(td: RepoTaskDefinition) -> Result | None:
 def taskdef_container_logging_configured(task_definitions: list[RepoTaskDefinition]) -> Iterator[Result]:
     """What it checks:
     Each container definition in a task definition file kept in a repository has a
-    `logConfiguration` with a log driver.
+    `logConfiguration` whose driver ships logs off the task (as the live check).
 
     Why it matters:
     The file is what the pipeline registers next: a container without a log driver will run
@@ -44,8 +44,11 @@ def taskdef_container_logging_configured(task_definitions: list[RepoTaskDefiniti
             continue
         for c in td.containers:
             ref = td.file.ref(line=c.line, field=f"$.containerDefinitions[{c.index}].logConfiguration")
-            if c.container.log_driver:
+            if c.container.logs_leave_host:
                 yield Result.passed(ref, f"container {c.container.name} logs via {c.container.log_driver}")
+            elif c.container.log_driver:
+                yield Result.failed(ref, f"container {c.container.name} logs only to the host "
+                                         f"({c.container.log_driver})", container=c.container.name)
             else:
                 yield Result.failed(ref, f"container {c.container.name} has no logConfiguration",
                                     container=c.container.name)

@@ -19,7 +19,8 @@ from cardaudit.redact import looks_like_plaintext_secret
 def ecs_task_definition_logging_configured(task_definitions: list[EcsTaskDefinition]) -> Iterator[Result]:
     """What it checks:
     The latest active revision of each task definition family gives every container a
-    `logConfiguration` with a log driver.
+    `logConfiguration` whose driver ships logs off the task (not `json-file`, `journald`,
+    `local` or `none`, which keep them on a host that can disappear).
 
     Why it matters:
     A container without a log driver writes to nowhere: its access and error events never reach
@@ -32,9 +33,12 @@ def ecs_task_definition_logging_configured(task_definitions: list[EcsTaskDefinit
     """
     for td in task_definitions:
         missing = [c.name for c in td.containers if not c.log_driver]
+        local = [f"{c.name} ({c.log_driver})" for c in td.containers if c.log_driver and not c.logs_leave_host]
         drivers = sorted({c.log_driver for c in td.containers if c.log_driver})
-        if missing:
-            yield Result.failed(td.ref(), f"container(s) without logConfiguration: {', '.join(missing)}",
+        if missing or local:
+            parts = ([f"without logConfiguration: {', '.join(missing)}"] if missing else []) + (
+                [f"logging only to the host: {', '.join(local)}"] if local else [])
+            yield Result.failed(td.ref(), f"container(s) {'; '.join(parts)}",
                                 containers_without_logging=missing, log_drivers=drivers)
         else:
             yield Result.passed(td.ref(), f"all {len(td.containers)} container(s) log via {', '.join(drivers)}",

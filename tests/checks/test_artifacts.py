@@ -58,16 +58,20 @@ def test_taskdef_logging(inventory: Inventory) -> None:
         ("fail-secret", "$.containerDefinitions[0].logConfiguration", "PASS"),
         ("describe-output", "$.containerDefinitions[0].logConfiguration", "PASS"),
         ("bom-crlf", "$.containerDefinitions[0].logConfiguration", "PASS"),
+        ("fail-local-driver", "$.containerDefinitions[0].logConfiguration", "FAIL"),
         ("broken", None, "ERROR"), ("not-a-taskdef", None, "ERROR"), ("latin1", None, "ERROR"),
     }
-    failed = next(f for f in findings if f.status.value == "FAIL")
-    assert (failed.resource.line, failed.reason) == (23, "container xray has no logConfiguration")  # its `{`
+    failed = {Path(f.resource.path or "").parent.name: f for f in findings if f.status.value == "FAIL"}
+    assert (failed["fail-logging"].resource.line, failed["fail-logging"].reason) == (
+        23, "container xray has no logConfiguration")  # the line of its `{`
+    assert failed["fail-local-driver"].reason == "container worker logs only to the host (json-file)"
 
 
 def test_taskdef_secrets_and_redaction(inventory: Inventory) -> None:
     findings = _run("taskdef_no_plaintext_secrets", inventory)
     assert _by_dir(findings) == {("pass", "PASS"), ("fail-logging", "PASS"), ("fail-secret", "FAIL"),
-                                 ("describe-output", "PASS"), ("bom-crlf", "PASS"), ("broken", "ERROR"),
+                                 ("describe-output", "PASS"), ("bom-crlf", "PASS"), ("fail-local-driver", "PASS"),
+                                 ("broken", "ERROR"),
                                  ("not-a-taskdef", "ERROR"), ("latin1", "ERROR")}
     failed = next(f for f in findings if f.status.value == "FAIL")
     assert failed.resource.line == 27  # the `{` of the DB_PASSWORD entry

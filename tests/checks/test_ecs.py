@@ -32,9 +32,12 @@ def test_logging_fail_and_pass_only_latest_revision(aws: Aws) -> None:
     register(aws, "card-api", container("app", log=False))  # revision 1, superseded
     register(aws, "card-api", container("app"))  # revision 2
     register(aws, "auth-api", container("app"), container("envoy", log=False))
+    register(aws, "legacy-worker", container("worker", log=False, logConfiguration={"logDriver": "json-file"}))
     findings = run_check(LOGGING, aws.collect("ecs"))
-    assert outcomes(findings) == {("card-api:2", "PASS"), ("auth-api:1", "FAIL")}
-    failed = next(f for f in findings if f.status.value == "FAIL")
+    assert outcomes(findings) == {("card-api:2", "PASS"), ("auth-api:1", "FAIL"), ("legacy-worker:1", "FAIL")}
+    legacy = next(f for f in findings if f.resource.name == "legacy-worker:1")
+    assert legacy.reason == "container(s) logging only to the host: worker (json-file)"
+    failed = next(f for f in findings if f.resource.name == "auth-api:1")
     assert failed.evidence["containers_without_logging"] == ["envoy"]
 
 
