@@ -43,6 +43,14 @@ def report() -> Report:
                  owner="app", supporting=["infra"]),
         _finding("ecs_task_definition_no_plaintext_secrets", Status.NOT_ASSESSED, "ledger-ingest:3",
                  "ecs:DescribeTaskDefinition failed: AccessDenied"),
+        Finding(id="taskdef0000000001", check_id="taskdef_no_plaintext_secrets", status=Status.FAIL,
+                severity=Severity.CRITICAL, owner="app", owner_rule="ownership.yaml:166",
+                resource=ResourceRef(type="Repo::taskdef", id="acme/card-batch:deploy/prod/taskdef.json",
+                                     name="deploy/prod/taskdef.json", repo="acme/card-batch",
+                                     path="deploy/prod/taskdef.json", line=24,
+                                     field="$.containerDefinitions[0].environment"),
+                reason="container ingest: plaintext secret-looking variable(s) DB_PASS",
+                evidence={"variables": ["DB_PASS"], "values": "<redacted>"}),
     ], catalogue)
     attested = {
         "12.1.1": Attested(Attestation(item="12.1.1", status="in_place", evidence=f"ISP v4 {EVIL}",
@@ -99,3 +107,24 @@ def test_html_has_every_requirement(report: Report) -> None:
     html = FORMATS["html"].render(report)
     for item_id in ("1.1.1", "9.4.1", "10.2.1", "12.10.7", "A3.5.1"):
         assert f'<span class="id">{item_id}</span>' in html
+
+
+def test_sarif_structure(report: Report) -> None:
+    doc = json.loads(FORMATS["sarif"].render(report))
+    assert doc["version"] == "2.1.0"
+    run = doc["runs"][0]
+    rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in run["results"]} == rule_ids
+    statuses = {r["properties"]["status"] for r in run["results"]}
+    assert statuses == {"FAIL", "NOT_ASSESSED"}  # PASS results are not code-scanning alerts
+    for result in run["results"]:
+        assert result["message"]["text"] and result["locations"]
+        assert result["level"] in ("error", "warning", "note", "none")
+    artifact = next(r for r in run["results"] if r["ruleId"] == "taskdef_no_plaintext_secrets")
+    assert artifact["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "deploy/prod/taskdef.json", "uriBaseId": "acme/card-batch"},
+        "region": {"startLine": 24}}
+    assert "acme/card-batch" in run["originalUriBaseIds"]
+    failing = next(r for r in run["results"] if r["ruleId"] == "ecs_task_definition_logging_configured")
+    assert failing["level"] == "error" and "pci-dss/10.2.1" in next(
+        rule for rule in run["tool"]["driver"]["rules"] if rule["id"] == failing["ruleId"])["properties"]["tags"]

@@ -1,0 +1,94 @@
+"""SARIF 2.1.0, for code-scanning dashboards: failing, erroring and unassessed findings with locations.
+
+Repository findings carry a physical location (repo-relative path and line, the repository as the
+`uriBaseId`); AWS findings a logical location named by the ARN.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cardaudit.engine.registry import DOC_SECTIONS, load_checks
+from cardaudit.formats.base import Format
+from cardaudit.models.base import Severity, Status
+from cardaudit.models.finding import Finding
+from cardaudit.models.report import Report
+from cardaudit.ownership.gaps import GAP_CHECKS
+
+_LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+          Severity.LOW: "note", Severity.INFO: "note"}
+# GitHub reads `security-severity` (0-10) to rank security results.
+_SCORE = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0",
+          Severity.INFO: "0.0"}
+
+
+def _rule(check_id: str, severity: Severity, pci: list[str]) -> dict[str, Any]:
+    specs = load_checks()
+    if check_id in specs:
+        spec = specs[check_id]
+        title, text = spec.title, "\n\n".join(f"{h}: {' '.join(spec.doc_section(h).split())}" for h in DOC_SECTIONS)
+    else:
+        title = GAP_CHECKS[check_id].title
+        text = f"{title}. Ownership gap reported from ownership.yaml; see docs/ownership.md."
+    return {
+        "id": check_id, "name": check_id, "shortDescription": {"text": title}, "help": {"text": text},
+        "defaultConfiguration": {"level": _LEVEL[severity]},
+        "properties": {"tags": ["security", *(f"pci-dss/{item}" for item in pci)],
+                       "security-severity": _SCORE[severity]},
+    }
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    ref = finding.resource
+    if not ref.path:
+        return {"logicalLocations": [{"fullyQualifiedName": ref.arn or ref.key, "kind": "resource"}]}
+    artifact: dict[str, Any] = {"uri": ref.path}
+    if ref.repo:
+        artifact["uriBaseId"] = ref.repo
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact}}
+    if ref.line:
+        location["physicalLocation"]["region"] = {"startLine": ref.line}
+    if ref.field:
+        location["logicalLocations"] = [{"fullyQualifiedName": ref.field, "kind": "member"}]
+    return location
+
+
+def _result(finding: Finding) -> dict[str, Any]:
+    kind = "review" if finding.status == Status.NOT_ASSESSED else "fail"
+    return {
+        "ruleId": finding.check_id,
+        "kind": kind,
+        "level": "none" if kind == "review" else _LEVEL[finding.severity],
+        "message": {"text": f"{finding.status.value}: {finding.reason}"},
+        "locations": [_location(finding)],
+        "partialFingerprints": {"cardauditFindingId/v1": finding.id},
+        "properties": {"status": finding.status.value, "owner": finding.owner, "supporting": finding.supporting,
+                       "ownerRule": finding.owner_rule, "pci": finding.pci, "resourceType": finding.resource.type},
+    }
+
+
+def render(report: Report) -> str:
+    shown = [f for f in report.findings if f.status != Status.PASS]
+    rules: dict[str, dict[str, Any]] = {}
+    for f in shown:
+        rules.setdefault(f.check_id, _rule(f.check_id, f.severity, f.pci))
+    repos = sorted({f.resource.repo for f in shown if f.resource.repo})
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "cardaudit", "version": report.tool.version,
+                                "rules": [rules[k] for k in sorted(rules)]}},
+            "originalUriBaseIds": {repo: {"description": {"text": f"checkout of {repo}"}} for repo in repos},
+            "invocations": [{"executionSuccessful": True, "startTimeUtc": report.run.started_at.isoformat(),
+                             "endTimeUtc": report.run.finished_at.isoformat()}],
+            "results": [_result(f) for f in shown],
+            "properties": {"accounts": report.run.accounts, "regions": report.run.regions,
+                           "catalogue": report.run.catalogue},
+        }],
+    }
+    return json.dumps(doc, indent=2, sort_keys=False) + "\n"
+
+
+FORMAT = Format(name="sarif", media_type="application/sarif+json", suffix=".sarif", render=render)
