@@ -53,9 +53,8 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
         return load_inventory(config.inventory)
     inventory = collect_aws(session or audit_session(config.profile), config.regions, config.workers)
     files = discover(config.repos)
-    taskdefs, dockerfiles = parse_artifacts(config.repos, files)
     return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": files,
-                                        "repo_task_definitions": taskdefs, "dockerfiles": dockerfiles})
+                                        **parse_artifacts(config.repos, files)})
 
 
 def load_resolver(config: AuditConfig) -> Resolver | None:

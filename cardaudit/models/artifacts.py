@@ -72,3 +72,25 @@ class DockerfileDoc(Frozen):
     stages: list[DockerStage] = Field(default_factory=list)
     args: dict[str, str] = Field(default_factory=dict)  # ARG defaults, for USER ${X}
     problem: ParseProblem | None = None
+
+
+class BuildCommand(Frozen):
+    text: str
+    line: int | None = None
+    index: int
+
+
+class BuildPhase(Frozen):
+    name: str  # install, pre_build, build, post_build
+    line: int | None = None
+    on_failure: str | None = None  # ABORT or CONTINUE, as written
+    commands: list[BuildCommand] = Field(default_factory=list)
+
+
+class BuildspecDoc(Frozen):
+    """A CodeBuild buildspec: its phases in execution order, with each command's line."""
+
+    file: RepoFile
+    version: str | None = None
+    phases: list[BuildPhase] = Field(default_factory=list)
+    problem: ParseProblem | None = None

@@ -29,9 +29,9 @@ NAME = "acme/fixtures"
 @pytest.fixture(scope="module")
 def inventory() -> Inventory:
     files = discover({NAME: REPO})
-    taskdefs, dockerfiles = parse_artifacts({NAME: REPO}, files)
-    return Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=["eu-west-1"],
-                     repos=[NAME], repo_files=files, repo_task_definitions=taskdefs, dockerfiles=dockerfiles)
+    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": ["111122223333"],
+                                     "regions": ["eu-west-1"], "repos": [NAME], "repo_files": files,
+                                     **parse_artifacts({NAME: REPO}, files)})
 
 
 def _run(check_id: str, inventory: Inventory) -> list[Finding]:
@@ -130,3 +130,19 @@ def test_bad_artifacts_do_not_stop_the_audit(aws: Aws, tmp_path: Path) -> None:
     statuses = {(f["check_id"], f["resource"]["name"]): f["status"] for f in doc["findings"]}
     assert statuses[("ecr_repository_scan_on_push_enabled", "card-api")] == "FAIL"
     assert statuses[("dockerfile_user_not_root", "docker/pass-user/Dockerfile")] == "PASS"
+
+
+def test_buildspec_scan_gates_push(inventory: Inventory) -> None:
+    findings = _run("buildspec_image_scan_gates_push", inventory)
+    assert _by_dir(findings) == {
+        ("pass-same-phase", "PASS"), ("pass-abort", "PASS"), ("fail-no-abort", "FAIL"), ("fail-report-only", "FAIL"),
+        ("fail-scan-after-push", "FAIL"), ("fail-no-scan", "FAIL"), ("no-push", "NOT_ASSESSED"),
+        ("error-yaml", "ERROR"), ("error-version", "ERROR"), ("error-not-buildspec", "ERROR"),
+    }
+    by_dir = {Path(f.resource.path or "").parent.name: f for f in findings}
+    no_abort = by_dir["fail-no-abort"]
+    assert (no_abort.resource.line, no_abort.resource.field) == (9, "$.phases.post_build.commands[0]")
+    assert "without on-failure: ABORT on build" in no_abort.reason
+    assert by_dir["error-yaml"].reason.startswith(
+        "cannot parse acme/fixtures:buildspecs/error-yaml/buildspec.yml:6: invalid YAML")
+    assert by_dir["error-version"].reason.endswith("buildspec.yml:1: unsupported buildspec version 1.0")

@@ -1,0 +1,69 @@
+"""CodeBuild buildspec files, read with ruamel.yaml so every command keeps its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from cardaudit.collect.artifacts.taskdef import read_text
+from cardaudit.models.artifacts import BuildCommand, BuildPhase, BuildspecDoc, ParseProblem
+from cardaudit.models.inventory import RepoFile
+
+PHASE_ORDER = ("install", "pre_build", "build", "post_build")
+
+
+def _line(node: Any, key: str | int) -> int | None:
+    try:
+        if isinstance(node, CommentedMap):
+            return int(node.lc.key(key)[0]) + 1
+        if isinstance(node, CommentedSeq):
+            return int(node.lc.item(key)[0]) + 1
+    except (KeyError, IndexError, TypeError):
+        return None
+    return None
+
+
+def parse_buildspec(file: RepoFile, root: Path) -> BuildspecDoc:
+    text = read_text(root / file.path)
+    if isinstance(text, ParseProblem):
+        return BuildspecDoc(file=file, problem=text)
+    try:
+        doc = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return BuildspecDoc(file=file, problem=ParseProblem(line=mark.line + 1 if mark else None,
+                                                            message=f"invalid YAML: {exc.problem or exc.context}"))
+    except YAMLError as exc:
+        return BuildspecDoc(file=file, problem=ParseProblem(message=f"invalid YAML: {exc}"))
+    if not isinstance(doc, CommentedMap) or "phases" not in doc:
+        return BuildspecDoc(file=file, problem=ParseProblem(line=1, message="not a buildspec: no `phases`"))
+    version = str(doc.get("version")) if doc.get("version") is not None else None
+    if version not in ("0.1", "0.2"):
+        return BuildspecDoc(file=file, problem=ParseProblem(line=_line(doc, "version") or 1,
+                                                            message=f"unsupported buildspec version {version}"))
+    phases_node = doc["phases"]
+    if not isinstance(phases_node, CommentedMap):
+        return BuildspecDoc(file=file, problem=ParseProblem(line=_line(doc, "phases"),
+                                                            message="`phases` must be a mapping"))
+    phases: list[BuildPhase] = []
+    for name in PHASE_ORDER:
+        node = phases_node.get(name)
+        if node is None:
+            continue
+        if not isinstance(node, CommentedMap):
+            return BuildspecDoc(file=file, problem=ParseProblem(line=_line(phases_node, name),
+                                                                message=f"phase {name} must be a mapping"))
+        commands = node.get("commands") or []
+        if not isinstance(commands, CommentedSeq):
+            return BuildspecDoc(file=file, problem=ParseProblem(line=_line(node, "commands"),
+                                                                message=f"phase {name}: `commands` must be a list"))
+        phases.append(BuildPhase(
+            name=name, line=_line(phases_node, name),
+            on_failure=str(node["on-failure"]) if "on-failure" in node else None,
+            commands=[BuildCommand(text=str(c), line=_line(commands, i), index=i) for i, c in enumerate(commands)],
+        ))
+    return BuildspecDoc(file=file, version=version, phases=phases)
