@@ -189,6 +189,7 @@ def test_requirement_owners_evidence_only_their_own_principal(tmp_path: Path) ->
     catalogue = load_catalogue("pci-dss-4.0.1")
     ids = [i.id for i in catalogue.items if i.kind == "requirement"]
     findings = tag_findings(requirement_findings(ids, set(ids), resolver, RuleUsage()), catalogue)
+    assert {f.check_id for f in findings} == {"ownership_requirement_unowned"}
     assert {f.resource.id for f in findings if f.status.value == "PASS"} == {
         i for i in ids if i.startswith(("9.", "10."))}
     ten = next(f for f in findings if f.resource.id == "10.2.1")

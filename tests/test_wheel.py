@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cardaudit.engine.registry import load_checks
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,6 +44,11 @@ def test_installed_wheel_audits_a_saved_inventory(tmp_path: Path) -> None:
                             "print(cardaudit.__file__); print(cardaudit.checks.__file__)"],
                            cwd=work, capture_output=True, text=True, env=env, check=True).stdout
     assert all(line.startswith(str(env_dir)) for line in where.split()), where
+    # Every check module of the source tree made it into the wheel.
+    listed = subprocess.run([str(python), "-c", "from cardaudit.engine.registry import load_checks; "
+                             "print(' '.join(sorted(load_checks())))"],
+                            cwd=work, capture_output=True, text=True, env=env, check=True).stdout.split()
+    assert listed == sorted(load_checks())
 
     demo = subprocess.run([str(env_dir / "bin" / "cardaudit"), "demo", "--output-dir", str(work / "demo")],
                           cwd=work, capture_output=True, text=True, timeout=300, env=env, check=False)

@@ -1,0 +1,36 @@
+"""Meta-lint of the check registry (as c7n's PolicyMetaLint and Checkov's id-collision test)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cardaudit.engine.registry import load_checks
+from cardaudit.models.inventory import REPO_SLICES, Inventory
+from cardaudit.ownership.gaps import GAP_CHECKS
+
+TESTS = Path(__file__).parent
+
+
+def test_ids_are_readable_unique_and_permanent() -> None:
+    specs = load_checks()
+    ids = list(specs) + list(GAP_CHECKS)
+    assert len(ids) == len(set(ids))
+    aliases = [a for s in specs.values() for a in s.aliases]
+    assert not set(aliases) & set(ids)
+    for check_id in ids:
+        assert re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+){2,}", check_id), check_id
+
+
+def test_every_need_is_collected() -> None:
+    slices = set(Inventory.slice_names()) | set(REPO_SLICES)
+    for spec in load_checks().values():
+        assert set(spec.needs) <= slices, (spec.id, spec.needs)
+        assert not (set(spec.needs) & set(REPO_SLICES) and set(spec.needs) - set(REPO_SLICES)), spec.id
+
+
+def test_every_check_is_exercised_by_a_test() -> None:
+    text = "".join(p.read_text() for p in TESTS.rglob("test_*.py") if p.name != Path(__file__).name)
+    for check_id in [*load_checks(), *GAP_CHECKS]:
+        short = check_id.removeprefix("ownership_")
+        assert check_id in text or f'"{short}"' in text, f"no test mentions {check_id}"
