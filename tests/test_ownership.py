@@ -122,6 +122,7 @@ def test_unowned_and_unknown_team_findings(tmp_path: Path) -> None:
     assert outcomes(gaps) == {("x", "FAIL"), ("orphan", "FAIL")}
     assert "undeclared team 'data'" in next(f.reason for f in gaps if f.resource.name == "x")
     unknown = unknown_team_findings(resolver.ownership)
+    assert {f.check_id for f in unknown} == {"ownership_unknown_team"}
     assert [(f.resource.id, f.status.value, f.resource.line) for f in unknown] == [("app-tagged", "FAIL", 10)]
 
 
