@@ -99,7 +99,7 @@ def stats(catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profile: ProfileOpt = Non
         aws_covered = sum(1 for i in cat.items if i.kind == "requirement" and not i.appendix
                           and aws_checks & set(i.checks))
         _say(f"{covered} of {core} core requirements have at least one cardaudit check "
-             f"({aws_covered} with an AWS configuration check, the rest ownership checks).")
+             f"({aws_covered} with an AWS or repository check, the rest with ownership checks only).")
         nearest = min(rules, key=lambda r: min(abs(r.core - ISSUER_CHECKLIST), abs(r.total - ISSUER_CHECKLIST)))
         _say(f"No counting rule of v{cat.version} gives {ISSUER_CHECKLIST}; the nearest is "
              f"'{nearest.name}' ({nearest.core} / {nearest.total}). A {ISSUER_CHECKLIST}-row checklist most "
