@@ -61,10 +61,19 @@ def test_demo_writes_reports_with_every_status(demo_run: tuple[subprocess.Comple
         ("iam_access_key_rotated_90_days", "ci-deployer"),
         ("ownership_resource_unowned", "ledger-ingest"),
         ("ownership_resource_contested", "card-events-consumer"),
+        ("ecr_image_critical_vulnerabilities_patched", "card-api"),
+        ("dockerfile_user_not_root", "Dockerfile"),
+        ("taskdef_no_plaintext_secrets", "deploy/prod/taskdef.json"),
+        ("ownership_iac_double_managed", "card-events-consumer"),
     } <= failing
     blind = {k for k in map(_key, doc["findings"]) if k[1] == "NOT_ASSESSED"}
+    # What the demo cannot see: the region the account has not enabled, one image never scanned,
+    # and whether the owner tag of a contested Lambda is right (there is no single owner to compare).
+    assert {(k[0], k[3]) for k in blind if not k[3].startswith("*")} == {
+        ("ecr_image_critical_vulnerabilities_patched", "ledger-ingest"),
+        ("ownership_tag_mismatch", "card-events-consumer")}
     assert all(f["resource"]["region"] == "eu-central-2" for f in doc["findings"]
-               if f["status"] == "NOT_ASSESSED" and f["kind"] == "control"), blind
+               if f["status"] == "NOT_ASSESSED" and f["kind"] == "control" and f["resource"]["id"] == "*"), blind
 
 
 def test_demo_never_prints_the_secret(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:

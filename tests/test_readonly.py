@@ -43,17 +43,30 @@ def test_operation_names(name: str, allowed: bool) -> None:
     assert is_read_operation(name) is allowed
 
 
+_CALL = r'(?:api\.(?:pages|call|detail)\(\s*|get_paginator\()"([a-z_]+)"'
+
+
+def _collector_source(collect: object) -> str:
+    """The collector's source plus that of the module-level helpers it calls (one level down)."""
+    import inspect
+    import re
+
+    module = inspect.getmodule(collect)
+    source = inspect.getsource(collect)  # type: ignore[arg-type]
+    helpers = [getattr(module, name) for name in set(re.findall(r"\b(_[a-z_]+)\(", source))
+               if inspect.isfunction(getattr(module, name, None))]
+    return source + "".join(inspect.getsource(h) for h in helpers)
+
+
 def test_every_collector_call_is_a_read() -> None:
     """Scan collector sources for client method names and check each maps to a read operation."""
-    import inspect
     import re
 
     import boto3
 
     session = boto3.session.Session(region_name="eu-west-1")
     for collector in SERVICES:
-        source = inspect.getsource(collector.collect)
-        methods = set(re.findall(r'api\.(?:pages|call|detail)\(\s*"([a-z_]+)"', source))
+        methods = set(re.findall(_CALL, _collector_source(collector.collect)))
         assert methods, collector.service
         ops = session.client(collector.service).meta.method_to_api_mapping
         for method in methods:
@@ -69,7 +82,6 @@ _IAM_PREFIX = {"stepfunctions": "states"}
 
 
 def test_shipped_iam_policy_covers_every_collector_call() -> None:
-    import inspect
     import json
     import re
     from pathlib import Path
@@ -81,9 +93,8 @@ def test_shipped_iam_policy_covers_every_collector_call() -> None:
     session = boto3.session.Session(region_name="eu-west-1")
     needed = {"sts:GetCallerIdentity", "ec2:DescribeRegions"}
     for collector in SERVICES:
-        source = inspect.getsource(collector.collect)
         client_ = session.client(collector.service)
-        for method in set(re.findall(r'api\.(?:pages|call|detail)\(\s*"([a-z_]+)"', source)):
+        for method in set(re.findall(_CALL, _collector_source(collector.collect))):
             op = client_.meta.method_to_api_mapping.get(method)
             assert op is not None, (collector.service, method)
             prefix = _IAM_PREFIX.get(collector.service, collector.service)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from cardaudit.collect.api import Api, tag_dict
-from cardaudit.models.inventory import AwsResource, EcrRepository, Unknown
+from botocore.exceptions import ClientError
+
+from cardaudit.collect.api import Api, error_code, tag_dict
+from cardaudit.models.inventory import AwsResource, EcrRepository, ImageScan, Unknown, Vulnerability
 
 
 def _rule_for(repo: str, rules: list[dict[str, Any]]) -> str | None:
@@ -15,6 +18,49 @@ def _rule_for(repo: str, rules: list[dict[str, Any]]) -> str | None:
             if flt.get("filterType", "WILDCARD") == "WILDCARD" and fnmatchcase(repo, flt.get("filter", "")):
                 return str(rule.get("scanFrequency"))
     return None
+
+
+def _vulnerability(raw: dict[str, Any], enhanced: bool) -> Vulnerability:
+    if enhanced:
+        details = raw.get("packageVulnerabilityDetails") or {}
+        fix = raw.get("fixAvailable")
+        return Vulnerability(id=str(details.get("vulnerabilityId") or raw.get("title") or raw.get("findingArn", "")),
+                             severity=str(raw.get("severity", "")), first_observed=raw.get("firstObservedAt"),
+                             fix_available=None if fix is None else fix in ("YES", "PARTIAL"))
+    return Vulnerability(id=str(raw.get("name", "")), severity=str(raw.get("severity", "")))
+
+
+def _latest_image(api: Api, repo: str) -> ImageScan | Unknown | None:
+    """The most recently pushed image and its critical findings (active ones, for enhanced scans)."""
+    try:
+        images = api.pages("describe_images", "imageDetails", repositoryName=repo)
+    except ClientError as exc:
+        code, message = error_code(exc)
+        return Unknown(operation="ecr:DescribeImages", code=code, message=message[:300])
+    if not images:
+        return None
+    latest = max(images, key=lambda i: i.get("imagePushedAt") or datetime.min.replace(tzinfo=UTC))
+    base = {"digest": latest["imageDigest"], "tags": latest.get("imageTags", []),
+            "pushed_at": latest.get("imagePushedAt")}
+    critical: list[Vulnerability] = []
+    counts: dict[str, int] = {}
+    status, scan_type = "NOT_SCANNED", "BASIC"
+    try:
+        paginator = api.client.get_paginator("describe_image_scan_findings")
+        for page in paginator.paginate(repositoryName=repo, imageId={"imageDigest": latest["imageDigest"]}):
+            status = str((page.get("imageScanStatus") or {}).get("status", status))
+            found = page.get("imageScanFindings") or {}
+            counts = found.get("findingSeverityCounts", counts)
+            enhanced = found.get("enhancedFindings") or []
+            scan_type = "ENHANCED" if enhanced else scan_type
+            for raw, is_enhanced in [(f, False) for f in found.get("findings") or []] + [(f, True) for f in enhanced]:
+                if raw.get("severity") == "CRITICAL" and raw.get("status", "ACTIVE") == "ACTIVE":
+                    critical.append(_vulnerability(raw, is_enhanced))
+    except ClientError as exc:
+        code, message = error_code(exc)
+        if code != "ScanNotFoundException":
+            return Unknown(operation="ecr:DescribeImageScanFindings", code=code, message=message[:300])
+    return ImageScan(**base, status=status, scan_type=scan_type, critical=critical, severity_counts=counts)
 
 
 def collect_ecr(api: Api) -> dict[str, list[AwsResource]]:
@@ -37,5 +83,6 @@ def collect_ecr(api: Api) -> dict[str, list[AwsResource]]:
             tag_mutability=repo.get("imageTagMutability", "MUTABLE"),
             encryption_type=repo.get("encryptionConfiguration", {}).get("encryptionType", "AES256"),
             registry_scan_type=scan_type, registry_scan_frequency=frequency,
+            latest_image=_latest_image(api, name),
         ))
     return {"ecr_repositories": repos}

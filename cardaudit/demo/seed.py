@@ -107,6 +107,7 @@ def seed_aws(session: boto3.session.Session) -> None:
     secret_arn = _seed_secrets(session, keys)
     _seed_log_groups(session)
     _seed_ecr(session)
+    _seed_images(session)
     _seed_ecs(session, network, roles, secret_arn)
     _seed_lambda(session, roles)
     _seed_step_functions(session, network, roles)
@@ -720,6 +721,46 @@ def _seed_ecr(session: boto3.session.Session) -> None:
             encryptionConfiguration={"encryptionType": "AES256"},
             **({"tags": _tag_list(tags)} if tags else {}),
         )
+
+
+def _seed_images(session: boto3.session.Session) -> None:
+    """Push one image per repository and give them scan results (moto returns seeded results verbatim).
+
+    card-api's current image still carries a critical OpenSSL CVE first seen 45 days ago (the
+    "critical CVE unpatched after a month" gap); auth-api's critical is a week old; ledger-ingest
+    was never scanned (scan on push is off).
+    """
+    import os
+    import time
+
+    import requests
+
+    ecr = _client(session, "ecr", HOME_REGION)
+    images = {"card-api": "2026.11.02", "auth-api": "2026.11.19", "ledger-ingest": "2024.11.3"}
+    for repo, tag in images.items():
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                    "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 7023,
+                               "digest": "sha256:" + f"{repo}{tag}".encode().hex().ljust(64, "0")[:64]},
+                    "layers": []}
+        ecr.put_image(repositoryName=repo, imageManifest=json.dumps(manifest), imageTag=tag)
+    now = time.time()
+
+    def finding(cve: str, package: str, days: int) -> dict[str, Any]:
+        return {"severity": "CRITICAL", "status": "ACTIVE", "type": "PACKAGE_VULNERABILITY",
+                "title": f"{cve} - {package}", "firstObservedAt": now - days * 86400, "fixAvailable": "YES",
+                "packageVulnerabilityDetails": {"vulnerabilityId": cve, "vulnerablePackages": [{"name": package}]}}
+
+    results: list[dict[str, Any]] = []
+    for repo, vulns in (("card-api", [finding("CVE-2026-20312", "openssl", 45)]),
+                        ("auth-api", [finding("CVE-2026-41177", "libexpat1", 7)])):
+        ecr.start_image_scan(repositoryName=repo, imageId={"imageTag": images[repo]})
+        results.append({"registryId": DEMO_ACCOUNT, "repositoryName": repo, "imageId": {"imageTag": images[repo]},
+                        "imageScanStatus": {"status": "ACTIVE", "description": "Continuous scan is selected"},
+                        "imageScanFindings": {"enhancedFindings": vulns,
+                                              "findingSeverityCounts": {"CRITICAL": len(vulns)}}})
+    api = os.environ.get("AWS_ENDPOINT_URL", "http://motoapi.amazonaws.com").rstrip("/")
+    requests.post(f"{api}/moto-api/static/ecr/scan-finding-results", timeout=30,
+                  json={"results": results, "account_id": DEMO_ACCOUNT, "region": HOME_REGION})
 
 
 # --------------------------------------------------------------------------------------------

@@ -123,6 +123,25 @@ class EcsService(AwsResource):
 
 # --- ECR ---------------------------------------------------------------------------------------
 
+class Vulnerability(Frozen):
+    id: str  # CVE or vendor id
+    severity: str
+    first_observed: datetime | None = None  # enhanced scanning only
+    fix_available: bool | None = None
+
+
+class ImageScan(Frozen):
+    """The latest pushed image of a repository and what its most recent scan found."""
+
+    digest: str
+    tags: list[str] = Field(default_factory=list)
+    pushed_at: datetime | None = None
+    status: str  # COMPLETE, ACTIVE, FAILED, IN_PROGRESS, UNSUPPORTED_IMAGE, NOT_SCANNED, ...
+    scan_type: str = "BASIC"  # BASIC (findings) or ENHANCED (enhancedFindings)
+    critical: list[Vulnerability] = Field(default_factory=list)
+    severity_counts: dict[str, int] = Field(default_factory=dict)
+
+
 class EcrRepository(AwsResource):
     cfn_type: ClassVar[str] = "AWS::ECR::Repository"
 
@@ -133,6 +152,7 @@ class EcrRepository(AwsResource):
     # frequency of the first matching rule (SCAN_ON_PUSH, CONTINUOUS_SCAN, MANUAL) or None.
     registry_scan_type: str | Unknown | None = None
     registry_scan_frequency: str | None = None
+    latest_image: ImageScan | Unknown | None = None  # None: the repository holds no image
 
 
 # --- S3 ----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from cardaudit.engine.registry import check
 from cardaudit.models.base import Severity
@@ -48,3 +49,61 @@ def ecr_repository_scan_on_push_enabled(repositories: list[EcrRepository]) -> It
         else:
             yield Result.failed(repo.ref(), "images are not scanned on push (scanOnPush off, no matching rule)",
                                 scan_on_push=False, scan_type=repo.registry_scan_type)
+
+
+PATCH_WINDOW_DAYS = 30
+
+
+@check(
+    title="No critical vulnerability stays unpatched in the latest image for more than 30 days",
+    severity=Severity.CRITICAL, category="vulnerability-management", resource_type="AWS::ECR::Repository",
+    needs=("ecr_repositories",),
+)
+def ecr_image_critical_vulnerabilities_patched(repositories: list[EcrRepository]) -> Iterator[Result]:
+    """What it checks:
+    The most recently pushed image of each repository has no active CRITICAL finding that
+    enhanced scanning first observed more than 30 days ago. Basic scanning reports no dates,
+    so an image with critical basic-scan findings is NOT_ASSESSED rather than guessed at.
+
+    Why it matters:
+    Critical security patches must be installed within one month of release; an image that
+    still carries a month-old critical vulnerability is what the next deployment will run.
+
+    How to fix:
+    Rebuild the image on a patched base and dependencies, push it and deploy it; enable ECR
+    enhanced scanning (Amazon Inspector) so findings carry the date they were first observed.
+    """
+    now = datetime.now(UTC)
+    for repo in repositories:
+        image = repo.latest_image
+        if image is None:
+            continue  # nothing pushed yet
+        if isinstance(image, Unknown):
+            yield Result.not_assessed(repo.ref(), f"the latest image's findings could not be read ({image.reason})")
+            continue
+        where = {"image": image.digest, "tags": image.tags}
+        if image.status not in ("COMPLETE", "ACTIVE"):
+            yield Result.not_assessed(repo.ref(), f"the latest image has no completed scan ({image.status})", **where)
+            continue
+        if not image.critical:
+            yield Result.passed(repo.ref(), "no critical finding in the latest image", **where)
+            continue
+        dated = [v for v in image.critical if v.first_observed is not None]
+        if not dated:
+            yield Result.not_assessed(repo.ref(), f"{len(image.critical)} critical finding(s), but the scan gives no "
+                                                  "first-observed date (basic scanning)",
+                                      vulnerabilities=[v.id for v in image.critical], **where)
+            continue
+        ages = {v.id: (now - _aware(v.first_observed)).days for v in dated if v.first_observed is not None}
+        overdue = {cve: age for cve, age in ages.items() if age > PATCH_WINDOW_DAYS}
+        if overdue:
+            listed = ", ".join(f"{cve} ({age} days)" for cve, age in sorted(overdue.items(), key=lambda kv: -kv[1]))
+            yield Result.failed(repo.ref(), f"critical vulnerabilities unpatched past 30 days: {listed}",
+                                overdue_days=overdue, **where)
+        else:
+            yield Result.passed(repo.ref(), f"{len(ages)} critical finding(s), all within the 30-day window",
+                                ages_days=ages, **where)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -40,3 +40,69 @@ def test_denied_listing(aws: Aws) -> None:
     aws.client("ecr").create_repository(repositoryName="card-api")
     aws.deny("ecr", "DescribeRepositories")
     assert outcomes(run_check(CHECK, aws.collect("ecr"))) == {("*@eu-west-1", "NOT_ASSESSED")}
+
+
+IMAGE_CHECK = "ecr_image_critical_vulnerabilities_patched"
+
+
+def _push(aws: Aws, repo: str, tag: str, scan: bool = True) -> None:
+    import json
+
+    ecr = aws.client("ecr")
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {"digest": f"sha256:{repo:0<64}"[:71], "size": 1, "mediaType": "x"}, "layers": []}
+    ecr.put_image(repositoryName=repo, imageManifest=json.dumps(manifest), imageTag=tag)
+    if scan:
+        ecr.start_image_scan(repositoryName=repo, imageId={"imageTag": tag})
+
+
+def _seed_findings(aws: Aws, repo: str, tag: str, findings: list[dict[str, object]], enhanced: bool) -> None:
+    import requests
+
+    from tests.conftest import ACCOUNT, REGION
+
+    key = "enhancedFindings" if enhanced else "findings"
+    result = {"repositoryName": repo, "imageId": {"imageTag": tag}, "registryId": ACCOUNT,
+              "imageScanStatus": {"status": "ACTIVE" if enhanced else "COMPLETE"},
+              "imageScanFindings": {key: findings, "findingSeverityCounts": {"CRITICAL": len(findings)}}}
+    requests.post(f"{aws.url}/moto-api/static/ecr/scan-finding-results",
+                  json={"results": [result], "account_id": ACCOUNT, "region": REGION}, timeout=10)
+
+
+def _enhanced(cve: str, days_ago: int, status: str = "ACTIVE") -> dict[str, object]:
+    import time
+
+    return {"severity": "CRITICAL", "status": status, "firstObservedAt": time.time() - days_ago * 86400,
+            "fixAvailable": "YES", "packageVulnerabilityDetails": {"vulnerabilityId": cve}}
+
+
+def test_critical_vulnerabilities_past_30_days(aws: Aws) -> None:
+    ecr = aws.client("ecr")
+    for name in ("card-api", "auth-api", "ledger-ingest", "ops-tool", "new-service", "unscanned"):
+        ecr.create_repository(repositoryName=name)
+    _push(aws, "card-api", "v41")
+    _seed_findings(aws, "card-api", "v41", [_enhanced("CVE-2026-1111", 45), _enhanced("CVE-2026-2222", 3),
+                                            _enhanced("CVE-2025-0001", 90, status="SUPPRESSED")], enhanced=True)
+    _push(aws, "auth-api", "v7")
+    _seed_findings(aws, "auth-api", "v7", [_enhanced("CVE-2026-3333", 10)], enhanced=True)
+    _push(aws, "ledger-ingest", "2024.11.3")
+    _seed_findings(aws, "ledger-ingest", "2024.11.3", [{"name": "CVE-2024-9999", "severity": "CRITICAL"}],
+                   enhanced=False)
+    _push(aws, "ops-tool", "1")
+    _seed_findings(aws, "ops-tool", "1", [], enhanced=True)
+    _push(aws, "unscanned", "1", scan=False)
+    findings = run_check(IMAGE_CHECK, aws.collect("ecr"))
+    assert outcomes(findings) == {("card-api", "FAIL"), ("auth-api", "PASS"), ("ledger-ingest", "NOT_ASSESSED"),
+                                  ("ops-tool", "PASS"), ("unscanned", "NOT_ASSESSED")}  # new-service: no image
+    card = next(f for f in findings if f.resource.name == "card-api")
+    assert card.reason.startswith("critical vulnerabilities unpatched past 30 days: CVE-2026-1111 (4")
+    assert "CVE-2025-0001" not in card.reason  # suppressed findings do not count
+
+
+def test_unreadable_findings(aws: Aws) -> None:
+    aws.client("ecr").create_repository(repositoryName="card-api")
+    _push(aws, "card-api", "v41")
+    aws.deny("ecr", "DescribeImageScanFindings")
+    findings = run_check(IMAGE_CHECK, aws.collect("ecr"))
+    assert outcomes(findings) == {("card-api", "NOT_ASSESSED")}
+    assert "ecr:DescribeImageScanFindings failed: AccessDenied" in findings[0].reason
