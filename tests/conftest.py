@@ -78,6 +78,17 @@ class Aws:
         self.audit_session.events.register(event, refuse, unique_id=uid)
         self._denials.append((event, uid))
 
+    def answer(self, service_id: str, operation: str, response: dict[str, Any]) -> None:
+        """Answer one read operation with a recorded AWS response (for what moto cannot emulate)."""
+
+        def recorded(**_: Any) -> tuple[Any, dict[str, Any]]:
+            return _Http(200), {**response, "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+        event = f"before-call.{service_id}.{operation}"
+        uid = f"answer-{service_id}-{operation}"
+        self.audit_session.events.register(event, recorded, unique_id=uid)
+        self._denials.append((event, uid))
+
     def reset(self) -> None:
         for event, uid in self._denials:
             self.audit_session.events.unregister(event, unique_id=uid)

@@ -8,8 +8,12 @@ from cardaudit.models.inventory import AwsResource, Trail
 
 def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
     trails: list[AwsResource] = []
-    # Shadow copies of multi-region trails appear in every region; read each trail once, at home.
-    for t in api.call("describe_trails", includeShadowTrails=False).get("trailList", []):
+    # A multi-region trail shows up in every region as a "shadow"; so does an organization trail
+    # in member accounts, where it is the only trail. Shadows are included, and each trail is kept
+    # once: by the collection of its home region.
+    for t in api.call("describe_trails", includeShadowTrails=True).get("trailList", []):
+        if t.get("HomeRegion", api.region) != api.region:
+            continue
         arn = t["TrailARN"]
         tags = api.detail(
             "list_tags", lambda r: tag_dict((r.get("ResourceTagList") or [{}])[0].get("TagsList")),

@@ -26,8 +26,11 @@ _IMPLICIT = BucketEncryption(algorithm="AES256", implicit=True)
 def collect_s3(api: Api) -> dict[str, list[AwsResource]]:
     def read(bucket: dict[str, Any]) -> AwsResource:
         name = bucket["Name"]
-        location = api.detail("get_bucket_location", lambda r: r.get("LocationConstraint"), Bucket=name)
-        region = "unknown" if isinstance(location, Unknown) else _region_of(location)
+        if bucket.get("BucketRegion"):  # ListBuckets returns it since 2024; older answers do not
+            region = str(bucket["BucketRegion"])
+        else:
+            location = api.detail("get_bucket_location", lambda r: r.get("LocationConstraint"), Bucket=name)
+            region = "unknown" if isinstance(location, Unknown) else _region_of(location)
         encryption = api.detail(
             "get_bucket_encryption", _encryption, Bucket=name,
             absent={"ServerSideEncryptionConfigurationNotFoundError": _IMPLICIT},

@@ -59,3 +59,19 @@ def test_disabled_region_does_not_blind_the_account_check(aws: Aws) -> None:
     assert outcomes(run_check(MULTI, inventory)) == {("account", "PASS")}
     assert outcomes(run_check(VALIDATION, inventory)) == {
         ("acme-org-audit", "PASS"), ("*@eu-central-2", "NOT_ASSESSED")}
+
+
+def test_organization_trail_seen_from_a_member_account(aws: Aws) -> None:
+    # As a member account sees it: the organization's trail belongs to the management account and
+    # is a "shadow" everywhere, including its home region. Recorded shape of DescribeTrails.
+    org_trail = {"Name": "org-audit", "S3BucketName": "org-cloudtrail-logs", "IncludeGlobalServiceEvents": True,
+                 "IsMultiRegionTrail": True, "HomeRegion": "eu-west-1", "LogFileValidationEnabled": True,
+                 "TrailARN": "arn:aws:cloudtrail:eu-west-1:999988887777:trail/org-audit",
+                 "HasCustomEventSelectors": False, "HasInsightSelectors": False, "IsOrganizationTrail": True}
+    aws.answer("cloudtrail", "DescribeTrails", {"trailList": [org_trail]})
+    aws.answer("cloudtrail", "GetTrailStatus", {"IsLogging": True})
+    aws.answer("cloudtrail", "ListTags", {"ResourceTagList": []})
+    inventory = aws.collect("cloudtrail", regions=["eu-west-1", "us-east-1"])
+    assert [t.name for t in inventory.cloudtrail_trails.items] == ["org-audit"]  # once, not once per region
+    assert outcomes(run_check(MULTI, inventory)) == {("account", "PASS")}
+    assert outcomes(run_check(VALIDATION, inventory)) == {("org-audit", "PASS")}
