@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from cardaudit.models.base import Frozen
-from cardaudit.models.containers import EcsContainer
+from cardaudit.models.containers import EcsContainer, EnvVar
 from cardaudit.models.finding import ResourceRef
 
 OTHER = "other"
@@ -93,4 +93,21 @@ class BuildspecDoc(Frozen):
     file: RepoFile
     version: str | None = None
     phases: list[BuildPhase] = Field(default_factory=list)
+    problem: ParseProblem | None = None
+
+
+class TemplateFunction(Frozen):
+    """A Lambda function declared in a SAM or CloudFormation template, with its effective environment."""
+
+    logical_id: str
+    line: int | None = None
+    function_name: str | None = None
+    environment: list[EnvVar] = Field(default_factory=list)
+    env_sources: dict[str, str] = Field(default_factory=dict)  # variable -> JSONPath it is set at
+    env_lines: dict[str, int] = Field(default_factory=dict)
+
+
+class TemplateDoc(Frozen):
+    file: RepoFile
+    functions: list[TemplateFunction] = Field(default_factory=list)
     problem: ParseProblem | None = None

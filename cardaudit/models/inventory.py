@@ -12,7 +12,7 @@ from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field
 
-from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition
+from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.base import Frozen
 from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueShape
 from cardaudit.models.finding import ResourceRef
@@ -21,7 +21,7 @@ __all__ = ["OTHER", "EcsContainer", "EnvVar", "RepoFile", "SecretRef", "ValueSha
 
 GLOBAL = "global"
 # Inventory attributes filled from repository checkouts rather than AWS.
-REPO_SLICES = ("repo_task_definitions", "dockerfiles", "buildspecs")
+REPO_SLICES = ("repo_task_definitions", "dockerfiles", "buildspecs", "templates")
 REGION_NOT_ENABLED = "RegionNotEnabled"
 
 
@@ -311,6 +311,7 @@ class Inventory(Frozen):
     repo_task_definitions: list[RepoTaskDefinition] = Field(default_factory=list)
     dockerfiles: list[DockerfileDoc] = Field(default_factory=list)
     buildspecs: list[BuildspecDoc] = Field(default_factory=list)
+    templates: list[TemplateDoc] = Field(default_factory=list)
 
     @classmethod
     def slice_names(cls) -> list[str]:

@@ -146,3 +146,22 @@ def test_buildspec_scan_gates_push(inventory: Inventory) -> None:
     assert by_dir["error-yaml"].reason.startswith(
         "cannot parse acme/fixtures:buildspecs/error-yaml/buildspec.yml:6: invalid YAML")
     assert by_dir["error-version"].reason.endswith("buildspec.yml:1: unsupported buildspec version 1.0")
+
+
+def test_templates_plaintext_secrets(inventory: Inventory) -> None:
+    findings = _run("template_function_no_plaintext_secrets", inventory)
+    assert {(Path(f.resource.path or "").parent.name, f.resource.field, f.status.value) for f in findings} == {
+        ("pass-sam", "$.Resources.Consumer.Properties.Environment", "PASS"),
+        ("pass-json", "$.Resources.Fn.Properties.Environment", "PASS"),
+        ("fail-globals", "$.Globals.Function.Environment.Variables", "FAIL"),  # Notifier inherits it
+        ("fail-globals", "$.Resources.Reporter.Properties.Environment", "PASS"),  # overridden by a !Ref
+        ("fail-cfn", "$.Resources.Reconcile.Properties.Environment.Variables", "FAIL"),
+        ("error-yaml", None, "ERROR"), ("error-no-resources", None, "ERROR"),
+    }
+    by_dir = {Path(f.resource.path or "").parent.name: f for f in findings if f.status.value != "PASS"}
+    assert (by_dir["fail-globals"].resource.line, by_dir["fail-globals"].reason) == (
+        8, "function Notifier: plaintext secret-looking variable(s) PARTNER_API_KEY")
+    assert by_dir["fail-cfn"].resource.line == 13
+    assert by_dir["error-no-resources"].reason.endswith("template.yaml:1: not a template: no Resources mapping")
+    dumped = inventory.model_dump_json() + "".join(f.model_dump_json() for f in findings)
+    assert "sk_live_51HxExampleNotReal" not in dumped and "Reconc1le!" not in dumped

@@ -12,19 +12,15 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from cardaudit.collect.artifacts.taskdef import read_text
 from cardaudit.models.artifacts import BuildCommand, BuildPhase, BuildspecDoc, ParseProblem
 from cardaudit.models.inventory import RepoFile
+from cardaudit.yamlfile import line_of
 
 PHASE_ORDER = ("install", "pre_build", "build", "post_build")
 
 
-def _line(node: Any, key: str | int) -> int | None:
-    try:
-        if isinstance(node, CommentedMap):
-            return int(node.lc.key(key)[0]) + 1
-        if isinstance(node, CommentedSeq):
-            return int(node.lc.item(key)[0]) + 1
-    except (KeyError, IndexError, TypeError):
-        return None
-    return None
+def _at(node: Any, key: str | int) -> int | None:
+    return line_of(node, (key,))
+
+
 
 
 def parse_buildspec(file: RepoFile, root: Path) -> BuildspecDoc:
@@ -43,11 +39,11 @@ def parse_buildspec(file: RepoFile, root: Path) -> BuildspecDoc:
         return BuildspecDoc(file=file, problem=ParseProblem(line=1, message="not a buildspec: no `phases`"))
     version = str(doc.get("version")) if doc.get("version") is not None else None
     if version not in ("0.1", "0.2"):
-        return BuildspecDoc(file=file, problem=ParseProblem(line=_line(doc, "version") or 1,
+        return BuildspecDoc(file=file, problem=ParseProblem(line=_at(doc, "version") or 1,
                                                             message=f"unsupported buildspec version {version}"))
     phases_node = doc["phases"]
     if not isinstance(phases_node, CommentedMap):
-        return BuildspecDoc(file=file, problem=ParseProblem(line=_line(doc, "phases"),
+        return BuildspecDoc(file=file, problem=ParseProblem(line=_at(doc, "phases"),
                                                             message="`phases` must be a mapping"))
     phases: list[BuildPhase] = []
     for name in PHASE_ORDER:
@@ -55,15 +51,15 @@ def parse_buildspec(file: RepoFile, root: Path) -> BuildspecDoc:
         if node is None:
             continue
         if not isinstance(node, CommentedMap):
-            return BuildspecDoc(file=file, problem=ParseProblem(line=_line(phases_node, name),
+            return BuildspecDoc(file=file, problem=ParseProblem(line=_at(phases_node, name),
                                                                 message=f"phase {name} must be a mapping"))
         commands = node.get("commands") or []
         if not isinstance(commands, CommentedSeq):
-            return BuildspecDoc(file=file, problem=ParseProblem(line=_line(node, "commands"),
+            return BuildspecDoc(file=file, problem=ParseProblem(line=_at(node, "commands"),
                                                                 message=f"phase {name}: `commands` must be a list"))
         phases.append(BuildPhase(
-            name=name, line=_line(phases_node, name),
+            name=name, line=_at(phases_node, name),
             on_failure=str(node["on-failure"]) if "on-failure" in node else None,
-            commands=[BuildCommand(text=str(c), line=_line(commands, i), index=i) for i, c in enumerate(commands)],
+            commands=[BuildCommand(text=str(c), line=_at(commands, i), index=i) for i, c in enumerate(commands)],
         ))
     return BuildspecDoc(file=file, version=version, phases=phases)

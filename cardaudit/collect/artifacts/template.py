@@ -1,0 +1,85 @@
+"""SAM and CloudFormation templates: the Lambda functions they declare and their environment.
+
+Read with ruamel.yaml, which keeps lines and accepts the short-form intrinsic tags (`!Ref`,
+`!Sub`, ...). Values computed by an intrinsic function or a dynamic reference are references,
+not plaintext; only literal strings are classified.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from cardaudit.collect.artifacts.taskdef import read_text
+from cardaudit.models.artifacts import ParseProblem, TemplateDoc, TemplateFunction
+from cardaudit.models.containers import EnvVar, ValueShape
+from cardaudit.models.inventory import RepoFile
+from cardaudit.redact import env_var
+from cardaudit.yamlfile import line_of
+
+_FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+
+
+def _variable(name: str, value: Any) -> EnvVar:
+    if isinstance(value, str) and not isinstance(value, TaggedScalar):
+        return env_var(name, value)
+    # !Ref, !Sub, !GetAtt, {"Fn::...": ...}: resolved at deploy time, not a literal in the file.
+    return EnvVar(name=name, shape=ValueShape.REFERENCE, length=0)
+
+
+def _variables(node: Any) -> CommentedMap | None:
+    env = node.get("Environment") if isinstance(node, CommentedMap) else None
+    variables = env.get("Variables") if isinstance(env, CommentedMap) else None
+    return variables if isinstance(variables, CommentedMap) else None
+
+
+def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
+    text = read_text(root / file.path)
+    if isinstance(text, ParseProblem):
+        return TemplateDoc(file=file, problem=text)
+    try:
+        doc = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return TemplateDoc(file=file, problem=ParseProblem(line=mark.line + 1 if mark else None,
+                                                          message=f"invalid YAML: {exc.problem or exc.context}"))
+    except YAMLError as exc:
+        return TemplateDoc(file=file, problem=ParseProblem(message=f"invalid YAML: {exc}"))
+    resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
+    if not isinstance(resources, CommentedMap):
+        return TemplateDoc(file=file, problem=ParseProblem(line=1, message="not a template: no Resources mapping"))
+    globals_node = doc.get("Globals")
+    global_fn = globals_node.get("Function") if isinstance(globals_node, CommentedMap) else None
+    global_vars = _variables(global_fn) or CommentedMap()
+    functions: list[TemplateFunction] = []
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, CommentedMap) or resource.get("Type") not in _FUNCTION_TYPES:
+            continue
+        props = resource.get("Properties")
+        props = props if isinstance(props, CommentedMap) else CommentedMap()
+        own = _variables(props) or CommentedMap()
+        sources: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        merged: dict[str, Any] = {}
+        # SAM merges Globals into each function; the function's own value wins.
+        serverless = resource.get("Type") == "AWS::Serverless::Function"
+        for origin, variables in ((("$.Globals.Function.Environment.Variables", global_vars) if serverless
+                                   else ("", CommentedMap())),
+                                  (f"$.Resources.{logical_id}.Properties.Environment.Variables", own)):
+            for name, value in variables.items():
+                merged[str(name)] = value
+                sources[str(name)] = origin
+                if (line := line_of(variables, (name,))) is not None:
+                    lines[str(name)] = line
+        name_value = props.get("FunctionName")
+        functions.append(TemplateFunction(
+            logical_id=str(logical_id), line=line_of(resources, (logical_id,)),
+            function_name=name_value if isinstance(name_value, str) and not isinstance(name_value, TaggedScalar)
+            else None,
+            environment=[_variable(k, v) for k, v in merged.items()], env_sources=sources, env_lines=lines,
+        ))
+    return TemplateDoc(file=file, functions=functions)
