@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,9 +32,14 @@ from cardaudit.ownership.stage import ownership_stage
 
 def load_inventory(path: Path) -> Inventory:
     try:
-        return Inventory.model_validate_json(path.read_bytes())
+        text = path.read_text(encoding="utf-8")
+        return Inventory.model_validate(json.loads(text))
     except OSError as exc:
         raise ConfigError(f"cannot read inventory: {exc.strerror}", path) from exc
+    except UnicodeDecodeError:
+        raise ConfigError("not a cardaudit inventory: not UTF-8 text", path) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"not a cardaudit inventory: invalid JSON: {exc.msg}", path, exc.lineno) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])

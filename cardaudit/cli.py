@@ -49,7 +49,7 @@ def guarded(action: Callable[[], T]) -> T:
     except (typer.Exit, typer.Abort, click.ClickException, BrokenPipeError):
         raise  # the command chose its own exit, or the reader (`| head`) went away
     except ConfigError as exc:
-        err.print(f"[red]error:[/] {escape(exc.text)}", highlight=False)
+        err.print(f"[red]error:[/] {escape(exc.text)}", highlight=False, soft_wrap=True)
         if _debug:
             raise
         raise typer.Exit(ExitCode.CONFIG) from None

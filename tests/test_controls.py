@@ -147,3 +147,34 @@ def test_list_and_show_cli(tmp_path: Path) -> None:
     assert "evidence:" in show.stdout and "Security Hub:" in show.stdout
     missing = _cli("controls", "show", "10.99")
     assert missing.returncode == 2 and "no item 10.99" in missing.stderr
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("catalogue: pci-dss\nversion: \"4.0.1\"\nitems:\n  - {id: \"1\", kind: principal, title: T, owner: x}\n", 4,
+     "unknown key 'owner'"),
+    ("catalogue: pci-dss\nversion: \"4.0.1\"\nitems:\n  - {id: \"1.1\", parent: \"1\", kind: section, title: T}\n",
+     None, "item 1.1: parent 1 must come before it"),
+    ("catalogue: pci-dss\nversion: \"4.0.1\"\nitems:\n  - {id: \"1\", kind: chapter, title: T}\n", 4,
+     "kind: Input should be"),
+])
+def test_bad_catalogue_files(tmp_path: Path, text: str, line: int | None, message: str) -> None:
+    path = tmp_path / "pci-dss-4.0.1.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_catalogue("pci-dss-4.0.1", path)
+    prefix = f"{path}:{line}: " if line else f"{path}: "
+    assert info.value.text.startswith(prefix), info.value.text
+    assert message in info.value.text
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"kind": "cardaudit-inventory/1",\n "accounts": [1,\n', ":3: not a cardaudit inventory: invalid JSON"),
+    ('{"kind": "something-else"}', ": not a cardaudit inventory: kind: Input should be 'cardaudit-inventory/1'"),
+])
+def test_bad_inventory_files(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "inventory.json"
+    path.write_text(text)
+    result = _cli("audit", "--inventory", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{path}{message}" in result.stderr.replace("\n", "")
+    assert "Traceback" not in result.stderr
