@@ -188,3 +188,21 @@ def test_aws_managed_resources_need_no_team(tmp_path: Path) -> None:
     })
     found = _run(tmp_path, "resources: []\n", inventory)
     assert _of("resource_unowned", found) == {("alias/cards-data", "FAIL"), ("deployer", "FAIL")}
+
+
+def test_unmanaged(tmp_path: Path) -> None:
+    head_allow = "  unmanaged_allowed:\n    - {type: AWS::Lambda::Function, reason: \"deployed by the SAM pipeline\"}\n"
+    inventory = _inventory(_repo("card-api"), _repo("ops-tool"), _lambda("fx-rates", {}))
+    (tmp_path / "state.json").write_text(STATE)
+    path = tmp_path / "ownership.yaml"
+    path.write_text(HEAD + head_allow + RULES)
+    loaded = load_ownership(path)
+    resolver = Resolver(loaded, load_iac(loaded.model.settings.iac_sources, {}, tmp_path))
+    found = ownership_stage([], inventory, resolver, [], set(), TODAY)
+    # card-api is in the Pulumi state: managed, so no unmanaged result (double management is checked apart).
+    assert _of("resource_unmanaged", found) == {("ops-tool", "FAIL"), ("fx-rates", "PASS")}
+    (tmp_path / "state.json").unlink()
+    blind = Resolver(loaded, load_iac(loaded.model.settings.iac_sources, {}, tmp_path))
+    found = ownership_stage([], inventory, blind, [], set(), TODAY)
+    assert _of("resource_unmanaged", found) == {("card-api", "NOT_ASSESSED"), ("ops-tool", "NOT_ASSESSED"),
+                                       ("fx-rates", "PASS")}

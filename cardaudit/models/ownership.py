@@ -34,11 +34,20 @@ class IacSource(Frozen):
     template: str | None = None
 
 
+class UnmanagedAllowance(Frozen):
+    """A resource type that is created outside IaC on purpose (e.g. task definitions a pipeline registers)."""
+
+    type: str
+    reason: str
+
+
 class Settings(Frozen):
     owner_tag_keys: list[str] = Field(default_factory=lambda: ["team", "owner"])
     review_every: str = "180d"
     iac_sources: list[IacSource] = Field(default_factory=list)
     trust_owner_tags: bool = False
+    # cardaudit extension to schema v1: types exempt from the `unmanaged` gap, each with a reason.
+    unmanaged_allowed: list[UnmanagedAllowance] = Field(default_factory=list)
 
     @field_validator("review_every")
     @classmethod

@@ -31,6 +31,8 @@ CONTESTED = GapCheck("ownership_resource_contested",
                      "No resource is claimed by equally ranked rules naming different teams", Severity.HIGH)
 DOUBLE_MANAGED = GapCheck("ownership_iac_double_managed",
                           "No resource is managed by two infrastructure-as-code sources", Severity.HIGH)
+UNMANAGED = GapCheck("ownership_resource_unmanaged",
+                     "Every resource is managed by a declared infrastructure-as-code source", Severity.MEDIUM)
 TAG_MISMATCH = GapCheck("ownership_tag_mismatch",
                         "Owner tags on resources agree with the owner ownership.yaml resolves", Severity.MEDIUM)
 REQUIREMENT_UNOWNED = GapCheck("ownership_requirement_unowned",
@@ -48,7 +50,7 @@ TPSP_UNEVIDENCED = GapCheck("ownership_tpsp_unevidenced",
                             "Requirements shared with a third party name it and cite its evidence", Severity.MEDIUM)
 
 GAP_CHECKS: dict[str, GapCheck] = _gaps(
-    UNOWNED, CONTESTED, DOUBLE_MANAGED, TAG_MISMATCH, REQUIREMENT_UNOWNED, FAILING_UNROUTED,
+    UNOWNED, CONTESTED, DOUBLE_MANAGED, UNMANAGED, TAG_MISMATCH, REQUIREMENT_UNOWNED, FAILING_UNROUTED,
     UNKNOWN_TEAM, STALE_RULE, SHADOWED_RULE, REVIEW_OVERDUE, TPSP_UNEVIDENCED,
 )
 

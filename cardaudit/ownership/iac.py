@@ -22,6 +22,8 @@ _NAME_IDS = {
     "aws:iam/user:User": "AWS::IAM::User",
     "aws:rds/instance:Instance": "AWS::RDS::DBInstance",
     "aws:cloudtrail/trail:Trail": "AWS::CloudTrail::Trail",
+    # A key is known to cardaudit by its first alias, and an alias resource's id is that alias.
+    "aws:kms/alias:Alias": "AWS::KMS::Key",
 }
 
 

@@ -12,6 +12,7 @@ from cardaudit.ownership.gaps import (
     PCI_REQUIREMENT,
     REQUIREMENT_UNOWNED,
     TAG_MISMATCH,
+    UNMANAGED,
     UNOWNED,
     RuleUsage,
     gap_finding,
@@ -31,6 +32,7 @@ def resource_findings(inventory: Inventory, resolver: Resolver, usage: RuleUsage
         usage.record("resources", resolution)
         out += _ownership(resource, resolution, resolver)
         out += _double_managed(resource, facts, resolution)
+        out += _unmanaged(resource, facts, resolution, resolver)
         out += _tag_mismatch(resource, facts, resolution, resolver)
     return out
 
@@ -65,6 +67,26 @@ def _double_managed(resource: AwsResource, facts: ResourceFacts, resolution: Res
     return [gap_finding(DOUBLE_MANAGED, Result.failed(
         ref, f"managed by {len(sources)} IaC sources: {', '.join(sources)}; each will undo the other's changes",
         sources=sources), resolution)]
+
+
+def _unmanaged(resource: AwsResource, facts: ResourceFacts, resolution: Resolution,
+               resolver: Resolver) -> list[Finding]:
+    """Resources no declared IaC source claims: created by hand, so outside change control."""
+    settings = resolver.ownership.model.settings
+    if not settings.iac_sources or facts.iac:
+        return []  # no IaC declared to compare with, or managed (double management is its own gap)
+    ref = resource.ref()
+    allowed = {a.type: a.reason for a in settings.unmanaged_allowed}
+    if resource.cfn_type in allowed:
+        return [gap_finding(UNMANAGED, Result.passed(ref, f"managed outside IaC by design: "
+                                                          f"{allowed[resource.cfn_type]}"), resolution)]
+    if resolver.iac.errors:
+        blind = "; ".join(str(s.error) for s in resolver.iac.errors)
+        return [gap_finding(UNMANAGED, Result.not_assessed(ref, f"no readable IaC source claims it, but {blind}"),
+                            resolution)]
+    return [gap_finding(UNMANAGED, Result.failed(
+        ref, "no declared IaC source manages it (created by hand?): changes bypass review and drift unseen"),
+        resolution)]
 
 
 def _tag_mismatch(resource: AwsResource, facts: ResourceFacts, resolution: Resolution,
