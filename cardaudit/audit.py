@@ -14,6 +14,7 @@ from cardaudit.catalogue.attest import load_attestations
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable, profile_named
+from cardaudit.collect.accounts import collect_accounts
 from cardaudit.collect.artifacts import parse_artifacts
 from cardaudit.collect.artifacts.discover import discover
 from cardaudit.collect.aws import collect_aws
@@ -57,7 +58,14 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
     """Stage 1: the inventory, from AWS or from a saved file."""
     if config.inventory is not None:
         return load_inventory(config.inventory)
-    inventory = collect_aws(session or audit_session(config.profile), config.regions, config.workers)
+    base = session or audit_session(config.profile)
+    if config.accounts:
+        if not config.role_name:
+            raise ConfigError("--accounts needs --role-name, the read-only role to assume in each account")
+        inventory = collect_accounts(base, config.accounts, config.role_name, config.regions, config.workers,
+                                     config.external_id)
+    else:
+        inventory = collect_aws(base, config.regions, config.workers)
     files = discover(config.repos)
     return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": files,
                                         **parse_artifacts(config.repos, files)})

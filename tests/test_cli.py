@@ -45,3 +45,9 @@ def test_checks_commands() -> None:
     assert explained.exit_code == 0
     assert "How to fix" in explained.output and "enable-key-rotation" in explained.output
     assert runner.invoke(cli.app, ["checks", "explain", "nope"]).exit_code == ExitCode.CONFIG
+
+
+def test_accounts_need_a_role() -> None:
+    result = runner.invoke(cli.app, ["audit", "--accounts", "444455556666"])
+    assert result.exit_code == ExitCode.CONFIG
+    assert "--accounts needs --role-name" in result.output

@@ -13,8 +13,8 @@ from cardaudit.cli import OwnershipOpt, err, guarded, out
 from cardaudit.commands.common import (
     DEFAULT_OWNERSHIP,
     exit_status,
+    parse_csv,
     parse_formats,
-    parse_regions,
     parse_repos,
     write_reports,
 )
@@ -26,6 +26,11 @@ from cardaudit.models.report import AuditConfig
 def audit_command(
     profile: Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")] = None,
     regions: Annotated[str | None, typer.Option(help="Comma-separated regions (default: all enabled).")] = None,
+    accounts: Annotated[str | None, typer.Option(
+        help="Comma-separated account ids to audit through --role-name, or 'organization' for every active "
+             "account of the AWS Organization.")] = None,
+    role_name: Annotated[str | None, typer.Option(help="Read-only role to assume in each account.")] = None,
+    external_id: Annotated[str | None, typer.Option(help="ExternalId the role's trust policy requires.")] = None,
     inventory: Annotated[Path | None, typer.Option(help="Re-audit a saved inventory; no AWS call.")] = None,
     save_inventory: Annotated[Path | None, typer.Option(help="Also write the collected inventory here.")] = None,
     ownership: OwnershipOpt = None,
@@ -44,7 +49,8 @@ def audit_command(
 
     def body() -> int:
         owner_file = ownership or (DEFAULT_OWNERSHIP if DEFAULT_OWNERSHIP.exists() else None)
-        config = AuditConfig(profile=profile, regions=parse_regions(regions), inventory=inventory,
+        config = AuditConfig(profile=profile, regions=parse_csv(regions), inventory=inventory,
+                             accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
                              save_inventory=save_inventory, ownership=owner_file, catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers)

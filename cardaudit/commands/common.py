@@ -25,7 +25,7 @@ def parse_repos(values: list[str] | None) -> dict[str, Path]:
     return repos
 
 
-def parse_regions(value: str | None) -> list[str] | None:
+def parse_csv(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [r.strip() for r in value.split(",") if r.strip()]

@@ -21,6 +21,9 @@ class AuditConfig(Frozen):
 
     profile: str | None = None
     regions: list[str] | None = None
+    accounts: list[str] | None = None  # other accounts to audit through `role_name`, or ["organization"]
+    role_name: str | None = None
+    external_id: str | None = None
     inventory: Path | None = None  # re-audit a saved inventory instead of calling AWS
     save_inventory: Path | None = None  # write the collected inventory here
     ownership: Path | None = None
