@@ -64,6 +64,24 @@ def _blind(report: Report) -> list[dict[str, Any]]:
             for (a, r, c, m), calls in sorted(groups.items())]
 
 
+def _teams(report: Report) -> list[dict[str, Any]]:
+    """Per team: what it must fix now (failing findings it owns) and the PCI items it answers for."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(team: str) -> dict[str, Any]:
+        return rows.setdefault(team, {"team": team, "failing": [], "items": Counter()})
+
+    for f in report.findings:
+        if f.status in (Status.FAIL, Status.ERROR) and f.kind == "control":
+            row(f.owner or "(nobody)")["failing"].append(f)
+    for item in report.requirements:
+        if item.kind == "requirement":
+            row(item.owner or "(nobody)")["items"][item.status.value] += 1
+    for data in rows.values():
+        data["failing"].sort(key=lambda f: (-Severity(f.severity).rank, f.check_id))
+    return sorted(rows.values(), key=lambda d: (d["team"] == "(nobody)", -len(d["failing"]), d["team"]))
+
+
 def context(report: Report) -> dict[str, Any]:
     roots, children = _tree(report.requirements)
     findings = sorted(report.findings, key=lambda f: (
@@ -72,6 +90,7 @@ def context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "blind": _blind(report),
+        "teams": _teams(report),
         "ordered": _ordered,
         "roots": roots,
         "children": children,
