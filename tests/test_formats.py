@@ -103,6 +103,19 @@ def test_html_escapes_everything_from_aws(report: Report) -> None:
     assert "http://" not in html and "https://" not in html  # self-contained: nothing fetched
 
 
+def test_csv_neutralises_formulas(report: Report) -> None:
+    import csv
+    import io
+
+    from cardaudit.formats.csv import _cell
+
+    rows = list(csv.DictReader(io.StringIO(FORMATS["csv"].render(report))))
+    assert len(rows) == len(report.findings)
+    assert {r["status"] for r in rows} == {"PASS", "FAIL", "NOT_ASSESSED"}
+    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell("card-api") == "card-api"
+
+
 def test_html_has_every_requirement(report: Report) -> None:
     html = FORMATS["html"].render(report)
     for item_id in ("1.1.1", "9.4.1", "10.2.1", "12.10.7", "A3.5.1"):

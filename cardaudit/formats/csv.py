@@ -1,0 +1,35 @@
+"""CSV: one row per finding, for spreadsheets and ticket imports (secret values never appear)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from cardaudit.formats.base import Format
+from cardaudit.models.report import Report
+
+COLUMNS = ("id", "status", "severity", "kind", "check_id", "owner", "supporting", "pci", "resource_type",
+           "account", "region", "resource", "repo", "path", "line", "field", "reason", "owner_rule")
+# Spreadsheet programs execute cells that start with these; AWS tags and file names can.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def render(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for f in report.findings:
+        r = f.resource
+        writer.writerow([_cell(v) for v in (
+            f.id, f.status.value, f.severity.value, f.kind, f.check_id, f.owner, " ".join(f.supporting),
+            " ".join(f.pci), r.type, r.account, r.region, r.arn or r.name or r.id, r.repo, r.path, r.line, r.field,
+            f.reason, f.owner_rule)])
+    return buffer.getvalue()
+
+
+FORMAT = Format(name="csv", media_type="text/csv", suffix=".csv", render=render)
