@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from cardaudit.collect.artifacts.taskdef import read_text
+from cardaudit.collect.artifacts.reading import read_yaml
 from cardaudit.models.artifacts import BuildCommand, BuildPhase, BuildspecDoc, ParseProblem
 from cardaudit.models.inventory import RepoFile
 from cardaudit.yamlfile import line_of
@@ -24,17 +22,9 @@ def _at(node: Any, key: str | int) -> int | None:
 
 
 def parse_buildspec(file: RepoFile, root: Path) -> BuildspecDoc:
-    text = read_text(root / file.path)
-    if isinstance(text, ParseProblem):
-        return BuildspecDoc(file=file, problem=text)
-    try:
-        doc = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return BuildspecDoc(file=file, problem=ParseProblem(line=mark.line + 1 if mark else None,
-                                                            message=f"invalid YAML: {exc.problem or exc.context}"))
-    except YAMLError as exc:
-        return BuildspecDoc(file=file, problem=ParseProblem(message=f"invalid YAML: {exc}"))
+    doc = read_yaml(root / file.path)
+    if isinstance(doc, ParseProblem):
+        return BuildspecDoc(file=file, problem=doc)
     if not isinstance(doc, CommentedMap) or "phases" not in doc:
         return BuildspecDoc(file=file, problem=ParseProblem(line=1, message="not a buildspec: no `phases`"))
     version = str(doc.get("version")) if doc.get("version") is not None else None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dockerfile_parse import DockerfileParser
 
-from cardaudit.collect.artifacts.taskdef import read_text
+from cardaudit.collect.artifacts.reading import read_text
 from cardaudit.models.artifacts import DockerfileDoc, DockerStage, ParseProblem
 from cardaudit.models.inventory import RepoFile
 

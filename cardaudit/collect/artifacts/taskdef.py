@@ -7,23 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from cardaudit.collect.artifacts.jsonlines import line_of, loads_with_lines
+from cardaudit.collect.artifacts.reading import read_text
 from cardaudit.collect.ecs import container_from_api
 from cardaudit.models.artifacts import ParseProblem, RepoTaskDefinition, TaskdefContainer
 from cardaudit.models.inventory import RepoFile
-
-MAX_BYTES = 5_000_000
-
-
-def read_text(path: Path) -> str | ParseProblem:
-    """The file as text, or the problem that prevents reading it."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return ParseProblem(message=f"larger than {MAX_BYTES} bytes; not read")
-        return path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        return ParseProblem(message=f"cannot read: {exc.strerror}")
-    except UnicodeDecodeError as exc:
-        return ParseProblem(message=f"not UTF-8 text (byte {exc.start})")
 
 
 def parse_taskdef(file: RepoFile, root: Path) -> RepoTaskDefinition:

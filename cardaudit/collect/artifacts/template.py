@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from cardaudit.collect.artifacts.taskdef import read_text
+from cardaudit.collect.artifacts.reading import read_yaml
 from cardaudit.models.artifacts import ParseProblem, TemplateDoc, TemplateFunction
 from cardaudit.models.containers import EnvVar, ValueShape
 from cardaudit.models.inventory import RepoFile
@@ -38,17 +36,9 @@ def _variables(node: Any) -> CommentedMap | None:
 
 
 def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
-    text = read_text(root / file.path)
-    if isinstance(text, ParseProblem):
-        return TemplateDoc(file=file, problem=text)
-    try:
-        doc = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return TemplateDoc(file=file, problem=ParseProblem(line=mark.line + 1 if mark else None,
-                                                          message=f"invalid YAML: {exc.problem or exc.context}"))
-    except YAMLError as exc:
-        return TemplateDoc(file=file, problem=ParseProblem(message=f"invalid YAML: {exc}"))
+    doc = read_yaml(root / file.path)
+    if isinstance(doc, ParseProblem):
+        return TemplateDoc(file=file, problem=doc)
     resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
     if not isinstance(resources, CommentedMap):
         return TemplateDoc(file=file, problem=ParseProblem(line=1, message="not a template: no Resources mapping"))
