@@ -51,3 +51,20 @@ def test_accounts_need_a_role() -> None:
     result = runner.invoke(cli.app, ["audit", "--accounts", "444455556666"])
     assert result.exit_code == ExitCode.CONFIG
     assert "--accounts needs --role-name" in result.output
+
+
+def test_nothing_assessed_exits_3(tmp_path: object) -> None:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from cardaudit.models.inventory import Inventory
+
+    assert isinstance(tmp_path, Path)
+    saved = tmp_path / "blind.json"
+    saved.write_text(Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=[]).model_dump_json())
+    result = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--output-dir", str(tmp_path / "out"),
+                                     "--ownership", str(tmp_path / "none.yaml"), "--format", "json"])
+    assert result.exit_code == ExitCode.CONFIG  # the ownership file does not exist
+    result = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--output-dir", str(tmp_path / "out"),
+                                     "--format", "json"])
+    assert result.exit_code == ExitCode.NOT_ASSESSED, result.output
