@@ -47,7 +47,7 @@ def tag_findings(findings: list[Finding], catalogue: Catalogue) -> list[Finding]
             return [i for i in mapped if _principal(i) == _principal(finding.resource.id)]
         return mapped
 
-    return [f.model_copy(update={"pci": items(f)}) for f in findings]
+    return [f.evolve(pci=items(f)) for f in findings]
 
 
 def worst(statuses: list[ItemStatus]) -> ItemStatus | None:

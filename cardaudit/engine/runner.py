@@ -36,10 +36,7 @@ def evaluate(inventory: Inventory, specs: Sequence[CheckSpec]) -> list[Finding]:
 
 
 def _finding(spec: CheckSpec, result: Result) -> Finding:
-    return Finding(
-        id=Finding.make_id(spec.id, result.resource), check_id=spec.id, status=result.status,
-        severity=spec.severity, resource=result.resource, reason=result.reason, evidence=result.evidence,
-    )
+    return Finding.of(spec.id, spec.severity, "control", result)
 
 
 def _scope_ref(spec: CheckSpec, account: str, region: str | None) -> ResourceRef:

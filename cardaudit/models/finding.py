@@ -88,6 +88,17 @@ class Finding(Frozen):
     owner_rule: str | None = None
     pci: list[str] = Field(default_factory=list)
 
+    @classmethod
+    def of(cls, check_id: str, severity: Severity, kind: FindingKind, result: Result, **extra: Any) -> Finding:
+        """The finding for one check result; `extra` sets owner, supporting teams, owner rule or PCI items."""
+        return cls(id=cls.make_id(check_id, result.resource), check_id=check_id, status=result.status,
+                   severity=severity, kind=kind, resource=result.resource, reason=result.reason,
+                   evidence=result.evidence, **extra)
+
+    def evolve(self, **changes: Any) -> Finding:
+        """A copy with some fields changed (owner, pci...); findings themselves never change."""
+        return self.model_copy(update=changes)
+
     @staticmethod
     def make_id(check_id: str, resource: ResourceRef) -> str:
         digest = hashlib.sha256(f"{check_id}|{resource.key}".encode()).hexdigest()

@@ -62,12 +62,9 @@ RULE = "cardaudit::OwnershipRule"
 
 def gap_finding(gap: GapCheck, result: Result, resolution: Resolution | None = None) -> Finding:
     owner = resolution.primary if resolution and resolution.status == "owned" else None
-    return Finding(
-        id=Finding.make_id(gap.id, result.resource), check_id=gap.id, status=result.status, severity=gap.severity,
-        kind="ownership", resource=result.resource, reason=result.reason, evidence=result.evidence,
-        owner=owner, supporting=list(resolution.supporting) if resolution else [],
-        owner_rule=resolution.rule_where if resolution else None,
-    )
+    return Finding.of(gap.id, gap.severity, "ownership", result, owner=owner,
+                      supporting=list(resolution.supporting) if resolution else [],
+                      owner_rule=resolution.rule_where if resolution else None)
 
 
 def rules_text(resolution: Resolution) -> str:

@@ -79,6 +79,11 @@ class ResourceFacts:
     def subject(self) -> str:
         return self.arn or f"{self.type} {self.name} ({self.account}/{self.region})"
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        tags = None if self.tags is None else tuple(sorted(self.tags.items()))
+        return (self.arn, self.account, self.region, self.type, self.name, tags, self.iac)
+
 
 def facts_of(resource: AwsResource, iac: IacIndex) -> ResourceFacts:
     tags = None if isinstance(resource.tags, Unknown) else resource.tags
@@ -188,8 +193,16 @@ class Resolver:
             pathspec.PathSpec.from_lines("gitignore", [rule.path]) for rule in ownership.model.artifacts
         ]
         self._artifact_index = {rule.id: i for i, rule in enumerate(ownership.model.artifacts)}
+        self._resource_cache: dict[tuple[object, ...], Resolution] = {}
 
     def resource(self, facts: ResourceFacts) -> Resolution:
+        # The attribute stage asks about each resource more than once (its findings, then its gaps).
+        key = facts.key
+        if key not in self._resource_cache:
+            self._resource_cache[key] = self._resource(facts)
+        return self._resource_cache[key]
+
+    def _resource(self, facts: ResourceFacts) -> Resolution:
         candidates: list[Candidate] = []
         for index, rule in enumerate(self.ownership.model.resources):
             hit = match_resource(rule.match, facts)

@@ -34,10 +34,8 @@ def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver)
         resolution = resolve_ref(finding.resource, by_arn, resolver)
         # A rule naming an undeclared team routes to nobody; that gap is reported on its own.
         if resolution.status == "owned" and resolution.primary in teams:
-            finding = finding.model_copy(update={
-                "owner": resolution.primary, "supporting": list(resolution.supporting),
-                "owner_rule": resolution.rule_where,
-            })
+            finding = finding.evolve(owner=resolution.primary, supporting=list(resolution.supporting),
+                                     owner_rule=resolution.rule_where)
         out.append(finding)
     return out
 

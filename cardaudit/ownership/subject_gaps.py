@@ -45,7 +45,8 @@ def _ownership(resource: AwsResource, resolution: Resolution, resolver: Resolver
             ref, f"contested: equally ranked rules name different teams: {rules_text(resolution)}",
             rules=[c.rule_id for c in resolution.winners], teams=sorted({c.primary for c in resolution.winners}))
         return [gap_finding(CONTESTED, contested, resolution)]
-    out = [gap_finding(CONTESTED, Result.passed(ref, "no competing rules at the top rank"), resolution)]
+    # No PASS for contested here: the unowned result below already shows the one owner (or none).
+    out: list[Finding] = []
     if resolution.status == "unowned":
         result = (Result.not_assessed(ref, f"no rule matched, but {resolution.caveat}") if resolution.caveat
                   else Result.failed(ref, "no ownership rule matches this resource"))
@@ -156,7 +157,6 @@ def artifact_findings(inventory: Inventory, resolver: Resolver, usage: RuleUsage
             out.append(gap_finding(CONTESTED, Result.failed(
                 ref, f"contested: equally ranked rules name different teams: {rules_text(resolution)}"), resolution))
             continue
-        out.append(gap_finding(CONTESTED, Result.passed(ref, "no competing rules at the top rank"), resolution))
         if resolution.status == "unowned":
             result = Result.failed(ref, f"no ownership rule matches this {repo_file.kind} file")
         elif resolution.primary not in teams:
