@@ -8,6 +8,7 @@ cardaudit reports what it cannot see.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,10 +47,14 @@ def demo_repos() -> dict[str, Path]:
 
 
 def demo_config(output_dir: Path) -> AuditConfig:
+    """The demo's audit settings; its ownership and attestation files are copied next to the reports,
+    so the `file:line` references in them point at files the reader has."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("ownership.yaml", "attestations.yaml"):
+        shutil.copyfile(demo_dir() / name, output_dir / name)
     return AuditConfig(
-        regions=AUDIT_REGIONS, ownership=demo_dir() / "ownership.yaml", repos=demo_repos(),
-        attestations=demo_dir() / "attestations.yaml",
-        save_inventory=output_dir / "inventory.json",
+        regions=AUDIT_REGIONS, ownership=output_dir / "ownership.yaml", repos=demo_repos(),
+        attestations=output_dir / "attestations.yaml", save_inventory=output_dir / "inventory.json",
     )
 
 

@@ -27,11 +27,12 @@ Loc = tuple[str | int, ...]
 def _rule_ref(ownership: Ownership, loc: Loc, rule_id: str) -> ResourceRef:
     where = ownership.where(*loc)
     line = int(where.rsplit(":", 1)[1]) if ":" in where else None
-    return ResourceRef(type=RULE, id=rule_id, name=rule_id, path=ownership.shown_path, line=line)
+    # The file name, not its location, identifies the rule: findings keep their ids from machine to machine.
+    return ResourceRef(type=RULE, id=rule_id, name=rule_id, path=ownership.path.name, line=line)
 
 
 def _file_pass(ownership: Ownership, gap: GapCheck, reason: str) -> Finding:
-    ref = ResourceRef(type="cardaudit::OwnershipFile", id=ownership.shown_path, path=ownership.shown_path)
+    ref = ResourceRef(type="cardaudit::OwnershipFile", id=ownership.path.name, path=ownership.path.name)
     return gap_finding(gap, Result.passed(ref, reason))
 
 
