@@ -62,18 +62,18 @@ def _print(resolution: Resolution, note: str) -> None:
         say(f"owner: [bold green]{escape(resolution.primary or '')}[/]{escape(support)}")
         for win in resolution.winners:
             say(f"  decided by rule '{escape(win.rule_id)}' at {escape(win.where)} "
-                      f"(matched on {', '.join(win.matched_on)}, rank {win.tier})")
+                f"(matched on {', '.join(win.matched_on)}, rank {win.tier})")
     elif resolution.status == "contested":
         say("owner: [bold red]contested[/]: equally ranked rules name different teams")
         for win in resolution.winners:
             say(f"  rule '{escape(win.rule_id)}' -> {escape(win.primary)} at {escape(win.where)}")
     else:
         say("owner: [bold red]none[/]: no rule matches")
-    losers = [c for c in resolution.candidates if c not in resolution.winners]
-    for cand in losers:
-        say(f"  lost: rule '{escape(cand.rule_id)}' -> {escape(cand.primary)} at {escape(cand.where)} "
-                  f"(rank {cand.tier} < {resolution.candidates[0].tier})" if cand.tier < resolution.candidates[0].tier
-                  else f"  lost: rule '{escape(cand.rule_id)}' at {escape(cand.where)} (less specific pattern)")
+    best = resolution.winners[0] if resolution.winners else None
+    for cand in (c for c in resolution.candidates if c not in resolution.winners):
+        why = (f"rank {cand.tier} < {best.tier}" if best and cand.tier < best.tier
+               else "a more specific pattern of the same rank won")
+        say(f"  lost: rule '{escape(cand.rule_id)}' -> {escape(cand.primary)} at {escape(cand.where)} ({why})")
     if resolution.caveat:
         say(f"[yellow]caveat:[/] {escape(resolution.caveat)}")
     if note:
@@ -98,6 +98,10 @@ def explain(
             facts, note = _facts(subject, resolver, inventory)
             resolution = resolver.resource(facts)
             _print(resolution, note)
+            if facts.tags:
+                say("tags: " + escape(", ".join(f"{k}={v}" for k, v in sorted(facts.tags.items()))))
+            claims = sorted({f"{c.tool}:{c.stack}" if c.stack else c.tool for c in facts.iac})
+            say(f"IaC: {', '.join(claims) if claims else 'no declared source claims it'}")
         elif ":" in subject:
             repo_name, _, path = subject.partition(":")
             resolution = resolver.artifact(repo_name, path)
