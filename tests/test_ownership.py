@@ -174,7 +174,8 @@ def test_cli_lint_and_explain(tmp_path: Path) -> None:
     assert explain.returncode == 0, explain.stderr
     assert "owner: infra" in explain.stdout
     assert "decided by rule 'card-api-exact' at ownership.yaml:13" in explain.stdout
-    assert "lost: rule 'card-repos'" in explain.stdout
+    assert "lost: rule 'card-repos' -> app at ownership.yaml:12 (rank 80 < 100)" in explain.stdout
+    assert "IaC: no declared source claims it" in explain.stdout
     _write(tmp_path, GOOD.replace("primary: secops}\n  - {id: \"9.*\"", "primary: compliance}\n  - {id: \"9.*\""))
     lint = _cli("owners", "lint", cwd=tmp_path)
     assert lint.returncode == 1
