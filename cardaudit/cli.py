@@ -70,9 +70,10 @@ def guarded(action: Callable[[], T]) -> T:
 
 
 def _register_subcommands() -> None:
-    from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, owners_cmd
+    from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, diff_cmd, owners_cmd
 
     audit_cmd.register(app)
+    diff_cmd.register(app)
     demo_cmd.register(app)
     app.add_typer(checks_cmd.app, name="checks")
     app.add_typer(owners_cmd.app, name="owners")
