@@ -116,6 +116,19 @@ def test_csv_neutralises_formulas(report: Report) -> None:
     assert _cell("card-api") == "card-api"
 
 
+def test_junit_counts(report: Report) -> None:
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(FORMATS["junit"].render(report))
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == len(report.findings)
+    assert len(root.findall(".//failure")) == sum(f.status.value == "FAIL" for f in report.findings)
+    assert len(root.findall(".//skipped")) == sum(f.status.value == "NOT_ASSESSED" for f in report.findings)
+    from cardaudit.formats.junit import _text
+
+    assert _text("tag\x00value\x1b") == "tag\ufffdvalue\ufffd"
+
+
 def test_html_has_every_requirement(report: Report) -> None:
     html = FORMATS["html"].render(report)
     for item_id in ("1.1.1", "9.4.1", "10.2.1", "12.10.7", "A3.5.1"):
