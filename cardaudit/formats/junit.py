@@ -10,7 +10,6 @@ from cardaudit.formats.base import Format
 from cardaudit.models.base import Status
 from cardaudit.models.report import Report
 
-
 # XML 1.0 cannot carry most control characters, and tag values or file names from AWS can.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
