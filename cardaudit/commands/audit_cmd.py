@@ -18,6 +18,7 @@ from cardaudit.commands.common import (
     parse_repos,
     write_reports,
 )
+from cardaudit.formats import FORMATS
 from cardaudit.formats.console import print_summary
 from cardaudit.models.base import Severity
 from cardaudit.models.report import AuditConfig
@@ -40,7 +41,8 @@ def audit_command(
     attestations: Annotated[Path | None, typer.Option(help="attestations.yaml for manual and partial items.")]
     = None,
     output_dir: Annotated[Path, typer.Option("--output-dir", help="Where reports go.")] = Path("cardaudit-report"),
-    format: Annotated[str, typer.Option("--format", help="Comma-separated: json, html, console.")] = "json,html",
+    format: Annotated[str, typer.Option("--format", help=f"Comma-separated, of: {', '.join(FORMATS)}.")]
+    = "json,html",
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
     = Severity.HIGH,
     workers: Annotated[int, typer.Option(help="Concurrent API workers.")] = 8,
