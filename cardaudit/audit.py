@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import boto3
@@ -19,7 +20,7 @@ from cardaudit.collect.artifacts import parse_artifacts
 from cardaudit.collect.artifacts.discover import discover
 from cardaudit.collect.aws import collect_aws
 from cardaudit.collect.session import audit_session
-from cardaudit.engine.registry import all_checks
+from cardaudit.engine.registry import CheckSpec, all_checks
 from cardaudit.engine.runner import evaluate
 from cardaudit.errors import ConfigError
 from cardaudit.models.finding import Finding
@@ -71,6 +72,17 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
                                         **parse_artifacts(config.repos, files)})
 
 
+def selected_checks(patterns: list[str] | None) -> list[CheckSpec]:
+    specs = all_checks()
+    if not patterns:
+        return specs
+    chosen = [s for s in specs if any(fnmatchcase(s.id, p) or p in s.aliases for p in patterns)]
+    unmatched = [p for p in patterns if not any(fnmatchcase(s.id, p) or p in s.aliases for s in specs)]
+    if unmatched:
+        raise ConfigError(f"--checks: no check matches {', '.join(unmatched)} (see `cardaudit checks list`)")
+    return chosen
+
+
 def load_resolver(config: AuditConfig) -> Resolver | None:
     if config.ownership is None:
         return None
@@ -93,7 +105,7 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         if config.save_inventory is not None:
             save_inventory(inventory, config.save_inventory)
 
-    findings: list[Finding] = evaluate(inventory, all_checks())
+    findings: list[Finding] = evaluate(inventory, selected_checks(config.checks))
     if resolver is not None:
         requirement_ids = [item.id for item in catalogue.items if item.kind == "requirement"]
         in_scope = {i for i in requirement_ids if i not in out_of_scope}

@@ -68,3 +68,24 @@ def test_nothing_assessed_exits_3(tmp_path: object) -> None:
     result = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--output-dir", str(tmp_path / "out"),
                                      "--format", "json"])
     assert result.exit_code == ExitCode.NOT_ASSESSED, result.output
+
+
+def test_checks_selection(tmp_path: object) -> None:
+    import json
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from cardaudit.models.inventory import Inventory
+
+    assert isinstance(tmp_path, Path)
+    saved = tmp_path / "inv.json"
+    saved.write_text(Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=[]).model_dump_json())
+    out = tmp_path / "out"
+    result = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--output-dir", str(out), "--format", "json",
+                                     "--checks", "ecr_*,kms_key_rotation_enabled"])
+    doc = json.loads((out / "report.json").read_text())
+    assert {f["check_id"] for f in doc["findings"] if f["kind"] == "control"} == {
+        "ecr_repository_scan_on_push_enabled", "ecr_image_critical_vulnerabilities_patched",
+        "kms_key_rotation_enabled"}, result.output
+    bad = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--checks", "nope_*"])
+    assert bad.exit_code == ExitCode.CONFIG and "no check matches nope_*" in bad.output

@@ -46,6 +46,8 @@ def audit_command(
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
     = Severity.HIGH,
     workers: Annotated[int, typer.Option(help="Concurrent API workers.")] = 8,
+    checks: Annotated[str | None, typer.Option(help="Only these checks: comma-separated ids or globs (ecr_*).")]
+    = None,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
@@ -55,7 +57,7 @@ def audit_command(
                              accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
                              save_inventory=save_inventory, ownership=owner_file, catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
-                             repos=parse_repos(repo), workers=workers)
+                             repos=parse_repos(repo), workers=workers, checks=parse_csv(checks))
         formats = parse_formats(format)
         report = audit.run(config)
         print_summary(report, out)

@@ -32,6 +32,7 @@ class AuditConfig(Frozen):
     attestations: Path | None = None
     repos: dict[str, Path] = Field(default_factory=dict)
     workers: int = 8
+    checks: list[str] | None = None  # check ids or globs (ecr_*); None runs them all
 
 
 class ToolInfo(Frozen):
