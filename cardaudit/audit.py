@@ -26,6 +26,7 @@ from cardaudit.errors import ConfigError
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
+from cardaudit.ownership.gaps import GAP_CHECKS
 from cardaudit.ownership.iac import load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
@@ -105,13 +106,15 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         if config.save_inventory is not None:
             save_inventory(inventory, config.save_inventory)
 
-    findings: list[Finding] = evaluate(inventory, selected_checks(config.checks))
+    specs = selected_checks(config.checks)
+    checks_run = {s.id for s in specs} | (set(GAP_CHECKS) if resolver is not None else set())
+    findings: list[Finding] = evaluate(inventory, specs)
     if resolver is not None:
         requirement_ids = [item.id for item in catalogue.items if item.kind == "requirement"]
         in_scope = {i for i in requirement_ids if i not in out_of_scope}
         findings = ownership_stage(findings, inventory, resolver, requirement_ids, in_scope, started.date())
     findings = tag_findings(findings, catalogue)
-    requirements = roll_up(catalogue, findings, resolver, out_of_scope, attested, started.date())
+    requirements = roll_up(catalogue, findings, resolver, out_of_scope, attested, started.date(), checks_run)
     errors = inventory.collection_errors()
     return Report(
         tool=ToolInfo(version=__version__),

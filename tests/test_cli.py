@@ -89,3 +89,6 @@ def test_checks_selection(tmp_path: object) -> None:
         "kms_key_rotation_enabled"}, result.output
     bad = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--checks", "nope_*"])
     assert bad.exit_code == ExitCode.CONFIG and "no check matches nope_*" in bad.output
+    items = {r["id"]: r for r in doc["requirements"]}
+    assert items["10.3.4"]["status"] == "NOT_ASSESSED"  # its CloudTrail check did not run
+    assert items["10.3.4"]["reason"].startswith("none of its checks ran in this audit")

@@ -54,11 +54,13 @@ def worst(statuses: list[ItemStatus]) -> ItemStatus | None:
     return min(statuses, key=ITEM_STATUS_ORDER.index) if statuses else None
 
 
-def _checks_status(item: CatalogueItem, counts: Counter[str]) -> tuple[ItemStatus, str]:
+def _checks_status(item: CatalogueItem, counts: Counter[str], ran: set[str] | None) -> tuple[ItemStatus, str]:
     if item.assessment == "inherited":
         return ItemStatus.INHERITED, "covered by the cloud provider's PCI DSS assessment"
     if not item.checks:
         return ItemStatus.MANUAL, "needs evidence from a person (no automated check)"
+    if ran is not None and not ran & set(item.checks):
+        return ItemStatus.NOT_ASSESSED, "none of its checks ran in this audit (--checks, or no ownership.yaml)"
     total = sum(counts.values())
     if total == 0:
         return ItemStatus.NOT_ASSESSED, "its checks found no resource in scope"
@@ -93,6 +95,7 @@ def roll_up(
     not_applicable: dict[str, str] | None = None,
     attestations: dict[str, Attested] | None = None,
     today: date | None = None,
+    checks_run: set[str] | None = None,
 ) -> list[RequirementStatus]:
     out_of_scope = not_applicable or {}
     attested_items = attestations or {}
@@ -119,10 +122,10 @@ def roll_up(
         if item.id in out_of_scope:
             status, reason = ItemStatus.NOT_APPLICABLE, out_of_scope[item.id]
         elif item.kind == "requirement" and not child_ids:
-            status, reason = _attested(*_checks_status(item, counts), attested, today)
+            status, reason = _attested(*_checks_status(item, counts, checks_run), attested, today)
         else:
             in_scope = [statuses[c].status for c in child_ids if statuses[c].status != ItemStatus.NOT_APPLICABLE]
-            own = ([_attested(*_checks_status(item, counts), attested, today)[0]]
+            own = ([_attested(*_checks_status(item, counts, checks_run), attested, today)[0]]
                    if item.kind == "requirement" and (item.checks or attested) else [])
             status = worst(in_scope + own) or (ItemStatus.NOT_APPLICABLE if child_ids else ItemStatus.MANUAL)
             tally = Counter(statuses[c].status.value for c in child_ids)
