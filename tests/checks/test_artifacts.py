@@ -97,11 +97,13 @@ def test_dockerfile_user(inventory: Inventory) -> None:
     assert _by_dir(findings) == {
         ("pass-user", "PASS"), ("pass-inherited", "PASS"), ("pass-nonroot-image", "PASS"),
         ("pass-arg-default", "PASS"), ("fail-no-user", "FAIL"), ("fail-root", "FAIL"), ("fail-uid0", "FAIL"),
+        ("pass-heredoc", "PASS"), ("fail-heredoc", "FAIL"),  # BuildKit heredoc bodies are not instructions
         ("unknown-arg", "NOT_ASSESSED"), ("error-typo", "ERROR"), ("error-comments-only", "ERROR"),
         ("error-before-from", "ERROR"), ("error-binary", "ERROR"),
     }
     lines = {Path(f.resource.path or "").parent.name: (f.resource.line, f.reason) for f in findings}
     assert lines["fail-root"] == (5, "the final stage runs as root (USER root)")
+    assert lines["fail-heredoc"][0] == 6  # the real USER, not the `USER root` text inside the heredoc
     assert lines["fail-no-user"][0] == 5
     assert lines["error-typo"] == (
         3, "cannot parse acme/fixtures:docker/error-typo/Dockerfile:3: unknown instruction FORM")

@@ -17,7 +17,27 @@ INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER",
     "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "COMMENT",
 })
+_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_HEREDOC_INSTRUCTIONS = re.compile(r"^\s*(RUN|COPY|ADD)\b", re.IGNORECASE)
 _FROM = re.compile(r"^(?:--platform=\S+\s+)?(?P<image>\S+)(?:\s+AS\s+(?P<name>\S+))?\s*$", re.IGNORECASE)
+
+
+def blank_heredocs(text: str) -> str:
+    """Blank out BuildKit heredoc bodies (`RUN <<EOF ... EOF`), keeping every line where it was.
+
+    dockerfile-parse predates heredocs and would read each body line as an instruction.
+    """
+    lines = text.split("\n")
+    pending: list[tuple[bool, str]] = []  # (strip leading tabs, delimiter) still to close
+    for index, line in enumerate(lines):
+        if pending:
+            strip_tabs, delimiter = pending[0]
+            if (line.lstrip("\t") if strip_tabs else line).rstrip("\r") == delimiter:
+                pending.pop(0)
+            lines[index] = ""
+        elif _HEREDOC_INSTRUCTIONS.match(line):
+            pending = [(dash == "-", name) for dash, _, name in _HEREDOC.findall(line)]
+    return "\n".join(lines)
 
 
 def parse_dockerfile(file: RepoFile, root: Path) -> DockerfileDoc:
@@ -25,7 +45,7 @@ def parse_dockerfile(file: RepoFile, root: Path) -> DockerfileDoc:
     if isinstance(text, ParseProblem):
         return DockerfileDoc(file=file, problem=text)
     try:
-        structure = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8"))).structure
+        structure = DockerfileParser(fileobj=io.BytesIO(blank_heredocs(text).encode("utf-8"))).structure
     except (ValueError, IndexError) as exc:
         return DockerfileDoc(file=file, problem=ParseProblem(message=f"cannot parse: {exc}"))
     stages: list[DockerStage] = []
