@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from cardaudit.formats.base import Format
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.control import ITEM_STATUS_ORDER, RequirementStatus
+from cardaudit.models.finding import Finding
 from cardaudit.models.report import Report
 
 
@@ -82,6 +83,19 @@ def _teams(report: Report) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda d: (d["team"] == "(nobody)", -len(d["failing"]), d["team"]))
 
 
+def _problems_by_item(report: Report) -> dict[str, list[Finding]]:
+    """For each PCI item, the findings that keep it from passing (linked from the requirement tree)."""
+    out: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        if f.status != Status.PASS:
+            for item in f.pci:
+                out.setdefault(item, []).append(f)
+    for findings in out.values():
+        findings.sort(key=lambda f: ([Status.FAIL, Status.ERROR, Status.NOT_ASSESSED].index(f.status),
+                                     -Severity(f.severity).rank, f.check_id))
+    return out
+
+
 def context(report: Report) -> dict[str, Any]:
     roots, children = _tree(report.requirements)
     findings = sorted(report.findings, key=lambda f: (
@@ -91,6 +105,7 @@ def context(report: Report) -> dict[str, Any]:
         "report": report,
         "blind": _blind(report),
         "teams": _teams(report),
+        "problems": _problems_by_item(report),
         "ordered": _ordered,
         "roots": roots,
         "children": children,
