@@ -1,0 +1,47 @@
+"""Whatever bytes a repository or a user file holds, parsers answer with a problem, never a traceback."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cardaudit.collect.artifacts.buildspec import parse_buildspec
+from cardaudit.collect.artifacts.dockerfile import parse_dockerfile
+from cardaudit.collect.artifacts.taskdef import parse_taskdef
+from cardaudit.collect.artifacts.template import parse_template
+from cardaudit.errors import ConfigError
+from cardaudit.models.inventory import RepoFile
+from cardaudit.ownership.load import load_ownership
+
+# Text that looks a little like the real files, plus arbitrary bytes.
+FRAGMENTS = ["{", "}", "[", "]", ":", ",", '"', "\n", "  ", "- ", "FROM x", "USER ", "RUN <<EOF", "EOF",
+             "containerDefinitions", "phases", "Resources", "version: 0.2", "!Ref", "\t", "\\", "null", "0"]
+texty = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=40).map("".join)
+content = texty.map(lambda t: t.encode("utf-8")) | st.binary(max_size=200)
+PARSERS = [(parse_taskdef, "taskdef.json", "taskdef"), (parse_dockerfile, "Dockerfile", "dockerfile"),
+           (parse_buildspec, "buildspec.yml", "buildspec"), (parse_template, "template.yaml", "sam")]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=content)
+def test_artifact_parsers_never_raise(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for parse, name, kind in PARSERS:
+            (root / name).write_bytes(data)
+            parse(RepoFile(repo="fuzz", path=name, kind=kind), root)  # returns a doc or a problem
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=content)
+def test_ownership_loader_only_raises_config_errors(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ownership.yaml"
+        path.write_bytes(b"version: 1\nteams: {app: {name: App}}\n" + data)
+        try:
+            load_ownership(path)
+        except ConfigError as exc:
+            assert exc.text.startswith(str(path))
