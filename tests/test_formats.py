@@ -129,6 +129,17 @@ def test_junit_counts(report: Report) -> None:
     assert _text("tag\x00value\x1b") == "tag\ufffdvalue\ufffd"
 
 
+def test_asff_shape(report: Report) -> None:
+    findings = json.loads(FORMATS["asff"].render(report))
+    assert len(findings) == 3  # the AWS findings; the repository finding has no account
+    required = {"SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt",
+                "UpdatedAt", "Severity", "Title", "Description", "Resources"}
+    assert all(required <= set(f) for f in findings)
+    failed = next(f for f in findings if f["Compliance"]["Status"] == "FAILED")
+    assert failed["Resources"][0]["Type"] == "AwsEcsTaskDefinition"
+    assert "PCI DSS v4.0.1/10.2.1" in failed["Compliance"]["RelatedRequirements"]
+
+
 def test_html_has_every_requirement(report: Report) -> None:
     html = FORMATS["html"].render(report)
     for item_id in ("1.1.1", "9.4.1", "10.2.1", "12.10.7", "A3.5.1"):

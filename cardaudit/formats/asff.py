@@ -1,0 +1,66 @@
+"""AWS Security Finding Format (ASFF), for `aws securityhub batch-import-findings` run by the user.
+
+cardaudit itself never writes to Security Hub (it is read-only); this format is the file the user
+imports. Only AWS findings with an account are emitted, since ASFF needs one; PCI items go to
+`Compliance.RelatedRequirements`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cardaudit.formats.base import Format
+from cardaudit.models.base import Severity, Status
+from cardaudit.models.finding import Finding
+from cardaudit.models.report import Report
+
+_COMPLIANCE = {Status.PASS: "PASSED", Status.FAIL: "FAILED", Status.ERROR: "WARNING",
+               Status.NOT_ASSESSED: "NOT_AVAILABLE"}
+_LABEL = {Severity.CRITICAL: "CRITICAL", Severity.HIGH: "HIGH", Severity.MEDIUM: "MEDIUM", Severity.LOW: "LOW",
+          Severity.INFO: "INFORMATIONAL"}
+# ASFF limits (characters) on the free-text fields.
+_TITLE, _DESCRIPTION = 256, 1024
+# CloudFormation type -> ASFF resource type; anything else is "Other".
+_TYPES = {
+    "AWS::ECS::TaskDefinition": "AwsEcsTaskDefinition", "AWS::ECS::Cluster": "AwsEcsCluster",
+    "AWS::ECS::Service": "AwsEcsService", "AWS::ECR::Repository": "AwsEcrRepository",
+    "AWS::S3::Bucket": "AwsS3Bucket", "AWS::KMS::Key": "AwsKmsKey", "AWS::CloudTrail::Trail": "AwsCloudTrailTrail",
+    "AWS::IAM::User": "AwsIamUser", "AWS::IAM::Role": "AwsIamRole", "AWS::Lambda::Function": "AwsLambdaFunction",
+    "AWS::SQS::Queue": "AwsSqsQueue", "AWS::StepFunctions::StateMachine": "AwsStepFunctionStateMachine",
+    "AWS::RDS::DBInstance": "AwsRdsDbInstance", "AWS::SecretsManager::Secret": "AwsSecretsManagerSecret",
+}
+
+
+def _asff(f: Finding, report: Report) -> dict[str, Any]:
+    ref = f.resource
+    region = ref.region if ref.region and ref.region != "global" else "us-east-1"
+    partition = (ref.arn or "arn:aws").split(":")[1] if ref.arn else "aws"
+    when = report.run.finished_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    standard = "PCI DSS v" + report.run.catalogue.removeprefix("pci-dss-")
+    return {
+        "SchemaVersion": "2018-10-08",
+        "Id": f"cardaudit/{f.id}",
+        "ProductArn": f"arn:{partition}:securityhub:{region}:{ref.account}:product/{ref.account}/default",
+        "GeneratorId": f"cardaudit/{f.check_id}",
+        "AwsAccountId": ref.account,
+        "Types": ["Software and Configuration Checks/Industry and Regulatory Standards/PCI-DSS"],
+        "CreatedAt": when,
+        "UpdatedAt": when,
+        "Severity": {"Label": _LABEL[f.severity]},
+        "Title": f"{f.check_id}: {f.status.value}"[:_TITLE],
+        "Description": f.reason[:_DESCRIPTION],
+        "Resources": [{"Type": _TYPES.get(ref.type, "Other"), "Id": ref.arn or ref.key, "Partition": partition,
+                       "Region": region}],
+        "Compliance": {"Status": _COMPLIANCE[f.status], "RelatedRequirements": [f"{standard}/{i}" for i in f.pci][:32]},
+        "RecordState": "ACTIVE",
+        "ProductFields": {"cardaudit/owner": f.owner or "unassigned", "cardaudit/kind": f.kind},
+    }
+
+
+def render(report: Report) -> str:
+    findings = [_asff(f, report) for f in report.findings if f.resource.account and not f.resource.path]
+    return json.dumps(findings, indent=1) + "\n"
+
+
+FORMAT = Format(name="asff", media_type="application/json", suffix=".asff.json", render=render)
