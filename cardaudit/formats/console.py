@@ -38,12 +38,20 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     failing.sort(key=lambda f: (-Severity(f.severity).rank, f.kind, f.check_id))
     if not failing:
         return
-    table = Table(title=f"Failing ({len(failing)}; first {min(limit, len(failing))})", show_lines=False)
-    for column in ("severity", "check", "resource", "owner", "PCI", "reason"):
-        table.add_column(column, overflow="fold")
+    # On a narrow terminal the PCI column goes: the HTML and JSON reports carry it anyway.
+    wide = console.width >= 140
+    table = Table(title=f"Failing ({len(failing)}; first {min(limit, len(failing))})", show_lines=False,
+                  expand=True)
+    columns = ("severity", "check", "resource", "owner", *(("PCI",) if wide else ()), "reason")
+    fixed = {"severity": 8, "owner": 6, "PCI": 14}
+    for column in columns:
+        if column in fixed:
+            table.add_column(column, no_wrap=True, min_width=fixed[column])
+        else:
+            table.add_column(column, overflow="fold", ratio={"reason": 4, "check": 3, "resource": 3}[column])
     for f in failing[:limit]:
-        table.add_row(f.severity.value, f.check_id, escape(_short(f)), escape(f.owner or "-"),
-                      ", ".join(f.pci[:3]), escape(f.reason))
+        pci = (", ".join(f.pci[:3]),) if wide else ()
+        table.add_row(f.severity.value, f.check_id, escape(_short(f)), escape(f.owner or "-"), *pci, escape(f.reason))
     console.print(table)
 
 
