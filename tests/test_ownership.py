@@ -226,5 +226,9 @@ def test_cli_matrix_and_gaps(tmp_path: Path) -> None:
     assert listed.stdout.splitlines() == [
         "FAIL high ownership_resource_unowned arn:aws:ecr:eu-west-1:1:repository/x: no rule",
         "FAIL low ownership_stale_rule old: matches nothing", "2 gap(s)"]
+    team = _cli("owners", "list", "--team", "secops", cwd=tmp_path)
+    assert team.returncode == 0
+    assert "PCI DSS requirements it owns: " in team.stdout and "10.2.1" in team.stdout
+    assert _cli("owners", "list", "--team", "nobody", cwd=tmp_path).returncode == 2
     only = _cli("owners", "gaps", "--report", str(report), "--kind", "stale_rule", cwd=tmp_path)
     assert only.returncode == 0 and only.stdout.splitlines()[-1] == "1 gap(s)"

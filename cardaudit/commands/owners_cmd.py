@@ -194,3 +194,40 @@ def gaps(
         return ExitCode.FINDINGS if worst else ExitCode.OK
 
     raise typer.Exit(guarded(body))
+
+
+@app.command("list")
+def list_owned(
+    team: Annotated[str, typer.Option(help="The team to list.")],
+    ownership: OwnershipOpt = None,
+    inventory: Annotated[Path | None, typer.Option(help="Saved inventory: also list the resources it owns.")] = None,
+    repo: Annotated[list[str] | None, typer.Option(help="Repository checkout NAME=PATH (for IaC state).")] = None,
+) -> None:
+    """What a team owns: its rules (file:line), its PCI requirements and, with --inventory, its resources."""
+
+    def body() -> int:
+        resolver = _resolver(ownership, repo)
+        model = resolver.ownership.model
+        if team not in model.teams:
+            raise ConfigError(f"no team '{team}' in {resolver.ownership.shown_path} "
+                              f"(declared: {', '.join(sorted(model.teams))})")
+        say(f"[bold]{escape(team)}[/]: {escape(model.teams[team].name)}")
+        sections = (("resources", model.resources), ("artifacts", model.artifacts))
+        for section, rules in sections:
+            for index, rule in enumerate(rules):
+                role = "primary" if rule.primary == team else "supporting" if team in rule.supporting else None
+                if role:
+                    say(f"  rule '{escape(rule.id)}' ({section}, {role}) at {resolver.ownership.where(section, index)}")
+        items = [i.id for i in load_catalogue(DEFAULT_CATALOGUE).items
+                 if i.kind == "requirement" and resolver.requirement(i.id).primary == team]
+        listed = f" ({', '.join(items[:12])}{' …' if len(items) > 12 else ''})" if items else ""
+        say(f"PCI DSS requirements it owns: {len(items)}{listed}")
+        if inventory is not None:
+            owned = [r for r in load_inventory(inventory).resources()
+                     if not r.aws_managed and resolver.resource(facts_of(r, resolver.iac)).primary == team]
+            say(f"resources it owns: {len(owned)}")
+            for resource in owned:
+                say(f"  {escape(resource.arn)}")
+        return ExitCode.OK
+
+    raise typer.Exit(guarded(body))
