@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from cardaudit.collect.api import Api, error_code, tag_dict
 from cardaudit.models.inventory import AwsResource, EcrRepository, ImageScan, Unknown, Vulnerability
@@ -34,7 +34,7 @@ def _latest_image(api: Api, repo: str) -> ImageScan | Unknown | None:
     """The most recently pushed image and its critical findings (active ones, for enhanced scans)."""
     try:
         images = api.pages("describe_images", "imageDetails", repositoryName=repo)
-    except ClientError as exc:
+    except (ClientError, BotoCoreError) as exc:
         code, message = error_code(exc)
         return Unknown(operation="ecr:DescribeImages", code=code, message=message[:300])
     if not images:
@@ -56,7 +56,7 @@ def _latest_image(api: Api, repo: str) -> ImageScan | Unknown | None:
             for raw, is_enhanced in [(f, False) for f in found.get("findings") or []] + [(f, True) for f in enhanced]:
                 if raw.get("severity") == "CRITICAL" and raw.get("status", "ACTIVE") == "ACTIVE":
                     critical.append(_vulnerability(raw, is_enhanced))
-    except ClientError as exc:
+    except (ClientError, BotoCoreError) as exc:
         code, message = error_code(exc)
         if code != "ScanNotFoundException":
             return Unknown(operation="ecr:DescribeImageScanFindings", code=code, message=message[:300])
@@ -65,8 +65,8 @@ def _latest_image(api: Api, repo: str) -> ImageScan | Unknown | None:
 
 def collect_ecr(api: Api) -> dict[str, list[AwsResource]]:
     registry = api.detail("get_registry_scanning_configuration", lambda r: r["scanningConfiguration"])
-    repos: list[AwsResource] = []
-    for repo in api.pages("describe_repositories", "repositories"):
+
+    def read(repo: dict[str, Any]) -> AwsResource:
         name = repo["repositoryName"]
         scan_type: str | Unknown | None
         frequency: str | None = None
@@ -77,12 +77,13 @@ def collect_ecr(api: Api) -> dict[str, list[AwsResource]]:
             frequency = _rule_for(name, registry.get("rules", []))
         tags = api.detail("list_tags_for_resource", lambda r: tag_dict(r.get("tags")),
                           resourceArn=repo["repositoryArn"])
-        repos.append(EcrRepository(
+        return EcrRepository(
             arn=repo["repositoryArn"], account=api.account, region=api.region, name=name, tags=tags,
             scan_on_push=bool(repo.get("imageScanningConfiguration", {}).get("scanOnPush", False)),
             tag_mutability=repo.get("imageTagMutability", "MUTABLE"),
             encryption_type=repo.get("encryptionConfiguration", {}).get("encryptionType", "AES256"),
             registry_scan_type=scan_type, registry_scan_frequency=frequency,
             latest_image=_latest_image(api, name),
-        ))
-    return {"ecr_repositories": repos}
+        )
+
+    return {"ecr_repositories": api.each(read, api.pages("describe_repositories", "repositories"))}
