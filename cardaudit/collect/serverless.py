@@ -5,6 +5,8 @@ These slices feed ownership attribution (every resource needs a team) and the ch
 
 from __future__ import annotations
 
+from typing import Any
+
 from cardaudit.collect.api import Api, tag_dict
 from cardaudit.models.inventory import (
     AwsResource,
@@ -19,58 +21,58 @@ from cardaudit.redact import env_var
 
 
 def collect_lambda(api: Api) -> dict[str, list[AwsResource]]:
-    functions: list[AwsResource] = []
-    for f in api.pages("list_functions", "Functions"):
+    def read(f: dict[str, Any]) -> AwsResource:
         env = (f.get("Environment") or {}).get("Variables") or {}
-        functions.append(LambdaFunction(
+        return LambdaFunction(
             arn=f["FunctionArn"], account=api.account, region=api.region, name=f["FunctionName"],
             tags=api.detail("list_tags", lambda r: dict(r.get("Tags", {})), Resource=f["FunctionArn"]),
             runtime=f.get("Runtime"), role=f.get("Role"), kms_key_arn=f.get("KMSKeyArn"),
             environment=[env_var(k, str(v)) for k, v in sorted(env.items())],
-        ))
-    return {"lambda_functions": functions}
+        )
+
+    return {"lambda_functions": api.each(read, api.pages("list_functions", "Functions"))}
 
 
 def collect_sqs(api: Api) -> dict[str, list[AwsResource]]:
-    queues: list[AwsResource] = []
-    for url in api.pages("list_queues", "QueueUrls"):
+    def read(url: str) -> AwsResource:
         attrs = api.call("get_queue_attributes", QueueUrl=url, AttributeNames=["All"]).get("Attributes", {})
-        queues.append(SqsQueue(
+        return SqsQueue(
             arn=attrs.get("QueueArn", url), account=api.account, region=api.region, name=url.rsplit("/", 1)[-1],
             tags=api.detail("list_queue_tags", lambda r: dict(r.get("Tags", {})), QueueUrl=url),
             url=url, kms_key_id=attrs.get("KmsMasterKeyId"),
             sqs_managed_sse=attrs.get("SqsManagedSseEnabled") == "true",
-        ))
-    return {"sqs_queues": queues}
+        )
+
+    return {"sqs_queues": api.each(read, api.pages("list_queues", "QueueUrls"))}
 
 
 def collect_stepfunctions(api: Api) -> dict[str, list[AwsResource]]:
-    machines: list[AwsResource] = []
-    for sm in api.pages("list_state_machines", "stateMachines"):
+    def read(sm: dict[str, Any]) -> AwsResource:
         arn = sm["stateMachineArn"]
-        machines.append(StateMachine(
+        return StateMachine(
             arn=arn, account=api.account, region=api.region, name=sm["name"],
             tags=api.detail("list_tags_for_resource", lambda r: tag_dict(r.get("tags"), "key", "value"),
                             resourceArn=arn),
             logging_level=api.detail("describe_state_machine",
                                      lambda r: str((r.get("loggingConfiguration") or {}).get("level", "OFF")),
                                      stateMachineArn=arn),
-        ))
-    return {"sfn_state_machines": machines}
+        )
+
+    return {"sfn_state_machines": api.each(read, api.pages("list_state_machines", "stateMachines"))}
 
 
 def collect_events(api: Api) -> dict[str, list[AwsResource]]:
-    rules: list[AwsResource] = []
-    for rule in api.pages("list_rules", "Rules"):
+    def read(rule: dict[str, Any]) -> AwsResource:
         arn = rule["Arn"]
-        rules.append(EventRule(
+        return EventRule(
             arn=arn, account=api.account, region=api.region, name=rule["Name"],
             tags=api.detail("list_tags_for_resource", lambda r: tag_dict(r.get("Tags")), ResourceARN=arn),
             state=rule.get("State", ""), schedule=rule.get("ScheduleExpression"),
             targets=api.detail("list_targets_by_rule", lambda r: [t["Arn"] for t in r.get("Targets", [])],
                                Rule=rule["Name"], EventBusName=rule.get("EventBusName", "default")),
-        ))
-    return {"events_rules": rules}
+        )
+
+    return {"events_rules": api.each(read, api.pages("list_rules", "Rules"))}
 
 
 def collect_rds(api: Api) -> dict[str, list[AwsResource]]:
