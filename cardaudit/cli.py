@@ -97,3 +97,4 @@ def main() -> None:
 # Options shared by commands that read an ownership file.
 OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", "-o", help="ownership.yaml to use.",
                                                    show_default=False)]
+RepoOpt = Annotated[list[str] | None, typer.Option("--repo", help="Repository checkout as NAME=PATH (repeatable).")]

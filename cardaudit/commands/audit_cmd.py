@@ -9,7 +9,7 @@ import typer
 
 from cardaudit import audit
 from cardaudit.catalogue.load import CATALOGUES, DEFAULT_CATALOGUE
-from cardaudit.cli import OwnershipOpt, err, guarded, out
+from cardaudit.cli import OwnershipOpt, RepoOpt, err, guarded, out
 from cardaudit.commands.common import (
     DEFAULT_OWNERSHIP,
     exit_status,
@@ -35,7 +35,7 @@ def audit_command(
     inventory: Annotated[Path | None, typer.Option(help="Re-audit a saved inventory; no AWS call.")] = None,
     save_inventory: Annotated[Path | None, typer.Option(help="Also write the collected inventory here.")] = None,
     ownership: OwnershipOpt = None,
-    repo: Annotated[list[str] | None, typer.Option(help="Repository checkout as NAME=PATH (repeatable).")] = None,
+    repo: RepoOpt = None,
     catalogue: Annotated[str, typer.Option(help=f"One of: {', '.join(CATALOGUES)}.")] = DEFAULT_CATALOGUE,
     pci_profile: Annotated[str | None, typer.Option(help="issuer (default), service-provider or merchant.")] = None,
     attestations: Annotated[Path | None, typer.Option(help="attestations.yaml for manual and partial items.")]

@@ -16,7 +16,7 @@ from cardaudit.arns import parse_arn
 from cardaudit.audit import load_inventory
 from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
 from cardaudit.catalogue.scope import not_applicable
-from cardaudit.cli import OwnershipOpt, guarded, out
+from cardaudit.cli import OwnershipOpt, RepoOpt, guarded, out
 from cardaudit.commands.common import DEFAULT_OWNERSHIP, parse_repos
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
@@ -85,7 +85,7 @@ def explain(
     subject: Annotated[str, typer.Argument(help="An ARN, repo:path (acme/card-api:Dockerfile) or PCI id (10.2.1).")],
     ownership: OwnershipOpt = None,
     inventory: Annotated[Path | None, typer.Option(help="Saved inventory, for tags and IaC claims.")] = None,
-    repo: Annotated[list[str] | None, typer.Option(help="Repository checkout NAME=PATH (for IaC state).")] = None,
+    repo: RepoOpt = None,
 ) -> None:
     """Name the owning team and the rule that decided it (file:line), and every rule that lost."""
 
@@ -201,7 +201,7 @@ def list_owned(
     team: Annotated[str, typer.Option(help="The team to list.")],
     ownership: OwnershipOpt = None,
     inventory: Annotated[Path | None, typer.Option(help="Saved inventory: also list the resources it owns.")] = None,
-    repo: Annotated[list[str] | None, typer.Option(help="Repository checkout NAME=PATH (for IaC state).")] = None,
+    repo: RepoOpt = None,
 ) -> None:
     """What a team owns: its rules (file:line), its PCI requirements and, with --inventory, its resources."""
 

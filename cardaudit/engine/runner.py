@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Iterable, Sequence
 
 from cardaudit.engine.registry import CheckSpec
-from cardaudit.models.base import Status
 from cardaudit.models.finding import Finding, ResourceRef, Result
 from cardaudit.models.inventory import (
     GLOBAL,
@@ -120,8 +119,5 @@ def _call(spec: CheckSpec, args: tuple[object, ...]) -> list[Finding]:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         ref = ResourceRef(type="cardaudit::Check", id=spec.id)
         reason = f"check raised {type(exc).__name__}: {exc} ({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
-        out.append(Finding(
-            id=Finding.make_id(spec.id, ref), check_id=spec.id, status=Status.ERROR,
-            severity=spec.severity, resource=ref, reason=reason,
-        ))
+        out.append(_finding(spec, Result.error(ref, reason)))
     return out

@@ -110,9 +110,12 @@ def test_dockerfile_user(inventory: Inventory) -> None:
     assert lines["error-before-from"][1].endswith("Dockerfile:1: RUN before any FROM")
 
 
-def test_no_repository_is_not_assessed() -> None:
+@pytest.mark.parametrize("check_id", ["dockerfile_user_not_root", "taskdef_container_logging_configured",
+                                      "taskdef_no_plaintext_secrets", "buildspec_image_scan_gates_push",
+                                      "template_function_no_plaintext_secrets"])
+def test_no_repository_is_not_assessed(check_id: str) -> None:
     empty = Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=["eu-west-1"])
-    findings = _run("dockerfile_user_not_root", empty)
+    findings = _run(check_id, empty)
     assert [(f.status.value, f.reason) for f in findings] == [
         ("NOT_ASSESSED", "no repository checkout was given (--repo NAME=PATH)")]
 
