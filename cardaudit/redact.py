@@ -58,18 +58,3 @@ def shape_of(value: str) -> ValueShape:
 
 def env_var(name: str, value: str) -> EnvVar:
     return EnvVar(name=name, shape=shape_of(value), length=len(value))
-
-
-# Shapes that are a credential whatever the variable is called.
-CREDENTIAL_SHAPES = frozenset({
-    ValueShape.AWS_ACCESS_KEY_ID, ValueShape.PRIVATE_KEY, ValueShape.CONNECTION_STRING, ValueShape.JWT,
-})
-
-
-def looks_like_plaintext_secret(var: EnvVar) -> bool:
-    """True when a variable most likely carries a credential in clear text."""
-    if var.shape in CREDENTIAL_SHAPES:
-        return True
-    if var.shape in (ValueShape.EMPTY, ValueShape.REFERENCE):
-        return False
-    return name_looks_secret(var.name)

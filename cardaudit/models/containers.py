@@ -45,8 +45,3 @@ class EcsContainer(Frozen):
     privileged: bool = False
     user: str | None = None
     readonly_root_filesystem: bool = False
-
-    @property
-    def logs_leave_host(self) -> bool:
-        """True when a log driver ships the logs off the task (awslogs, awsfirelens, splunk, ...)."""
-        return bool(self.log_driver) and self.log_driver not in LOCAL_LOG_DRIVERS

@@ -12,7 +12,7 @@ from cardaudit.engine.registry import check
 from cardaudit.models.artifacts import RepoTaskDefinition
 from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
-from cardaudit.redact import looks_like_plaintext_secret
+from cardaudit.verdicts import REDACTED, container_logging, plaintext_secrets, secrets_reason
 
 
 def _unparsed(td: RepoTaskDefinition) -> Result | None:
@@ -44,14 +44,11 @@ def taskdef_container_logging_configured(task_definitions: list[RepoTaskDefiniti
             continue
         for c in td.containers:
             ref = td.file.ref(line=c.line, field=f"$.containerDefinitions[{c.index}].logConfiguration")
-            if c.container.logs_leave_host:
-                yield Result.passed(ref, f"container {c.container.name} logs via {c.container.log_driver}")
-            elif c.container.log_driver:
-                yield Result.failed(ref, f"container {c.container.name} logs only to the host "
-                                         f"({c.container.log_driver})", container=c.container.name)
+            verdict = container_logging(c.container)
+            if verdict.ok:
+                yield Result.passed(ref, verdict.reason)
             else:
-                yield Result.failed(ref, f"container {c.container.name} has no logConfiguration",
-                                    container=c.container.name)
+                yield Result.failed(ref, verdict.reason, container=c.container.name)
 
 
 @check(
@@ -77,12 +74,12 @@ def taskdef_no_plaintext_secrets(task_definitions: list[RepoTaskDefinition]) -> 
             yield problem
             continue
         for c in td.containers:
-            exposed = [v.name for v in c.container.environment if looks_like_plaintext_secret(v)]
+            exposed = plaintext_secrets(c.container.environment)
             if exposed:
                 line = min(c.env_lines.get(name, c.line or 0) for name in exposed) or c.line
                 ref = td.file.ref(line=line, field=f"$.containerDefinitions[{c.index}].environment")
-                yield Result.failed(ref, f"container {c.container.name}: plaintext secret-looking variable(s) "
-                                         f"{', '.join(exposed)}", variables=exposed, values="<redacted>")
+                yield Result.failed(ref, secrets_reason(f"container {c.container.name}", exposed),
+                                    variables=exposed, values=REDACTED)
             else:
                 ref = td.file.ref(line=c.line, field=f"$.containerDefinitions[{c.index}].environment")
                 yield Result.passed(ref, f"container {c.container.name}: {len(c.container.environment)} variable(s), "

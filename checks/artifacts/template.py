@@ -8,7 +8,7 @@ from cardaudit.engine.registry import check
 from cardaudit.models.artifacts import TemplateDoc
 from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
-from cardaudit.redact import looks_like_plaintext_secret
+from cardaudit.verdicts import REDACTED, plaintext_secrets, secrets_reason
 
 
 @check(
@@ -35,12 +35,12 @@ def template_function_no_plaintext_secrets(templates: list[TemplateDoc]) -> Iter
             continue
         for fn in doc.functions:
             name = fn.function_name or fn.logical_id
-            exposed = [v.name for v in fn.environment if looks_like_plaintext_secret(v)]
+            exposed = plaintext_secrets(fn.environment)
             if exposed:
                 first = min(exposed, key=lambda n: fn.env_lines.get(n, 0))
                 ref = doc.file.ref(line=fn.env_lines.get(first, fn.line), field=fn.env_sources.get(first))
-                yield Result.failed(ref, f"function {name}: plaintext secret-looking variable(s) {', '.join(exposed)}",
-                                    variables=exposed, values="<redacted>")
+                yield Result.failed(ref, secrets_reason(f"function {name}", exposed),
+                                    variables=exposed, values=REDACTED)
             else:
                 ref = doc.file.ref(line=fn.line, field=f"$.Resources.{fn.logical_id}.Properties.Environment")
                 yield Result.passed(ref, f"function {name}: {len(fn.environment)} variable(s) without credentials")

@@ -8,7 +8,7 @@ from cardaudit.engine.registry import check
 from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
 from cardaudit.models.inventory import EcsService, LambdaFunction, StateMachine, Unknown
-from cardaudit.redact import looks_like_plaintext_secret
+from cardaudit.verdicts import REDACTED, plaintext_secrets, secrets_reason
 
 
 @check(
@@ -30,10 +30,10 @@ def lambda_function_no_plaintext_secrets(functions: list[LambdaFunction]) -> Ite
     Secrets Lambda extension caches it) and rotate the exposed credential.
     """
     for fn in functions:
-        exposed = [v.name for v in fn.environment if looks_like_plaintext_secret(v)]
+        exposed = plaintext_secrets(fn.environment)
         if exposed:
-            yield Result.failed(fn.ref(), f"plaintext secret-looking variable(s): {', '.join(exposed)}",
-                                variables=exposed, values="<redacted>")
+            yield Result.failed(fn.ref(), secrets_reason(f"function {fn.name}", exposed),
+                                variables=exposed, values=REDACTED)
         else:
             yield Result.passed(fn.ref(), f"{len(fn.environment)} environment variable(s) without credentials")
 

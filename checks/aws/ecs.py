@@ -8,7 +8,7 @@ from cardaudit.engine.registry import check
 from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
 from cardaudit.models.inventory import EcsTaskDefinition
-from cardaudit.redact import looks_like_plaintext_secret
+from cardaudit.verdicts import REDACTED, container_logging, plaintext_secrets, secrets_reason
 
 
 @check(
@@ -32,14 +32,13 @@ def ecs_task_definition_logging_configured(task_definitions: list[EcsTaskDefinit
     platform owners maintain.
     """
     for td in task_definitions:
-        missing = [c.name for c in td.containers if not c.log_driver]
-        local = [f"{c.name} ({c.log_driver})" for c in td.containers if c.log_driver and not c.logs_leave_host]
+        verdicts = [container_logging(c) for c in td.containers]
         drivers = sorted({c.log_driver for c in td.containers if c.log_driver})
-        if missing or local:
-            parts = ([f"without logConfiguration: {', '.join(missing)}"] if missing else []) + (
-                [f"logging only to the host: {', '.join(local)}"] if local else [])
-            yield Result.failed(td.ref(), f"container(s) {'; '.join(parts)}",
-                                containers_without_logging=missing, log_drivers=drivers)
+        failing = [v.reason for v in verdicts if not v.ok]
+        if failing:
+            yield Result.failed(td.ref(), "; ".join(failing),
+                                containers_without_logging=[c.name for c in td.containers if not c.log_driver],
+                                log_drivers=drivers)
         else:
             yield Result.passed(td.ref(), f"all {len(td.containers)} container(s) log via {', '.join(drivers)}",
                                 log_drivers=drivers)
@@ -66,12 +65,10 @@ def ecs_task_definition_no_plaintext_secrets(task_definitions: list[EcsTaskDefin
     container's `secrets` list (`valueFrom`); rotate the exposed credential.
     """
     for td in task_definitions:
-        exposed = [f"{c.name}.{v.name}" for c in td.containers for v in c.environment if looks_like_plaintext_secret(v)]
+        exposed = [f"{c.name}.{name}" for c in td.containers for name in plaintext_secrets(c.environment)]
         if exposed:
-            yield Result.failed(
-                td.ref(), f"plaintext secret-looking environment variable(s): {', '.join(exposed)}",
-                variables=exposed, values="<redacted>",
-            )
+            yield Result.failed(td.ref(), secrets_reason(f"task definition {td.name}", exposed),
+                                variables=exposed, values=REDACTED)
         else:
             count = sum(len(c.environment) for c in td.containers)
             refs = sum(len(c.secrets) for c in td.containers)

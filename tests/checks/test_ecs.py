@@ -36,7 +36,7 @@ def test_logging_fail_and_pass_only_latest_revision(aws: Aws) -> None:
     findings = run_check(LOGGING, aws.collect("ecs"))
     assert outcomes(findings) == {("card-api:2", "PASS"), ("auth-api:1", "FAIL"), ("legacy-worker:1", "FAIL")}
     legacy = next(f for f in findings if f.resource.name == "legacy-worker:1")
-    assert legacy.reason == "container(s) logging only to the host: worker (json-file)"
+    assert legacy.reason == "container worker logs only to the host (json-file)"
     failed = next(f for f in findings if f.resource.name == "auth-api:1")
     assert failed.evidence["containers_without_logging"] == ["envoy"]
 

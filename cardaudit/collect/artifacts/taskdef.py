@@ -8,7 +8,7 @@ from typing import Any
 
 from cardaudit.collect.artifacts.jsonlines import line_of, loads_with_lines
 from cardaudit.collect.artifacts.reading import read_text
-from cardaudit.collect.ecs import container_from_api
+from cardaudit.collect.shapes import container_from_api
 from cardaudit.models.artifacts import ParseProblem, RepoTaskDefinition, TaskdefContainer
 from cardaudit.models.inventory import RepoFile
 
