@@ -7,6 +7,8 @@
   the account has not enabled cannot, so it does not count).
 - A slice never collected for an account makes the check NOT_ASSESSED there.
 - A check that raises becomes one ERROR finding for that check; the run goes on.
+- A check that judges an age names `CLOCK` among its needs and receives the inventory's
+  `collected_at`: re-auditing a saved inventory judges it as of its collection, not of today.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from cardaudit.models.inventory import (
     Inventory,
     Slice,
 )
+
+
+CLOCK = "clock"
 
 
 def evaluate(inventory: Inventory, specs: Sequence[CheckSpec]) -> list[Finding]:
@@ -65,18 +70,20 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
     if not inventory.repos:
         ref = ResourceRef(type=spec.resource_type, id="*")
         return [_finding(spec, Result.not_assessed(ref, "no repository checkout was given (--repo NAME=PATH)"))]
-    return _call(spec, tuple(getattr(inventory, name) for name in spec.needs))
+    return _call(spec, tuple(inventory.collected_at if name == CLOCK else getattr(inventory, name)
+                             for name in spec.needs))
 
 
 def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
     if any(name in REPO_SLICES for name in spec.needs):
         return _run_repo_check(inventory, spec)
-    slices = [inventory.slice(name) for name in spec.needs]
+    data_needs = [name for name in spec.needs if name != CLOCK]
+    slices = [inventory.slice(name) for name in data_needs]
     errors = _errors_by_scope(slices)
     out: list[Finding] = []
     accounts: list[str] = []
     for account in inventory.accounts:
-        missing = [name for name, sl in zip(spec.needs, slices, strict=True)
+        missing = [name for name, sl in zip(data_needs, slices, strict=True)
                    if not any(scope.account == account for scope in sl.scopes)]
         if missing:
             out.append(_blind(spec, account, None, f"not collected for this account: {', '.join(missing)}"))
@@ -91,8 +98,8 @@ def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
             if account_errors:
                 out.append(_blind(spec, account, None, _reason(account_errors)))
                 continue
-            items = [[r for r in sl.items if r.account == account] for sl in slices]
-            out.extend(_call(spec, (account, *items)))
+            items = iter([[r for r in sl.items if r.account == account] for sl in slices])
+            out.extend(_call(spec, (account, *_with_clock(spec, items, inventory))))
         return out
 
     for (account, region), errs in sorted(errors.items()):
@@ -106,8 +113,15 @@ def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
             and (resource.account, GLOBAL) not in errors
         )
 
-    out.extend(_call(spec, tuple([r for r in sl.items if visible(r)] for sl in slices)))
+    seen = iter([[r for r in sl.items if visible(r)] for sl in slices])
+    out.extend(_call(spec, _with_clock(spec, seen, inventory)))
     return out
+
+
+def _with_clock(spec: CheckSpec, data: Iterable[object], inventory: Inventory) -> tuple[object, ...]:
+    """The check's arguments in the order of its needs, the clock where it asked for it."""
+    values = iter(data)
+    return tuple(inventory.collected_at if name == CLOCK else next(values) for name in spec.needs)
 
 
 def _call(spec: CheckSpec, args: tuple[object, ...]) -> list[Finding]:
