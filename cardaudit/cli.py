@@ -1,32 +1,28 @@
-"""The `cardaudit` command line (Typer). Each command: options -> AuditConfig -> audit.run -> format -> write."""
+"""The `cardaudit` command line (Typer).
+
+Each command is: options -> AuditConfig (or a file read back) -> the engine -> a format -> a file,
+and lives in `cardaudit/commands/`. Commands import the engine inside their bodies, so `--help`
+loads neither boto3 nor the catalogue. Shared options, consoles and the one error handler are in
+`commands/common.py`; nothing there imports this module back.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-import click
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from cardaudit import __version__
-from cardaudit.errors import CardauditError, ConfigError, ReadOnlyViolation
-from cardaudit.exitcodes import ExitCode
-
-T = TypeVar("T")
+from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, diff_cmd, owners_cmd
+from cardaudit.commands.common import CliState, err, out
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
                   help="PCI DSS compliance and ownership auditor for AWS.")
-out = Console()
-err = Console(stderr=True)
-_debug = False
 
 
-def version_callback(value: bool) -> None:
+def _version(value: bool) -> None:
     if value:
         out.print(f"cardaudit {__version__}")
         raise typer.Exit()
@@ -34,67 +30,37 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version.")] = False,
 ) -> None:
-    global _debug
-    _debug = debug
+    ctx.obj = CliState(debug=debug)
 
 
-def guarded(action: Callable[[], T]) -> T:
-    """Run a command body; turn cardaudit's own errors into one line and an exit code."""
-    try:
-        return action()
-    except (typer.Exit, typer.Abort, click.ClickException, BrokenPipeError):
-        raise  # the command chose its own exit, or the reader (`| head`) went away
-    except ConfigError as exc:
-        err.print(f"[red]error:[/] {escape(exc.text)}", highlight=False, soft_wrap=True)
-        if _debug:
-            raise
-        raise typer.Exit(ExitCode.CONFIG) from None
-    except ReadOnlyViolation as exc:
-        err.print(f"[red]internal error:[/] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(ExitCode.INTERNAL) from None
-    except CardauditError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
-        if _debug:
-            raise
-        raise typer.Exit(ExitCode.NOT_ASSESSED) from None
-    except Exception as exc:  # a bug in cardaudit: one line, exit 4, the traceback only with --debug
-        if _debug:
-            raise
-        err.print(f"[red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
-                  "(run again with --debug for the traceback, and please report it)", highlight=False)
-        raise typer.Exit(ExitCode.INTERNAL) from None
-
-
-def _register_subcommands() -> None:
-    from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, diff_cmd, owners_cmd
-
-    audit_cmd.register(app)
-    diff_cmd.register(app)
-    demo_cmd.register(app)
-    app.add_typer(checks_cmd.app, name="checks")
-    app.add_typer(owners_cmd.app, name="owners")
-    app.add_typer(controls_cmd.app, name="controls")
+app.command("audit")(audit_cmd.audit_command)
+app.command("diff")(diff_cmd.diff_command)
+app.command("demo")(demo_cmd.demo_command)
+app.add_typer(checks_cmd.app, name="checks")
+app.add_typer(owners_cmd.app, name="owners")
+app.add_typer(controls_cmd.app, name="controls")
 
 
 def main() -> None:
-    _register_subcommands()
+    code = 0
     try:
         app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         err.print("interrupted")
-        sys.exit(130)
+        code = 130
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
     except BrokenPipeError:
         # `cardaudit ... | head`: stop quietly, as Unix tools do (Python docs, "Note on SIGPIPE").
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
-
-
-# Options shared by commands that read an ownership file.
-OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", "-o", help="ownership.yaml to use.",
-                                                   show_default=False)]
-RepoOpt = Annotated[list[str] | None, typer.Option("--repo", help="Repository checkout as NAME=PATH (repeatable).")]
+        code = code or 141
+    # A finished command has nothing left to clean up; skipping the interpreter's teardown saves
+    # the final collection of the catalogue's and report's objects (about 0.4 s on a large run).
+    os._exit(code)

@@ -6,10 +6,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cardaudit import cli
-from cardaudit.errors import ReadOnlyViolation
+from cardaudit.errors import CollectionSetupError, ConfigError, ReadOnlyViolation, RenderError
 from cardaudit.exitcodes import ExitCode
 
-cli._register_subcommands()
 runner = CliRunner()
 
 
@@ -92,3 +91,50 @@ def test_checks_selection(tmp_path: object) -> None:
     items = {r["id"]: r for r in doc["requirements"]}
     assert items["10.3.4"]["status"] == "NOT_ASSESSED"  # its CloudTrail check did not run
     assert items["10.3.4"]["reason"].startswith("none of its checks ran in this audit")
+
+
+@pytest.mark.parametrize(("error", "code"), [
+    (ConfigError("bad", "ownership.yaml", 3), ExitCode.CONFIG),
+    (CollectionSetupError("no credentials"), ExitCode.NOT_ASSESSED),
+    (RenderError("cannot write"), ExitCode.CONFIG),
+    (ReadOnlyViolation("refused"), ExitCode.INTERNAL),
+])
+def test_each_error_class_carries_its_exit_code(monkeypatch: pytest.MonkeyPatch, error: Exception,
+                                                code: int) -> None:
+    def explode(*_: object, **__: object) -> None:
+        raise error
+
+    monkeypatch.setattr("cardaudit.audit.run", explode)
+    result = runner.invoke(cli.app, ["audit", "--inventory", "x.json"])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_flag_lives_in_the_context_and_shows_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*_: object, **__: object) -> None:
+        raise ConfigError("bad value", "x.yaml", 2)
+
+    monkeypatch.setattr("cardaudit.audit.run", explode)
+    quiet = runner.invoke(cli.app, ["audit", "--inventory", "x.json"])
+    loud = runner.invoke(cli.app, ["--debug", "audit", "--inventory", "x.json"])
+    assert quiet.exit_code == ExitCode.CONFIG
+    assert quiet.exception is None or isinstance(quiet.exception, SystemExit)
+    assert isinstance(loud.exception, ConfigError)  # --debug lets the error (and its traceback) through
+    # The flag belongs to one invocation, not to the process.
+    again = runner.invoke(cli.app, ["audit", "--inventory", "x.json"])
+    assert again.exit_code == ExitCode.CONFIG
+
+
+def test_help_imports_neither_boto3_nor_the_catalogue() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from cardaudit import cli\n"
+             "try:\n    cli.app(['--help'])\nexcept SystemExit:\n    pass\n"
+             "try:\n    cli.app(['audit', '--help'])\nexcept SystemExit:\n    pass\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'moto', 'jinja2')\n"
+             "               or m in ('cardaudit.catalogue.load', 'cardaudit.engine.registry', 'ruamel.yaml'))\n"
+             "print('HEAVY', heavy)\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert "HEAVY []" in run.stdout, run.stdout

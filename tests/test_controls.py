@@ -18,6 +18,7 @@ from cardaudit.errors import ConfigError
 from cardaudit.ownership.iac import IacIndex
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
+from cardaudit.ownership.stage import attribute_requirements
 
 V4 = load_catalogue("pci-dss-4.0.1")
 
@@ -42,7 +43,8 @@ def test_ownership_overrides_applicability(tmp_path: Path) -> None:
         "  - {id: \"11.6.1\", primary: secops}\n"
         "  - {id: \"10.7.*\", responsibility: not_applicable, note: \"no security control systems of our own\"}\n")
     resolver = Resolver(load_ownership(path), IacIndex())
-    na = not_applicable(V4, "issuer", resolver)
+    ids = [i.id for i in V4.items if i.kind == "requirement"]
+    na = not_applicable(V4, "issuer", attribute_requirements(resolver, ids).applicability)
     assert "9.5.1" in na  # a broad ownership rule does not bring a default N/A item back
     assert "11.6.1" not in na  # a rule naming the item does
     assert na["10.7.2"] == f"no security control systems of our own ({path}:6)"

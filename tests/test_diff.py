@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from cardaudit.diffing import diff_reports
+from cardaudit.readback import load_report
 
 GOLDEN = Path(__file__).parent / "golden" / "report.json"
 
@@ -32,11 +33,11 @@ def _pair(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_diff_classifies_changes(tmp_path: Path) -> None:
     before, after = _pair(tmp_path)
-    diff = diff_reports(json.loads(before.read_text()), json.loads(after.read_text()))
-    assert [f["id"] for f in diff.new_failures] == ["feedfacefeedface"]
-    assert [f["check_id"] for f in diff.fixed] == ["ecs_task_definition_logging_configured"]
-    assert [f["status"] for f in diff.newly_blind] == ["NOT_ASSESSED"]
-    assert [f["check_id"] for f in diff.gone] == ["taskdef_no_plaintext_secrets"]
+    diff = diff_reports(load_report(before), load_report(after))
+    assert [f.id for f in diff.new_failures] == ["feedfacefeedface"]
+    assert [f.check_id for f in diff.fixed] == ["ecs_task_definition_logging_configured"]
+    assert [f.status.value for f in diff.newly_blind] == ["NOT_ASSESSED"]
+    assert [f.check_id for f in diff.gone] == ["taskdef_no_plaintext_secrets"]
     assert ("10.2.1", "FAIL", "MANUAL") in diff.items
 
 
@@ -52,4 +53,4 @@ def test_diff_cli(tmp_path: Path) -> None:
     assert same.returncode == 0 and "new failures: 0" in same.stdout
     bad = subprocess.run([sys.executable, "-m", "cardaudit", "diff", str(before), str(GOLDEN.with_suffix(".sarif"))],
                          capture_output=True, text=True, check=False)
-    assert bad.returncode == 2 and "not a cardaudit-report/1 document" in bad.stderr
+    assert bad.returncode == 2 and "not a cardaudit report: schema: Input should be 'cardaudit-report/1'" in bad.stderr

@@ -16,12 +16,14 @@ from cardaudit.catalogue.attest import Attestation, Attested
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable
-from cardaudit.formats import FORMATS
+from cardaudit.engine.registry import all_checks
+from cardaudit.formats import all_formats
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding, ResourceRef
 from cardaudit.models.inventory import CollectionError
 from cardaudit.models.report import Report, RunInfo, Summary, ToolInfo
 
+FORMATS = all_formats()
 GOLDEN = Path(__file__).parent / "golden"
 EVIL = '<script>alert("tag")</script>'
 
@@ -69,7 +71,8 @@ def report() -> Report:
                   run=RunInfo(started_at=when, finished_at=when, accounts=["111122223333"], regions=["eu-west-1"],
                               catalogue=catalogue.name, pci_profile="issuer", inventory_source="aws"),
                   findings=findings, requirements=requirements, collection_errors=errors,
-                  summary=Summary.of(findings, requirements, errors))
+                  summary=Summary.of(findings, requirements, errors),
+                  checks=[s.info() for s in all_checks() if s.id in {f.check_id for f in findings}])
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))

@@ -196,7 +196,10 @@ def test_requirement_owners_evidence_only_their_own_principal(tmp_path: Path) ->
         i for i in ids if i.startswith(("9.", "10."))}
     ten = next(f for f in findings if f.resource.id == "10.2.1")
     assert ten.pci == ["10.1.2"]
-    statuses = {r.id: r.status.value for r in roll_up(catalogue, findings, resolver)}
+    from cardaudit.ownership.stage import attribute_requirements
+
+    owners = attribute_requirements(resolver, ids).owners
+    statuses = {r.id: r.status.value for r in roll_up(catalogue, findings, owners)}
     assert (statuses["10.1.2"], statuses["9.1.2"], statuses["1.1.2"]) == ("MANUAL", "MANUAL", "FAIL")
 
 
@@ -214,13 +217,23 @@ def test_cli_matrix_and_gaps(tmp_path: Path) -> None:
     assert rows["8.3.1"]["primary"] == "(unowned)"
     assert "1.3.3" not in rows  # not applicable to a cloud-only issuer
     report = tmp_path / "report.json"
-    report.write_text(json.dumps({"findings": [
-        {"kind": "ownership", "status": "FAIL", "severity": "high", "check_id": "ownership_resource_unowned",
-         "resource": {"arn": "arn:aws:ecr:eu-west-1:1:repository/x", "id": "x"}, "reason": "no rule"},
-        {"kind": "ownership", "status": "PASS", "severity": "high", "check_id": "ownership_resource_unowned",
-         "resource": {"arn": "arn:aws:ecr:eu-west-1:1:repository/y", "id": "y"}, "reason": "owned"},
-        {"kind": "ownership", "status": "FAIL", "severity": "low", "check_id": "ownership_stale_rule",
-         "resource": {"arn": None, "id": "old"}, "reason": "matches nothing"}]}))
+    # A real report (schema-checked on reading) whose findings are three ownership gaps.
+    golden = json.loads((Path(__file__).parent / "golden" / "report.json").read_text())
+
+    def gap(check_id: str, status: str, severity: str, arn: str | None, rid: str, reason: str) -> dict[str, object]:
+        ref = {"type": "AWS::ECR::Repository" if arn else "cardaudit::OwnershipRule", "id": rid, "arn": arn}
+        return {"id": f"{check_id}{rid}"[-16:], "check_id": check_id, "status": status, "severity": severity,
+                "kind": "ownership", "resource": ref, "reason": reason}
+
+    golden["findings"] = [
+        gap("ownership_resource_unowned", "FAIL", "high", "arn:aws:ecr:eu-west-1:1:repository/x", "x", "no rule"),
+        gap("ownership_resource_unowned", "PASS", "high", "arn:aws:ecr:eu-west-1:1:repository/y", "y", "owned"),
+        gap("ownership_stale_rule", "FAIL", "low", None, "old", "matches nothing")]
+    report.write_text(json.dumps(golden))
+    not_a_report = tmp_path / "partial.json"
+    not_a_report.write_text(json.dumps({"findings": golden["findings"]}))
+    refused = _cli("owners", "gaps", "--report", str(not_a_report), cwd=tmp_path)
+    assert refused.returncode == 2 and "not a cardaudit report: schema" in refused.stderr
     listed = _cli("owners", "gaps", "--report", str(report), "--fail-on", "high", cwd=tmp_path)
     assert listed.returncode == 1
     assert listed.stdout.splitlines() == [

@@ -16,10 +16,12 @@ Sections and principal requirements take the worst status of their in-scope chil
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 
 from cardaudit.catalogue.attest import Attested
 from cardaudit.catalogue.load import Catalogue
+from cardaudit.models.attribution import RequirementOwner
 from cardaudit.models.base import Status
 from cardaudit.models.control import (
     ITEM_STATUS_ORDER,
@@ -28,9 +30,7 @@ from cardaudit.models.control import (
     ItemStatus,
     RequirementStatus,
 )
-from cardaudit.models.finding import Finding
-from cardaudit.ownership.gaps import PCI_REQUIREMENT
-from cardaudit.ownership.resolve import Resolver
+from cardaudit.models.finding import PCI_REQUIREMENT, Finding
 
 
 def _principal(item_id: str) -> str:
@@ -47,7 +47,7 @@ def tag_findings(findings: list[Finding], catalogue: Catalogue) -> list[Finding]
             return [i for i in mapped if _principal(i) == _principal(finding.resource.id)]
         return mapped
 
-    return [f.evolve(pci=items(f)) for f in findings]
+    return [f.with_pci(items(f)) for f in findings]
 
 
 def worst(statuses: list[ItemStatus]) -> ItemStatus | None:
@@ -91,7 +91,7 @@ def _attested(status: ItemStatus, reason: str, attested: Attested | None, today:
 def roll_up(
     catalogue: Catalogue,
     findings: list[Finding],
-    resolver: Resolver | None,
+    owners: Mapping[str, RequirementOwner] | None = None,
     not_applicable: dict[str, str] | None = None,
     attestations: dict[str, Attested] | None = None,
     today: date | None = None,
@@ -130,13 +130,13 @@ def roll_up(
             status = worst(in_scope + own) or (ItemStatus.NOT_APPLICABLE if child_ids else ItemStatus.MANUAL)
             tally = Counter(statuses[c].status.value for c in child_ids)
             reason = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()))
-        owner = resolver.requirement(item.id) if resolver else None
+        owner = (owners or {}).get(item.id)
         statuses[item.id] = RequirementStatus(
             id=item.id, parent=item.parent, kind=item.kind, title=item.title, status=status,
             assessment=item.assessment, responsibility=item.responsibility,
-            owner=owner.primary if owner and owner.status == "owned" else None,
+            owner=owner.owner if owner else None,
             supporting=list(owner.supporting) if owner else [],
-            owner_rule=owner.rule_where if owner else None,
+            owner_rule=owner.rule if owner else None,
             checks=list(item.checks), counts=dict(counts), reason=reason, evidence_guidance=item.evidence,
             attestation=AttestationRef(
                 status=attested.attestation.status, evidence=attested.attestation.evidence,

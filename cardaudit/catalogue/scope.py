@@ -7,6 +7,8 @@ ownership.yaml: a `requirements` rule with `responsibility: not_applicable` take
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -15,8 +17,8 @@ from pydantic import Field
 
 from cardaudit.catalogue.load import Catalogue
 from cardaudit.errors import ConfigError
+from cardaudit.models.attribution import Applicability
 from cardaudit.models.base import Frozen
-from cardaudit.ownership.resolve import Resolver
 from cardaudit.yamlfile import load_model
 
 
@@ -48,7 +50,15 @@ def profiles_path() -> Path:
 
 
 def load_profiles(path: Path | None = None) -> ProfilesFile:
-    model, _ = load_model(ProfilesFile, path or profiles_path())
+    if path is None:
+        return _shipped_profiles()
+    model, _ = load_model(ProfilesFile, path)
+    return model
+
+
+@cache
+def _shipped_profiles() -> ProfilesFile:
+    model, _ = load_model(ProfilesFile, profiles_path())
     return model
 
 
@@ -73,9 +83,14 @@ def profile_exclusion(catalogue: Catalogue, item_id: str, name: str, profile: Pr
     return None
 
 
-def not_applicable(catalogue: Catalogue, profile_name: str | None = None, resolver: Resolver | None = None,
+def not_applicable(catalogue: Catalogue, profile_name: str | None = None,
+                   applicability: Mapping[str, Applicability] | None = None,
                    profiles: ProfilesFile | None = None) -> dict[str, str]:
-    """Item id -> reason, for every requirement out of scope under this profile and these overrides."""
+    """Item id -> reason, for every requirement out of scope under this profile and these overrides.
+
+    `applicability` is the attribute stage's answer: per item, the ownership rule that covers it.
+    """
+    overrides = applicability or {}
     profiles = profiles or load_profiles()
     name, profile = profile_named(profile_name, profiles)
     default_rules = profiles.catalogues.get(catalogue.name, CatalogueDefaults()).not_applicable
@@ -87,15 +102,15 @@ def not_applicable(catalogue: Catalogue, profile_name: str | None = None, resolv
         if excluded:
             out[item.id] = excluded
             continue
-        override = resolver.requirement_rule(item.id) if resolver else None
-        if override is not None and override[0].responsibility == "not_applicable":
-            out[item.id] = f"{override[0].note or 'declared not applicable'} ({override[1]})"
+        override = overrides.get(item.id)
+        if override is not None and override.not_applicable:
+            out[item.id] = f"{override.note or 'declared not applicable'} ({override.where})"
             continue
         for default in default_rules:
             matched = [pattern for pattern in default.ids if _covers(pattern, item.id)]
             # A broad ownership rule ("9.*") says who owns, not what applies: only a rule naming
             # the item itself, or the default's own pattern, brings a default N/A item back.
-            restored = override is not None and override[0].id in (item.id, *matched)
+            restored = override is not None and override.rule_id in (item.id, *matched)
             if matched and not restored:
                 out[item.id] = f"{default.reason} (cardaudit default for a cloud-only issuer)"
     return out

@@ -7,24 +7,25 @@ from typing import Annotated
 
 import typer
 
-from cardaudit import audit
-from cardaudit.catalogue.load import CATALOGUES, DEFAULT_CATALOGUE
-from cardaudit.cli import OwnershipOpt, RepoOpt, err, guarded, out
+from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
 from cardaudit.commands.common import (
-    DEFAULT_OWNERSHIP,
+    OwnershipOpt,
+    RepoOpt,
+    err,
     exit_status,
+    out,
     parse_csv,
     parse_formats,
     parse_repos,
+    run_command,
     write_reports,
 )
-from cardaudit.formats import FORMATS
-from cardaudit.formats.console import print_summary
-from cardaudit.models.base import Severity
-from cardaudit.models.report import AuditConfig
+from cardaudit.formats import FORMAT_NAMES
+from cardaudit.models.enums import Severity
 
 
 def audit_command(
+    ctx: typer.Context,
     profile: Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")] = None,
     regions: Annotated[str | None, typer.Option(help="Comma-separated regions (default: all enabled).")] = None,
     accounts: Annotated[str | None, typer.Option(
@@ -41,7 +42,7 @@ def audit_command(
     attestations: Annotated[Path | None, typer.Option(help="attestations.yaml for manual and partial items.")]
     = None,
     output_dir: Annotated[Path, typer.Option("--output-dir", help="Where reports go.")] = Path("cardaudit-report"),
-    format: Annotated[str, typer.Option("--format", help=f"Comma-separated, of: {', '.join(FORMATS)}.")]
+    format: Annotated[str, typer.Option("--format", help=f"Comma-separated, of: {', '.join(FORMAT_NAMES)}.")]
     = "json,html",
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
     = Severity.HIGH,
@@ -52,10 +53,14 @@ def audit_command(
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
     def body() -> int:
-        owner_file = ownership or (DEFAULT_OWNERSHIP if DEFAULT_OWNERSHIP.exists() else None)
+        from cardaudit import audit
+        from cardaudit.formats.console import print_summary
+        from cardaudit.models.report import AuditConfig
+        from cardaudit.ownership.build import ownership_file
+
         config = AuditConfig(profile=profile, regions=parse_csv(regions), inventory=inventory,
                              accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
-                             save_inventory=save_inventory, ownership=owner_file, catalogue=catalogue,
+                             save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks))
         formats = parse_formats(format)
@@ -65,8 +70,4 @@ def audit_command(
             err.print(f"wrote {path}")
         return exit_status(report, fail_on)
 
-    raise typer.Exit(guarded(body))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("audit")(audit_command)
+    run_command(ctx, body)

@@ -1,4 +1,4 @@
-"""`cardaudit checks list|explain`: what the registry holds, from the code itself."""
+"""`cardaudit checks list|explain|reference`: what the registry holds, from the code itself."""
 
 from __future__ import annotations
 
@@ -7,56 +7,67 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
-from cardaudit.cli import err, guarded, out
-from cardaudit.engine.registry import DOC_SECTIONS, load_checks, resolve_id
-from cardaudit.exitcodes import ExitCode
+from cardaudit.commands.common import out, run_command
+from cardaudit.errors import ConfigError
 
-app = typer.Typer(no_args_is_help=True, help="List and explain checks.")
+app = typer.Typer(no_args_is_help=True, help="List and explain checks and ownership gap kinds.")
 
 
 @app.command("list")
-def list_checks() -> None:
-    """List every check with its severity, category and PCI items."""
+def list_checks(ctx: typer.Context) -> None:
+    """List every check and gap kind with its stage, severity, category and PCI items."""
 
     def body() -> None:
+        from rich.table import Table
+
+        from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
+        from cardaudit.engine.registry import all_checks
+
         items = load_catalogue(DEFAULT_CATALOGUE).items_for_check()
         table = Table()
-        for column in ("id", "severity", "category", "title", "PCI DSS 4.0.1"):
+        for column in ("id", "stage", "severity", "category", "title", "PCI DSS 4.0.1"):
             table.add_column(column, overflow="fold")
-        for spec in sorted(load_checks().values(), key=lambda s: s.id):
-            table.add_row(spec.id, spec.severity.value, spec.category, escape(spec.title),
+        for spec in all_checks():
+            table.add_row(spec.id, spec.stage, spec.severity.value, spec.category, escape(spec.title),
                           ", ".join(items.get(spec.id, [])))
         out.print(table)
 
-    guarded(body)
+    run_command(ctx, body)
 
 
 @app.command("reference")
-def reference() -> None:
+def reference(ctx: typer.Context) -> None:
     """Print the Markdown checks reference (docs/checks.md)."""
-    from cardaudit.engine.reference import checks_reference
 
-    guarded(lambda: sys.stdout.write(checks_reference()))
+    def body() -> None:
+        from cardaudit.docsgen import checks_reference
+
+        sys.stdout.write(checks_reference())
+
+    run_command(ctx, body)
 
 
 @app.command("explain")
-def explain(check_id: Annotated[str, typer.Argument(help="Check id (or a retired alias).")]) -> None:
+def explain(ctx: typer.Context,
+            check_id: Annotated[str, typer.Argument(help="Check id (or a retired alias).")]) -> None:
     """Show what a check looks at, why it matters and how to fix it."""
 
     def body() -> None:
+        from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
+        from cardaudit.engine.registry import DOC_SECTIONS, load_checks, resolve_id
+
         try:
             spec = load_checks()[resolve_id(check_id)]
         except KeyError:
-            err.print(f"[red]error:[/] no check '{escape(check_id)}' (see `cardaudit checks list`)")
-            raise typer.Exit(ExitCode.CONFIG) from None
+            raise ConfigError(f"no check '{check_id}' (see `cardaudit checks list`)") from None
         items = load_catalogue(DEFAULT_CATALOGUE).items_for_check().get(spec.id, [])
-        out.print(f"[bold]{spec.id}[/] · {spec.severity.value} · {spec.category} · {spec.resource_type}")
+        out.print(f"[bold]{spec.id}[/] · {spec.stage} · {spec.severity.value} · {spec.category} · "
+                  f"{escape(spec.resource_type)}")
         out.print(escape(spec.title))
-        out.print(f"reads: {', '.join(spec.needs)} · scope: {spec.scope} · PCI DSS 4.0.1: {', '.join(items) or '-'}")
+        out.print(f"reads: {escape(', '.join(spec.needs))} · scope: {spec.scope} · "
+                  f"PCI DSS 4.0.1: {', '.join(items) or '-'}")
         for heading in DOC_SECTIONS:
             out.print(f"\n[bold]{heading}[/]\n{escape(spec.doc_section(heading))}")
 
-    guarded(body)
+    run_command(ctx, body)

@@ -1,16 +1,74 @@
-"""Pieces several commands share: option parsing, report writing, exit status."""
+"""What every command shares: consoles, options, the one error handler, report writing, exit status.
+
+Nothing here imports boto3, pydantic models or the catalogue at import time, so `cardaudit --help`
+stays cheap; each command imports the engine inside its body.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
-from cardaudit.errors import ConfigError, RenderError
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from cardaudit.errors import CardauditError, ConfigError, RenderError
 from cardaudit.exitcodes import ExitCode
-from cardaudit.formats import FORMATS
-from cardaudit.models.base import Severity, Status
-from cardaudit.models.report import Report
+from cardaudit.formats import FORMAT_NAMES, get_format
+from cardaudit.models.enums import Severity, Status
 
-DEFAULT_OWNERSHIP = Path("ownership.yaml")
+if TYPE_CHECKING:
+    from cardaudit.models.report import Report
+
+out = Console()
+err = Console(stderr=True)
+
+
+@dataclass
+class CliState:
+    """Set by the top-level callback, read by every command through its context."""
+
+    debug: bool = False
+
+
+def _debug(ctx: typer.Context) -> bool:
+    state = ctx.find_object(CliState)
+    return state.debug if state is not None else False
+
+
+def run_command(ctx: typer.Context, body: Callable[[], int | None]) -> None:
+    """Run a command body and exit with its code; cardaudit's errors become one line and their exit code."""
+    try:
+        code = body()
+    except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError, KeyboardInterrupt):
+        raise  # the command chose its exit, typer reports a usage error, or the reader (`| head`) went away
+    except CardauditError as exc:
+        if _debug(ctx):
+            raise
+        err.print(f"[red]{exc.label}:[/] {escape(exc.text)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except Exception as exc:  # a bug in cardaudit: one line, exit 4, the traceback only with --debug
+        if _debug(ctx):
+            raise
+        err.print(f"[red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                  "(run again with --debug for the traceback, and please report it)", highlight=False)
+        raise typer.Exit(ExitCode.INTERNAL) from None
+    raise typer.Exit(int(code or ExitCode.OK))
+
+
+def say(text: str) -> None:
+    """One line per fact, never wrapped, so scripts and editors can read `file:line:` prefixes."""
+    out.print(text, soft_wrap=True, highlight=False)
+
+
+# Options several commands share.
+OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", "-o", show_default=False,
+                                                   help="ownership.yaml to use (default: ./ownership.yaml if any).")]
+RepoOpt = Annotated[list[str] | None, typer.Option("--repo", help="Repository checkout as NAME=PATH (repeatable).")]
+InventoryOpt = Annotated[Path | None, typer.Option("--inventory", help="A saved inventory (no AWS call).")]
 
 
 def parse_repos(values: list[str] | None) -> dict[str, Path]:
@@ -33,9 +91,9 @@ def parse_csv(value: str | None) -> list[str] | None:
 
 def parse_formats(value: str) -> list[str]:
     names = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in FORMATS]
+    unknown = [n for n in names if n not in FORMAT_NAMES]
     if unknown:
-        raise ConfigError(f"unknown format(s) {', '.join(unknown)} (known: {', '.join(FORMATS)})")
+        raise ConfigError(f"unknown format(s) {', '.join(unknown)} (known: {', '.join(FORMAT_NAMES)})")
     return names
 
 
@@ -44,7 +102,7 @@ def write_reports(report: Report, formats: list[str], out_dir: Path, stem: str =
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for name in formats:
-            fmt = FORMATS[name]
+            fmt = get_format(name)
             path = out_dir / f"{stem}{fmt.suffix}"
             path.write_text(fmt.render(report), encoding="utf-8")
             written.append(path)

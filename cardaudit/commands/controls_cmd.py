@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from cardaudit.catalogue.load import CATALOGUES, DEFAULT_CATALOGUE, Catalogue, load_catalogue
-from cardaudit.catalogue.scope import not_applicable, profile_named
-from cardaudit.catalogue.stats import (
-    ASSESSMENTS,
-    ISSUER_CHECKLIST,
-    assessment_split,
-    automated_coverage,
-    counting_rules,
-    profile_counts,
-)
-from cardaudit.cli import OwnershipOpt, guarded, out
-from cardaudit.commands.common import DEFAULT_OWNERSHIP
-from cardaudit.engine.registry import load_checks
+from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
+from cardaudit.commands.common import OwnershipOpt, RepoOpt, out, parse_repos, run_command, say
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
-from cardaudit.ownership.gaps import GAP_CHECKS
-from cardaudit.ownership.iac import IacIndex
-from cardaudit.ownership.load import load_ownership
-from cardaudit.ownership.resolve import Resolver
+
+if TYPE_CHECKING:
+    from cardaudit.catalogue.load import Catalogue
+    from cardaudit.models.attribution import RequirementAttribution
+    from cardaudit.models.control import RequirementStatus
 
 app = typer.Typer(no_args_is_help=True, help="Count, list and explain PCI DSS catalogue items.")
 
@@ -37,30 +25,43 @@ ProfileOpt = Annotated[str | None, typer.Option("--profile", help="issuer (defau
 ReportOpt = Annotated[Path | None, typer.Option("--report", help="A report.json, for each item's last status.")]
 
 
-def _say(text: str) -> None:
-    out.print(text, soft_wrap=True, highlight=False)
+def _attribution(cat: Catalogue, ownership: Path | None, repo: list[str] | None) -> RequirementAttribution | None:
+    """Requirement owners and applicability, built exactly as the audit builds them."""
+    from cardaudit.ownership.build import build_resolver, ownership_file
+    from cardaudit.ownership.stage import attribute_requirements
+
+    path = ownership_file(ownership)
+    if path is None:
+        return None
+    resolver = build_resolver(path, parse_repos(repo))
+    return attribute_requirements(resolver, [i.id for i in cat.items if i.kind == "requirement"])
 
 
-def _resolver(ownership: Path | None) -> Resolver | None:
-    path = ownership or (DEFAULT_OWNERSHIP if DEFAULT_OWNERSHIP.exists() else None)
-    return Resolver(load_ownership(path), IacIndex()) if path else None
+def _last_statuses(report: Path | None) -> dict[str, RequirementStatus]:
+    from cardaudit.readback import load_report
 
-
-def _last_statuses(report: Path | None) -> dict[str, dict[str, Any]]:
-    if report is None:
-        return {}
-    try:
-        doc = json.loads(report.read_text(encoding="utf-8"))
-        return {r["id"]: r for r in doc["requirements"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"not a cardaudit JSON report ({exc})", report) from None
+    return {} if report is None else {r.id: r for r in load_report(report).requirements}
 
 
 @app.command("stats")
-def stats(catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profile: ProfileOpt = None) -> None:
+def stats(ctx: typer.Context, catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profile: ProfileOpt = None) -> None:
     """Counts per counting rule, per profile and per assessment class."""
 
     def body() -> None:
+        from rich.table import Table
+
+        from cardaudit.catalogue.load import load_catalogue
+        from cardaudit.catalogue.scope import not_applicable, profile_named
+        from cardaudit.catalogue.stats import (
+            ASSESSMENTS,
+            ISSUER_CHECKLIST,
+            assessment_split,
+            automated_coverage,
+            counting_rules,
+            profile_counts,
+        )
+        from cardaudit.engine.registry import all_checks
+
         cat = load_catalogue(catalogue)
         name, _ = profile_named(profile)
         table = Table(title=f"PCI DSS v{cat.version}: counting rules")
@@ -95,21 +96,22 @@ def stats(catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profile: ProfileOpt = Non
         out.print(split)
 
         covered, core = automated_coverage(cat)
-        aws_checks = set(load_checks())
+        aws_checks = {spec.id for spec in all_checks("evaluate")}
         aws_covered = sum(1 for i in cat.items if i.kind == "requirement" and not i.appendix
                           and aws_checks & set(i.checks))
-        _say(f"{covered} of {core} core requirements have at least one cardaudit check "
+        say(f"{covered} of {core} core requirements have at least one cardaudit check "
              f"({aws_covered} with an AWS or repository check, the rest with ownership checks only).")
         nearest = min(rules, key=lambda r: min(abs(r.core - ISSUER_CHECKLIST), abs(r.total - ISSUER_CHECKLIST)))
-        _say(f"No counting rule of v{cat.version} gives {ISSUER_CHECKLIST}; the nearest is "
+        say(f"No counting rule of v{cat.version} gives {ISSUER_CHECKLIST}; the nearest is "
              f"'{nearest.name}' ({nearest.core} / {nearest.total}). A {ISSUER_CHECKLIST}-row checklist most "
              "likely counts questions or testing rows (an SAQ D has about 329), not requirement ids.")
 
-    guarded(body)
+    run_command(ctx, body)
 
 
 @app.command("list")
 def list_items(
+    ctx: typer.Context,
     catalogue: CatalogueOpt = DEFAULT_CATALOGUE,
     requirement: Annotated[str | None, typer.Option(help="Only this item and its descendants (10, 10.2).")] = None,
     assessment: Annotated[str | None, typer.Option(help="automated, partial, manual or inherited.")] = None,
@@ -117,21 +119,28 @@ def list_items(
     status: Annotated[str | None, typer.Option(help="Only items with this status in --report.")] = None,
     report: ReportOpt = None,
     ownership: OwnershipOpt = None,
+    repo: RepoOpt = None,
     profile: ProfileOpt = None,
 ) -> None:
     """List requirements, filtered by subtree, assessment class, owning team or last status."""
 
     def body() -> int:
+        from rich.table import Table
+
+        from cardaudit.catalogue.load import load_catalogue
+        from cardaudit.catalogue.scope import not_applicable
+        from cardaudit.catalogue.stats import ASSESSMENTS
+
         cat = load_catalogue(catalogue)
         if assessment and assessment not in ASSESSMENTS:
             raise ConfigError(f"--assessment must be one of {', '.join(ASSESSMENTS)}")
         if status and report is None:
             raise ConfigError("--status needs --report report.json")
         last = _last_statuses(report)
-        resolver = _resolver(ownership) if owner or ownership else None
-        if owner and resolver is None:
+        attributed = _attribution(cat, ownership, repo)
+        if owner and attributed is None:
             raise ConfigError("--owner needs an ownership.yaml (--ownership, or one in this directory)")
-        na = not_applicable(cat, profile, resolver)
+        na = not_applicable(cat, profile, attributed.applicability if attributed else None)
         table = Table()
         for column in ("id", "assessment", "status", "owner", "title"):
             table.add_column(column, overflow="fold")
@@ -143,82 +152,82 @@ def list_items(
                 continue
             if assessment and item.assessment != assessment:
                 continue
-            item_owner = _owner(resolver, item.id)
+            found = attributed.owners.get(item.id) if attributed else None
+            item_owner = found.owner if found else None
             if owner and item_owner != owner:
                 continue
-            item_status = last.get(item.id, {}).get("status") or ("NOT_APPLICABLE" if item.id in na else "")
+            item_status = last[item.id].status.value if item.id in last else ("NOT_APPLICABLE" if item.id in na else "")
             if status and item_status != status:
                 continue
             table.add_row(item.id, item.assessment or "", item_status, item_owner or "", escape(item.title))
             shown += 1
         out.print(table)
-        _say(f"{shown} item(s)")
+        say(f"{shown} item(s)")
         return ExitCode.OK
 
-    raise typer.Exit(guarded(body))
-
-
-def _owner(resolver: Resolver | None, item_id: str) -> str | None:
-    if resolver is None:
-        return None
-    resolution = resolver.requirement(item_id)
-    return resolution.primary if resolution.status == "owned" else None
+    run_command(ctx, body)
 
 
 @app.command("show")
 def show(
+    ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(help="An item id such as 10.2.1.")],
     catalogue: CatalogueOpt = DEFAULT_CATALOGUE,
     report: ReportOpt = None,
     ownership: OwnershipOpt = None,
+    repo: RepoOpt = None,
     profile: ProfileOpt = None,
 ) -> None:
     """Everything about one item: title, class, checks, owner, evidence guidance, cross-refs, last status."""
 
     def body() -> int:
+        from cardaudit.catalogue.load import load_catalogue
+
         cat = load_catalogue(catalogue)
         item = cat.by_id.get(item_id)
         if item is None:
             raise ConfigError(f"no item {item_id} in {cat.name}")
-        resolver = _resolver(ownership)
-        _describe(cat, item_id, resolver, profile)
+        _describe(cat, item_id, _attribution(cat, ownership, repo), profile)
         last = _last_statuses(report).get(item_id)
         if last:
-            _say(f"last status: {last['status']} ({escape(last.get('reason', ''))})")
+            say(f"last status: {last.status.value} ({escape(last.reason)})")
         return ExitCode.OK
 
-    raise typer.Exit(guarded(body))
+    run_command(ctx, body)
 
 
-def _describe(cat: Catalogue, item_id: str, resolver: Resolver | None, profile: str | None) -> None:
+def _describe(cat: Catalogue, item_id: str, attributed: RequirementAttribution | None, profile: str | None) -> None:
+    from cardaudit.catalogue.scope import not_applicable
+    from cardaudit.engine.registry import load_checks
+
     item = cat.by_id[item_id]
     flags = [f for f, on in (("service-provider only", item.sp_only), ("issuer only", item.issuer_only),
                              ("appendix", item.appendix)) if on]
-    _say(f"[bold]{item.id}[/] {escape(item.title)}")
-    _say(f"{item.kind} in {cat.name}" + (f", under {item.parent}" if item.parent else "")
+    say(f"[bold]{item.id}[/] {escape(item.title)}")
+    say(f"{item.kind} in {cat.name}" + (f", under {item.parent}" if item.parent else "")
          + (f" ({', '.join(flags)})" if flags else ""))
     if item.assessment:
-        _say(f"assessment: {item.assessment} · responsibility: {item.responsibility}")
-    na = not_applicable(cat, profile, resolver).get(item_id)
+        say(f"assessment: {item.assessment} · responsibility: {item.responsibility}")
+    na = not_applicable(cat, profile, attributed.applicability if attributed else None).get(item_id)
     if na:
-        _say(f"not applicable: {escape(na)}")
+        say(f"not applicable: {escape(na)}")
     specs = load_checks()
     for check_id in item.checks:
-        title = specs[check_id].title if check_id in specs else GAP_CHECKS[check_id].title
-        _say(f"check: {check_id} -- {escape(title)}")
-    if resolver is not None:
-        resolution = resolver.requirement(item_id)
-        if resolution.status == "owned":
-            _say(f"owner: {resolution.primary} ({resolution.rule_where})"
-                 + (f", supporting {', '.join(resolution.supporting)}" if resolution.supporting else ""))
+        title = specs[check_id].title if check_id in specs else "(not a registered check)"
+        say(f"check: {check_id} -- {escape(title)}")
+    found = attributed.owners.get(item_id) if attributed else None
+    if found is not None:
+        if found.owner:
+            say(f"owner: {escape(found.owner)} ({escape(found.rule or '')})"
+                + (f", supporting {escape(', '.join(found.supporting))}" if found.supporting else ""))
         else:
-            _say(f"owner: none ({resolution.status})")
+            say(f"owner: none ({found.status})")
     if item.evidence:
-        _say(f"evidence: {escape(item.evidence)}")
+        say(f"evidence: {escape(item.evidence)}")
     if item.security_hub:
-        _say(f"Security Hub: {', '.join(item.security_hub)}")
+        say(f"Security Hub: {', '.join(item.security_hub)}")
     if item.config_rules:
-        _say(f"AWS Config: {', '.join(item.config_rules)}")
+        say(f"AWS Config: {', '.join(item.config_rules)}")
     children = cat.children.get(item_id, [])
     if children:
-        _say(f"children: {', '.join(children)}")
+        say(f"children: {', '.join(children)}")

@@ -1,48 +1,42 @@
-"""`cardaudit owners explain|lint`: who owns this, and is the matrix sound."""
+"""`cardaudit owners explain|lint|matrix|gaps|list`: who owns this, and is the matrix sound."""
 
 from __future__ import annotations
 
-import csv
-import json
 import re
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from cardaudit.arns import parse_arn
-from cardaudit.audit import load_inventory
-from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
-from cardaudit.catalogue.scope import not_applicable
-from cardaudit.cli import OwnershipOpt, RepoOpt, guarded, out
-from cardaudit.commands.common import DEFAULT_OWNERSHIP, parse_repos
+from cardaudit.commands.common import InventoryOpt, OwnershipOpt, RepoOpt, parse_repos, run_command, say
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
-from cardaudit.models.base import Severity, Status
-from cardaudit.ownership.iac import load_iac
-from cardaudit.ownership.load import load_ownership
-from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
-from cardaudit.ownership.rule_gaps import unknown_team_findings
+from cardaudit.models.enums import Severity
+
+if TYPE_CHECKING:
+    from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts
 
 app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
-
-def say(text: str) -> None:
-    """One line per fact, never wrapped, so scripts and editors can read `file:line:` prefixes."""
-    out.print(text, soft_wrap=True, highlight=False)
-
 
 _REQUIREMENT = re.compile(r"^(\d{1,2}|A\d)(\.\d+)*$")
 
 
 def _resolver(ownership: Path | None, repos: list[str] | None) -> Resolver:
-    path = ownership or DEFAULT_OWNERSHIP
-    loaded = load_ownership(path)
-    return Resolver(loaded, load_iac(loaded.model.settings.iac_sources, parse_repos(repos), path.parent))
+    """The Resolver the audit would build from the same file and checkouts."""
+    from cardaudit.ownership.build import build_resolver, ownership_file
+
+    path = ownership_file(ownership)
+    if path is None:
+        raise ConfigError("no ownership.yaml in this directory: pass --ownership FILE")
+    return build_resolver(path, parse_repos(repos))
 
 
 def _facts(subject: str, resolver: Resolver, inventory: Path | None) -> tuple[ResourceFacts, str]:
+    from cardaudit.arns import parse_arn
+    from cardaudit.ownership.resolve import ResourceFacts, facts_of
+    from cardaudit.readback import load_inventory
+
     if inventory is not None:
         for resource in load_inventory(inventory).resources():
             if resource.arn == subject:
@@ -82,9 +76,10 @@ def _print(resolution: Resolution, note: str) -> None:
 
 @app.command("explain")
 def explain(
+    ctx: typer.Context,
     subject: Annotated[str, typer.Argument(help="An ARN, repo:path (acme/card-api:Dockerfile) or PCI id (10.2.1).")],
     ownership: OwnershipOpt = None,
-    inventory: Annotated[Path | None, typer.Option(help="Saved inventory, for tags and IaC claims.")] = None,
+    inventory: InventoryOpt = None,
     repo: RepoOpt = None,
 ) -> None:
     """Name the owning team and the rule that decided it (file:line), and every rule that lost."""
@@ -110,14 +105,19 @@ def explain(
             raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
         return ExitCode.OK if resolution.status == "owned" else ExitCode.FINDINGS
 
-    raise typer.Exit(guarded(body))
+    run_command(ctx, body)
 
 
 @app.command("lint")
-def lint(ownership: OwnershipOpt = None) -> None:
+def lint(ctx: typer.Context, ownership: OwnershipOpt = None) -> None:
     """Validate ownership.yaml: schema errors exit 2; rules naming undeclared teams exit 1."""
 
     def body() -> int:
+        from cardaudit.models.base import Status
+        from cardaudit.ownership.build import DEFAULT_OWNERSHIP
+        from cardaudit.ownership.load import load_ownership
+        from cardaudit.ownership.rule_gaps import unknown_team_findings
+
         loaded = load_ownership(ownership or DEFAULT_OWNERSHIP)
         problems = [f for f in unknown_team_findings(loaded) if f.status == Status.FAIL]
         for f in problems:
@@ -127,13 +127,15 @@ def lint(ownership: OwnershipOpt = None) -> None:
                       f"{len(loaded.model.artifacts)} artifact, {len(loaded.model.requirements)} requirement rules)")
         return ExitCode.FINDINGS if problems else ExitCode.OK
 
-    raise typer.Exit(guarded(body))
+    run_command(ctx, body)
 
 
 @app.command("matrix")
 def matrix(
+    ctx: typer.Context,
     ownership: OwnershipOpt = None,
-    catalogue: Annotated[str, typer.Option("--catalogue", help="Catalogue to list.")] = DEFAULT_CATALOGUE,
+    catalogue: Annotated[str, typer.Option("--catalogue", help="Catalogue to list.")] = "pci-dss-4.0.1",
+    repo: RepoOpt = None,
     profile: Annotated[str | None, typer.Option("--profile", help="issuer (default), service-provider, merchant.")]
     = None,
 ) -> None:
@@ -144,9 +146,17 @@ def matrix(
     """
 
     def body() -> int:
-        resolver = _resolver(ownership, None)
+        import csv
+        import sys
+
+        from cardaudit.catalogue.load import load_catalogue
+        from cardaudit.catalogue.scope import not_applicable
+        from cardaudit.ownership.stage import attribute_requirements
+
+        resolver = _resolver(ownership, repo)
         cat = load_catalogue(catalogue)
-        out_of_scope = not_applicable(cat, profile, resolver)
+        attributed = attribute_requirements(resolver, [i.id for i in cat.items if i.kind == "requirement"])
+        out_of_scope = not_applicable(cat, profile, attributed.applicability)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["requirement", "title", "responsibility", "primary", "supporting", "third_party",
                          "third_party_evidence", "decided_by"])
@@ -165,11 +175,12 @@ def matrix(
             ])
         return ExitCode.OK
 
-    raise typer.Exit(guarded(body))
+    run_command(ctx, body)
 
 
 @app.command("gaps")
 def gaps(
+    ctx: typer.Context,
     report: Annotated[Path, typer.Option("--report", help="A report.json from `cardaudit audit` or `demo`.")],
     kind: Annotated[str | None, typer.Option(help="Only this gap, e.g. unowned, contested, stale_rule.")] = None,
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a gap has this severity or worse.")] = None,
@@ -177,27 +188,27 @@ def gaps(
     """List the ownership gaps of a report, worst first (FAIL and NOT_ASSESSED)."""
 
     def body() -> int:
-        try:
-            doc = json.loads(report.read_text(encoding="utf-8"))
-            found = [f for f in doc["findings"] if f["kind"] == "ownership" and f["status"] != "PASS"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"not a cardaudit JSON report ({exc})", report) from None
+        from cardaudit.models.base import Status
+        from cardaudit.readback import load_report
+
+        found = [f for f in load_report(report).findings if f.kind == "ownership" and f.status != Status.PASS]
         if kind:
-            found = [f for f in found if f["check_id"].removeprefix("ownership_").endswith(kind)]
-        found.sort(key=lambda f: (-Severity(f["severity"]).rank, f["check_id"]))
+            found = [f for f in found if f.check_id.removeprefix("ownership_").endswith(kind)]
+        found.sort(key=lambda f: (-f.severity.rank, f.check_id))
         for f in found:
-            where = f["resource"].get("arn") or f["resource"].get("id")
-            say(f"{f['status']} {f['severity']} {f['check_id']} {escape(str(where))}: {escape(f['reason'])}")
+            where = f.resource.arn or f.resource.id
+            say(f"{f.status.value} {f.severity.value} {f.check_id} {escape(str(where))}: {escape(f.reason)}")
         say(f"{len(found)} gap(s)")
-        worst = [f for f in found if f["status"] == "FAIL" and fail_on is not None
-                 and Severity(f["severity"]).rank >= fail_on.rank]
+        worst = [f for f in found if f.status == Status.FAIL and fail_on is not None
+                 and f.severity.rank >= fail_on.rank]
         return ExitCode.FINDINGS if worst else ExitCode.OK
 
-    raise typer.Exit(guarded(body))
+    run_command(ctx, body)
 
 
 @app.command("list")
 def list_owned(
+    ctx: typer.Context,
     team: Annotated[str, typer.Option(help="The team to list.")],
     ownership: OwnershipOpt = None,
     inventory: Annotated[Path | None, typer.Option(help="Saved inventory: also list the resources it owns.")] = None,
@@ -206,6 +217,10 @@ def list_owned(
     """What a team owns: its rules (file:line), its PCI requirements and, with --inventory, its resources."""
 
     def body() -> int:
+        from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
+        from cardaudit.ownership.resolve import facts_of
+        from cardaudit.readback import load_inventory
+
         resolver = _resolver(ownership, repo)
         model = resolver.ownership.model
         if team not in model.teams:
@@ -230,4 +245,4 @@ def list_owned(
                 say(f"  {escape(resource.arn)}")
         return ExitCode.OK
 
-    raise typer.Exit(guarded(body))
+    run_command(ctx, body)

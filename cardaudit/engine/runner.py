@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 
 from cardaudit.engine.registry import CheckSpec
+from cardaudit.models.artifacts import ArtifactDoc
 from cardaudit.models.finding import Finding, ResourceRef, Result
 from cardaudit.models.inventory import (
     GLOBAL,
@@ -28,13 +29,15 @@ from cardaudit.models.inventory import (
     Slice,
 )
 
-
 CLOCK = "clock"
 
 
 def evaluate(inventory: Inventory, specs: Sequence[CheckSpec]) -> list[Finding]:
+    """Run the evaluate-stage checks; gap kinds of the attribute stage are left to that stage."""
     findings: list[Finding] = []
     for spec in specs:
+        if spec.stage != "evaluate":
+            continue
         findings.extend(_run_one(inventory, spec))
     return findings
 
@@ -66,12 +69,26 @@ def _reason(errors: list[CollectionError]) -> str:
 
 
 def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
-    """Checks over repository files: blind only when no checkout was given at all."""
+    """Checks over repository files: blind only when no checkout was given at all.
+
+    A file that did not parse is one ERROR finding, with its line, for each check that reads its
+    kind; the check itself sees only the files that parsed.
+    """
     if not inventory.repos:
         ref = ResourceRef(type=spec.resource_type, id="*")
         return [_finding(spec, Result.not_assessed(ref, "no repository checkout was given (--repo NAME=PATH)"))]
-    return _call(spec, tuple(inventory.collected_at if name == CLOCK else getattr(inventory, name)
-                             for name in spec.needs))
+    out: list[Finding] = []
+    parsed: list[list[ArtifactDoc]] = []
+    for name in spec.needs:
+        if name == CLOCK:
+            continue
+        docs: list[ArtifactDoc] = getattr(inventory, name)
+        for doc in docs:
+            if doc.problem is not None:
+                ref = doc.file.ref(line=doc.problem.line)
+                out.append(_finding(spec, Result.error(ref, f"cannot parse {doc.problem.text(doc.file)}")))
+        parsed.append([doc for doc in docs if doc.problem is None])
+    return out + _call(spec, _with_clock(spec, parsed, inventory))
 
 
 def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
@@ -125,6 +142,8 @@ def _with_clock(spec: CheckSpec, data: Iterable[object], inventory: Inventory) -
 
 
 def _call(spec: CheckSpec, args: tuple[object, ...]) -> list[Finding]:
+    if spec.fn is None:
+        raise ValueError(f"{spec.id} is computed by the {spec.stage} stage, not called by the runner")
     out: list[Finding] = []
     try:
         for result in spec.fn(*args):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cardaudit.models.report import Report
+if TYPE_CHECKING:
+    from cardaudit.models.report import Report
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cardaudit.engine.registry import DOC_SECTIONS, load_checks
 from cardaudit.formats.base import Format
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding
-from cardaudit.models.report import Report
-from cardaudit.ownership.gaps import GAP_CHECKS
+from cardaudit.models.report import CheckInfo, Report
 
 _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
           Severity.LOW: "note", Severity.INFO: "note"}
@@ -23,14 +21,10 @@ _SCORE = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5"
           Severity.INFO: "0.0"}
 
 
-def _rule(check_id: str, severity: Severity, pci: list[str]) -> dict[str, Any]:
-    specs = load_checks()
-    if check_id in specs:
-        spec = specs[check_id]
-        title, text = spec.title, "\n\n".join(f"{h}: {' '.join(spec.doc_section(h).split())}" for h in DOC_SECTIONS)
-    else:
-        title = GAP_CHECKS[check_id].title
-        text = f"{title}. Ownership gap reported from ownership.yaml; see docs/ownership.md."
+def _rule(check_id: str, info: CheckInfo | None, severity: Severity, pci: list[str]) -> dict[str, Any]:
+    # The report carries every check's metadata; a report from before it did gets the bare id.
+    title = info.title if info else check_id
+    text = "\n\n".join(f"{h}: {t}" for h, t in info.help.items() if t) if info else title
     return {
         "id": check_id, "name": check_id, "shortDescription": {"text": title}, "help": {"text": text},
         "defaultConfiguration": {"level": _LEVEL[severity]},
@@ -72,7 +66,7 @@ def render(report: Report) -> str:
     shown = [f for f in report.findings if f.status != Status.PASS]
     rules: dict[str, dict[str, Any]] = {}
     for f in shown:
-        rules.setdefault(f.check_id, _rule(f.check_id, f.severity, f.pci))
+        rules.setdefault(f.check_id, _rule(f.check_id, report.check(f.check_id), f.severity, f.pci))
     repos = sorted({f.resource.repo for f in shown if f.resource.repo})
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -42,6 +42,17 @@ class ParseProblem(Frozen):
         return f"{where}: {self.message}"
 
 
+class ArtifactDoc(Frozen):
+    """A parsed repository file, or the problem that kept it from parsing.
+
+    The engine turns a problem into one ERROR finding per check that reads the kind, and hands
+    checks only the files that parsed, so no check decides what an unreadable file means.
+    """
+
+    file: RepoFile
+    problem: ParseProblem | None = None
+
+
 class TaskdefContainer(Frozen):
     index: int
     line: int | None = None
@@ -49,13 +60,11 @@ class TaskdefContainer(Frozen):
     env_lines: dict[str, int] = Field(default_factory=dict)  # variable name -> line of its entry
 
 
-class RepoTaskDefinition(Frozen):
+class RepoTaskDefinition(ArtifactDoc):
     """A taskdef.json as a repository holds it (the RegisterTaskDefinition request shape)."""
 
-    file: RepoFile
     family: str | None = None
     containers: list[TaskdefContainer] = Field(default_factory=list)
-    problem: ParseProblem | None = None
 
 
 class DockerStage(Frozen):
@@ -67,11 +76,9 @@ class DockerStage(Frozen):
     user_line: int | None = None
 
 
-class DockerfileDoc(Frozen):
-    file: RepoFile
+class DockerfileDoc(ArtifactDoc):
     stages: list[DockerStage] = Field(default_factory=list)
     args: dict[str, str] = Field(default_factory=dict)  # ARG defaults, for USER ${X}
-    problem: ParseProblem | None = None
 
 
 class BuildCommand(Frozen):
@@ -87,13 +94,11 @@ class BuildPhase(Frozen):
     commands: list[BuildCommand] = Field(default_factory=list)
 
 
-class BuildspecDoc(Frozen):
+class BuildspecDoc(ArtifactDoc):
     """A CodeBuild buildspec: its phases in execution order, with each command's line."""
 
-    file: RepoFile
     version: str | None = None
     phases: list[BuildPhase] = Field(default_factory=list)
-    problem: ParseProblem | None = None
 
 
 class TemplateFunction(Frozen):
@@ -107,7 +112,5 @@ class TemplateFunction(Frozen):
     env_lines: dict[str, int] = Field(default_factory=dict)
 
 
-class TemplateDoc(Frozen):
-    file: RepoFile
+class TemplateDoc(ArtifactDoc):
     functions: list[TemplateFunction] = Field(default_factory=list)
-    problem: ParseProblem | None = None

@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from cardaudit.models.enums import Severity, Status
+
+__all__ = ["Frozen", "PciId", "Severity", "Status"]
 
 
 class Frozen(BaseModel):
     """Immutable model that rejects unknown keys, so a typo in saved data is an error, not a default."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Status(StrEnum):
-    """Outcome of one check on one resource."""
-
-    PASS = "PASS"
-    FAIL = "FAIL"
-    NOT_ASSESSED = "NOT_ASSESSED"
-    ERROR = "ERROR"
-
-
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {
-    Severity.CRITICAL: 4,
-    Severity.HIGH: 3,
-    Severity.MEDIUM: 2,
-    Severity.LOW: 1,
-    Severity.INFO: 0,
-}
 
 
 def _pci_id(value: object) -> object:

@@ -71,6 +71,10 @@ class Result(Frozen):
 
 FindingKind = Literal["control", "ownership"]
 
+# Findings about a PCI requirement carry this resource type; the roll-up lets them evidence only
+# items of the same principal requirement (an unowned 10.x item says nothing about 1.1.2).
+PCI_REQUIREMENT = "PCI::Requirement"
+
 
 class Finding(Frozen):
     """A result placed in context: which check, how severe, who owns it, which PCI items it evidences."""
@@ -89,15 +93,20 @@ class Finding(Frozen):
     pci: list[str] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, check_id: str, severity: Severity, kind: FindingKind, result: Result, **extra: Any) -> Finding:
-        """The finding for one check result; `extra` sets owner, supporting teams, owner rule or PCI items."""
+    def of(cls, check_id: str, severity: Severity, kind: FindingKind, result: Result) -> Finding:
+        """The finding for one check result, before attribution and roll-up."""
         return cls(id=cls.make_id(check_id, result.resource), check_id=check_id, status=result.status,
                    severity=severity, kind=kind, resource=result.resource, reason=result.reason,
-                   evidence=result.evidence, **extra)
+                   evidence=result.evidence)
 
-    def evolve(self, **changes: Any) -> Finding:
-        """A copy with some fields changed (owner, pci...); findings themselves never change."""
-        return self.model_copy(update=changes)
+    # Findings never change; these typed copies are the only ways later stages add to one.
+    def with_owner(self, owner: str | None, supporting: list[str], rule: str | None) -> Finding:
+        """A copy routed to `owner` (the attribute stage), with the rule that decided it."""
+        return self.model_copy(update={"owner": owner, "supporting": list(supporting), "owner_rule": rule})
+
+    def with_pci(self, items: list[str]) -> Finding:
+        """A copy tagged with the PCI items it evidences (the roll-up stage)."""
+        return self.model_copy(update={"pci": list(items)})
 
     @staticmethod
     def make_id(check_id: str, resource: ResourceRef) -> str:

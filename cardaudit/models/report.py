@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from cardaudit.models.base import Frozen, Status
+from cardaudit.models.base import Frozen, Severity, Status
 from cardaudit.models.control import RequirementStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import CollectionError
@@ -33,6 +34,21 @@ class AuditConfig(Frozen):
     repos: dict[str, Path] = Field(default_factory=dict)
     workers: int = 8
     checks: list[str] | None = None  # check ids or globs (ecr_*); None runs them all
+
+
+Stage = Literal["evaluate", "attribute"]
+
+
+class CheckInfo(Frozen):
+    """What a report says about each check and gap kind it ran, so a format needs nothing else."""
+
+    id: str
+    title: str
+    severity: Severity
+    category: str
+    resource_type: str
+    stage: Stage
+    help: dict[str, str] = Field(default_factory=dict)  # docstring section heading -> text
 
 
 class ToolInfo(Frozen):
@@ -82,3 +98,7 @@ class Report(Frozen):
     requirements: list[RequirementStatus]
     collection_errors: list[CollectionError] = Field(default_factory=list)
     summary: Summary
+    checks: list[CheckInfo] = Field(default_factory=list)  # every check and gap kind that ran
+
+    def check(self, check_id: str) -> CheckInfo | None:
+        return next((c for c in self.checks if c.id == check_id), None)

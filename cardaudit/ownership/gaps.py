@@ -1,70 +1,53 @@
-"""Gap checks of the attribute stage: their metadata and the finding they produce.
+"""Gap kinds of the attribute stage: their ids and the finding each produces.
 
-Each gap kind is a check with a permanent id, like the checks in `checks/`; the catalogue maps
-them to PCI items. They read ownership.yaml, the inventory and the other findings, so they run in
-the attribute stage rather than the evaluate stage.
+Each gap kind is a check with a permanent id, registered in the one registry with `stage="attribute"`
+(declared in `checks/ownership.py`); the catalogue maps them to PCI items. They read ownership.yaml,
+the inventory and the other findings, so they run in the attribute stage rather than the evaluate stage.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cardaudit.models.base import Severity
+from cardaudit.engine.registry import CheckSpec, load_checks
 from cardaudit.models.finding import Finding, Result
 from cardaudit.ownership.resolve import Resolution
 
+# Ids of the gap kinds this stage reports; their metadata and docs are declared in
+# `cardaudit.checks.ownership` and read from the one registry.
+UNOWNED = "ownership_resource_unowned"
+CONTESTED = "ownership_resource_contested"
+DOUBLE_MANAGED = "ownership_iac_double_managed"
+UNMANAGED = "ownership_resource_unmanaged"
+TAG_MISMATCH = "ownership_tag_mismatch"
+REQUIREMENT_UNOWNED = "ownership_requirement_unowned"
+FAILING_UNROUTED = "ownership_failing_control_unowned"
+UNKNOWN_TEAM = "ownership_unknown_team"
+STALE_RULE = "ownership_stale_rule"
+SHADOWED_RULE = "ownership_shadowed_rule"
+REVIEW_OVERDUE = "ownership_review_overdue"
+TPSP_UNEVIDENCED = "ownership_tpsp_unevidenced"
 
-@dataclass(frozen=True)
-class GapCheck:
-    id: str
-    title: str
-    severity: Severity
+GAP_KINDS = (UNOWNED, CONTESTED, DOUBLE_MANAGED, UNMANAGED, TAG_MISMATCH, REQUIREMENT_UNOWNED, FAILING_UNROUTED,
+             UNKNOWN_TEAM, STALE_RULE, SHADOWED_RULE, REVIEW_OVERDUE, TPSP_UNEVIDENCED)
 
-
-def _gaps(*gaps: GapCheck) -> dict[str, GapCheck]:
-    return {g.id: g for g in gaps}
-
-
-UNOWNED = GapCheck("ownership_resource_unowned",
-                   "Every AWS resource and repo artifact resolves to a declared owning team", Severity.HIGH)
-CONTESTED = GapCheck("ownership_resource_contested",
-                     "No resource is claimed by equally ranked rules naming different teams", Severity.HIGH)
-DOUBLE_MANAGED = GapCheck("ownership_iac_double_managed",
-                          "No resource is managed by two infrastructure-as-code sources", Severity.HIGH)
-UNMANAGED = GapCheck("ownership_resource_unmanaged",
-                     "Every resource is managed by a declared infrastructure-as-code source", Severity.MEDIUM)
-TAG_MISMATCH = GapCheck("ownership_tag_mismatch",
-                        "Owner tags on resources agree with the owner ownership.yaml resolves", Severity.MEDIUM)
-REQUIREMENT_UNOWNED = GapCheck("ownership_requirement_unowned",
-                               "Every PCI DSS requirement in scope has a declared owning team", Severity.MEDIUM)
-FAILING_UNROUTED = GapCheck("ownership_failing_control_unowned",
-                            "Every failing control finding is routed to a team that must act", Severity.HIGH)
-UNKNOWN_TEAM = GapCheck("ownership_unknown_team", "Ownership rules name only declared teams and third parties",
-                        Severity.HIGH)
-STALE_RULE = GapCheck("ownership_stale_rule", "Every ownership rule still matches something", Severity.LOW)
-SHADOWED_RULE = GapCheck("ownership_shadowed_rule", "Every ownership rule that matches also decides somewhere",
-                         Severity.LOW)
-REVIEW_OVERDUE = GapCheck("ownership_review_overdue",
-                          "Ownership rules and third parties were reviewed within the review period", Severity.LOW)
-TPSP_UNEVIDENCED = GapCheck("ownership_tpsp_unevidenced",
-                            "Requirements shared with a third party name it and cite its evidence", Severity.MEDIUM)
-
-GAP_CHECKS: dict[str, GapCheck] = _gaps(
-    UNOWNED, CONTESTED, DOUBLE_MANAGED, UNMANAGED, TAG_MISMATCH, REQUIREMENT_UNOWNED, FAILING_UNROUTED,
-    UNKNOWN_TEAM, STALE_RULE, SHADOWED_RULE, REVIEW_OVERDUE, TPSP_UNEVIDENCED,
-)
-
-# Findings about a PCI requirement use this resource type; the roll-up lets them evidence only
-# items of the same principal requirement (an unowned 10.x item says nothing about 1.1.2).
-PCI_REQUIREMENT = "PCI::Requirement"
 RULE = "cardaudit::OwnershipRule"
 
 
-def gap_finding(gap: GapCheck, result: Result, resolution: Resolution | None = None) -> Finding:
-    owner = resolution.primary if resolution and resolution.status == "owned" else None
-    return Finding.of(gap.id, gap.severity, "ownership", result, owner=owner,
-                      supporting=list(resolution.supporting) if resolution else [],
-                      owner_rule=resolution.rule_where if resolution else None)
+def gap_spec(check_id: str) -> CheckSpec:
+    spec = load_checks()[check_id]
+    if spec.stage != "attribute":
+        raise KeyError(f"{check_id} is not an ownership gap kind")
+    return spec
+
+
+def gap_finding(check_id: str, result: Result, resolution: Resolution | None = None) -> Finding:
+    spec = gap_spec(check_id)
+    finding = Finding.of(spec.id, spec.severity, "ownership", result)
+    if resolution is None:
+        return finding
+    owner = resolution.primary if resolution.status == "owned" else None
+    return finding.with_owner(owner, list(resolution.supporting), resolution.rule_where)
 
 
 def rules_text(resolution: Resolution) -> str:

@@ -194,6 +194,7 @@ class Resolver:
         ]
         self._artifact_index = {rule.id: i for i, rule in enumerate(ownership.model.artifacts)}
         self._resource_cache: dict[tuple[object, ...], Resolution] = {}
+        self._requirement_cache: dict[str, Resolution] = {}
 
     def resource(self, facts: ResourceFacts) -> Resolution:
         # The attribute stage asks about each resource more than once (its findings, then its gaps).
@@ -273,6 +274,12 @@ class Resolver:
         return found
 
     def requirement(self, item_id: str) -> Resolution:
+        # Scoping, the requirement gaps and the roll-up all ask about every item.
+        if item_id not in self._requirement_cache:
+            self._requirement_cache[item_id] = self._requirement(item_id)
+        return self._requirement_cache[item_id]
+
+    def _requirement(self, item_id: str) -> Resolution:
         candidates: list[Candidate] = []
         for index, rule in enumerate(self.ownership.model.requirements):
             rank = _requirement_rank(rule.id, item_id)

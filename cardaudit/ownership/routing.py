@@ -34,8 +34,7 @@ def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver)
         resolution = resolve_ref(finding.resource, by_arn, resolver)
         # A rule naming an undeclared team routes to nobody; that gap is reported on its own.
         if resolution.status == "owned" and resolution.primary in teams:
-            finding = finding.evolve(owner=resolution.primary, supporting=list(resolution.supporting),
-                                     owner_rule=resolution.rule_where)
+            finding = finding.with_owner(resolution.primary, list(resolution.supporting), resolution.rule_where)
         out.append(finding)
     return out
 

@@ -14,7 +14,6 @@ from cardaudit.ownership.gaps import (
     STALE_RULE,
     TPSP_UNEVIDENCED,
     UNKNOWN_TEAM,
-    GapCheck,
     RuleUsage,
     gap_finding,
 )
@@ -31,7 +30,7 @@ def _rule_ref(ownership: Ownership, loc: Loc, rule_id: str) -> ResourceRef:
     return ResourceRef(type=RULE, id=rule_id, name=rule_id, path=ownership.path.name, line=line)
 
 
-def _file_pass(ownership: Ownership, gap: GapCheck, reason: str) -> Finding:
+def _file_pass(ownership: Ownership, gap: str, reason: str) -> Finding:
     ref = ResourceRef(type="cardaudit::OwnershipFile", id=ownership.path.name, path=ownership.path.name)
     return gap_finding(gap, Result.passed(ref, reason))
 
@@ -99,9 +98,9 @@ def usage_findings(ownership: Ownership, usage: RuleUsage, complete: bool, colle
             elif (section, rule_id) not in usage.won and section != "requirements":
                 out.append(gap_finding(SHADOWED_RULE, Result.failed(
                     ref, f"rule '{rule_id}' matches but a more specific rule always wins: it decides nothing")))
-    if not any(f.check_id == STALE_RULE.id for f in out):
+    if not any(f.check_id == STALE_RULE for f in out):
         out.append(_file_pass(ownership, STALE_RULE, "every rule matches something"))
-    if not any(f.check_id == SHADOWED_RULE.id for f in out):
+    if not any(f.check_id == SHADOWED_RULE for f in out):
         out.append(_file_pass(ownership, SHADOWED_RULE, "every matching rule decides at least one subject"))
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from cardaudit.models.attribution import Applicability, RequirementAttribution, RequirementOwner
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 from cardaudit.ownership.gaps import RuleUsage
@@ -17,6 +18,23 @@ from cardaudit.ownership.rule_gaps import (
     usage_findings,
 )
 from cardaudit.ownership.subject_gaps import artifact_findings, requirement_findings, resource_findings
+
+
+def attribute_requirements(resolver: Resolver, requirement_ids: Iterable[str]) -> RequirementAttribution:
+    """Each requirement's owner and applicability rule, as data for scoping and the roll-up."""
+    owners: dict[str, RequirementOwner] = {}
+    applicability: dict[str, Applicability] = {}
+    for item_id in requirement_ids:
+        resolution = resolver.requirement(item_id)
+        owners[item_id] = RequirementOwner(status=resolution.status, primary=resolution.primary,
+                                           supporting=list(resolution.supporting), rule=resolution.rule_where)
+        found = resolver.requirement_rule(item_id)
+        if found is not None:
+            rule, where = found
+            applicability[item_id] = Applicability(rule_id=rule.id, where=where,
+                                                   not_applicable=rule.responsibility == "not_applicable",
+                                                   note=rule.note)
+    return RequirementAttribution(owners=owners, applicability=applicability)
 
 
 def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Resolver,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cardaudit.models.finding import Finding, ResourceRef, Result
+from cardaudit.models.finding import PCI_REQUIREMENT, Finding, ResourceRef, Result
 from cardaudit.models.inventory import AwsResource, Inventory
 from cardaudit.ownership.gaps import (
     CONTESTED,
     DOUBLE_MANAGED,
-    PCI_REQUIREMENT,
     REQUIREMENT_UNOWNED,
     TAG_MISMATCH,
     UNMANAGED,

@@ -68,9 +68,6 @@ def buildspec_image_scan_gates_push(buildspecs: list[BuildspecDoc]) -> Iterator[
     --fail-on critical`) before the push, and set `on-failure: ABORT` on the phase that scans.
     """
     for doc in buildspecs:
-        if doc.problem is not None:
-            yield Result.error(doc.file.ref(line=doc.problem.line), f"cannot parse {doc.problem.text(doc.file)}")
-            continue
         steps = [_Step(p, c, i) for i, (p, c) in enumerate((p, c) for p in doc.phases for c in p.commands)]
         pushes = [s for s in steps if _PUSH.search(s.command.text)]
         if not pushes:

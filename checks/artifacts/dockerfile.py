@@ -51,9 +51,6 @@ def dockerfile_user_not_root(dockerfiles: list[DockerfileDoc]) -> Iterator[Resul
     a base image whose default user is non-root and say so with an explicit `USER`.
     """
     for doc in dockerfiles:
-        if doc.problem is not None:
-            yield Result.error(doc.file.ref(line=doc.problem.line), f"cannot parse {doc.problem.text(doc.file)}")
-            continue
         final = doc.stages[-1]
         user, stage = _effective_user(doc, final)
         if user is None:

@@ -15,12 +15,6 @@ from cardaudit.models.finding import Result
 from cardaudit.verdicts import REDACTED, container_logging, plaintext_secrets, secrets_reason
 
 
-def _unparsed(td: RepoTaskDefinition) -> Result | None:
-    if td.problem is None:
-        return None
-    return Result.error(td.file.ref(line=td.problem.line), f"cannot parse {td.problem.text(td.file)}")
-
-
 @check(
     title="Every container in a repository taskdef.json sends its logs somewhere",
     severity=Severity.HIGH, category="logging", resource_type="Repo::taskdef", needs=("repo_task_definitions",),
@@ -39,9 +33,6 @@ def taskdef_container_logging_configured(task_definitions: list[RepoTaskDefiniti
     log routing, give it that field in ownership.yaml (`fields:`).
     """
     for td in task_definitions:
-        if (problem := _unparsed(td)) is not None:
-            yield problem
-            continue
         for c in td.containers:
             ref = td.file.ref(line=c.line, field=f"$.containerDefinitions[{c.index}].logConfiguration")
             verdict = container_logging(c.container)
@@ -70,9 +61,6 @@ def taskdef_no_plaintext_secrets(task_definitions: list[RepoTaskDefinition]) -> 
     rotate the credential, and purge it from the repository history.
     """
     for td in task_definitions:
-        if (problem := _unparsed(td)) is not None:
-            yield problem
-            continue
         for c in td.containers:
             exposed = plaintext_secrets(c.container.environment)
             if exposed:

@@ -30,9 +30,6 @@ def template_function_no_plaintext_secrets(templates: list[TemplateDoc]) -> Iter
     secret at run time, rotate the exposed credential and purge it from history.
     """
     for doc in templates:
-        if doc.problem is not None:
-            yield Result.error(doc.file.ref(line=doc.problem.line), f"cannot parse {doc.problem.text(doc.file)}")
-            continue
         for fn in doc.functions:
             name = fn.function_name or fn.logical_id
             exposed = plaintext_secrets(fn.environment)
