@@ -7,8 +7,11 @@ session carrying the read-only guard. Seeding uses a second, unguarded session.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -134,3 +137,19 @@ def outcomes(findings: list[Finding]) -> set[tuple[str, str]]:
 
 
 CheckRunner = Callable[[str, Inventory], list[Finding]]
+
+
+def cli_env() -> dict[str, str]:
+    """The environment of a CLI run in a subprocess: no AWS or moto settings leak into it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env["COLUMNS"] = "200"
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """`cardaudit demo` run once per session; its reports and inventory serve several test modules."""
+    out = tmp_path_factory.mktemp("demo")
+    result = subprocess.run([sys.executable, "-m", "cardaudit", "demo", "--output-dir", str(out)],
+                            capture_output=True, text=True, timeout=300, env=cli_env(), check=False)
+    return result, out

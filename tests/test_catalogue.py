@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from cardaudit.catalogue.load import CATALOGUES, load_catalogue
 from cardaudit.engine.registry import load_checks
@@ -18,7 +18,7 @@ needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/r
 
 
 def _reference(version: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = yaml.safe_load((REFERENCE / f"pci-dss-{version}-requirements.yaml").read_text())[
+    rows: list[dict[str, Any]] = YAML(typ="safe").load((REFERENCE / f"pci-dss-{version}-requirements.yaml").read_text())[
         "requirements"]
     return rows
 

@@ -15,7 +15,7 @@ from cardaudit import audit
 from cardaudit.demo.run import AUDIT_REGIONS, demo_config
 from cardaudit.demo.seed import backdate, seed_aws
 from cardaudit.models.report import Report
-from tests.conftest import ACCOUNT, Aws
+from tests.conftest import ACCOUNT, Aws, cli_env
 
 PLANTED_SECRET = "Ledg3r-Settle!2024"  # DB_PASS in acme/card-batch's taskdef.json and the live task definition
 
@@ -28,17 +28,7 @@ def _key(f: dict[str, Any] | Any) -> tuple[str, str, str, str]:
 
 
 def _cli_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
-    env["COLUMNS"] = "200"
-    return env
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
-    out = tmp_path_factory.mktemp("demo")
-    result = subprocess.run([sys.executable, "-m", "cardaudit", "demo", "--output-dir", str(out)],
-                            capture_output=True, text=True, timeout=300, env=_cli_env(), check=False)
-    return result, out
+    return cli_env()
 
 
 def test_demo_writes_reports_with_every_status(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:

@@ -21,7 +21,7 @@ import boto3
 from cardaudit import audit
 from cardaudit.collect.session import audit_session
 from cardaudit.demo.seed import DEMO_ACCOUNT, DEMO_REGIONS, HOME_REGION, backdate, seed_aws
-from cardaudit.errors import CardauditError
+from cardaudit.errors import ConfigError
 from cardaudit.models.report import AuditConfig, Report
 
 DISABLED_REGION = "eu-central-2"
@@ -78,7 +78,8 @@ def _require_moto() -> None:
     try:
         import moto  # noqa: F401
     except ImportError as exc:
-        raise CardauditError('the demo needs moto: pip install "cardaudit[demo]"') from exc
+        raise ConfigError("the demo emulates AWS with moto, which this install lacks: "
+                          "pip install 'cardaudit[demo]'") from exc
 
 
 def run_demo(output_dir: Path) -> Report:
