@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 
-from cardaudit import __version__
 from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, diff_cmd, owners_cmd
 from cardaudit.commands.common import CliState, err, out
 
@@ -24,6 +23,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="
 
 def _version(value: bool) -> None:
     if value:
+        from cardaudit import __version__
+
         out.print(f"cardaudit {__version__}")
         raise typer.Exit()
 

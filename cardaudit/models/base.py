@@ -14,7 +14,9 @@ __all__ = ["Frozen", "PciId", "Severity", "Status"]
 class Frozen(BaseModel):
     """Immutable model that rejects unknown keys, so a typo in saved data is an error, not a default."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model is compiled on first use, so commands that never touch the inventory
+    # (controls, checks, --help) do not pay for building every resource model at import.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _pci_id(value: object) -> object:
