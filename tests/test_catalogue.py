@@ -18,8 +18,8 @@ needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/r
 
 
 def _reference(version: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = YAML(typ="safe").load((REFERENCE / f"pci-dss-{version}-requirements.yaml").read_text())[
-        "requirements"]
+    text = (REFERENCE / f"pci-dss-{version}-requirements.yaml").read_text()
+    rows: list[dict[str, Any]] = YAML(typ="safe").load(text)["requirements"]
     return rows
 
 
