@@ -22,14 +22,20 @@ app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact 
 _REQUIREMENT = re.compile(r"^(\d{1,2}|A\d)(\.\d+)*$")
 
 
-def _resolver(ownership: Path | None, repos: list[str] | None) -> Resolver:
-    """The Resolver the audit would build from the same file and checkouts."""
-    from cardaudit.ownership.build import build_resolver, ownership_file
+def _ownership_path(ownership: Path | None) -> Path:
+    from cardaudit.ownership.build import ownership_file
 
     path = ownership_file(ownership)
     if path is None:
         raise ConfigError("no ownership.yaml in this directory: pass --ownership FILE")
-    return build_resolver(path, parse_repos(repos))
+    return path
+
+
+def _resolver(ownership: Path | None, repos: list[str] | None) -> Resolver:
+    """The Resolver the audit would build from the same file and checkouts."""
+    from cardaudit.ownership.build import build_resolver
+
+    return build_resolver(_ownership_path(ownership), parse_repos(repos))
 
 
 def _facts(subject: str, resolver: Resolver, inventory: Path | None) -> tuple[ResourceFacts, str]:
@@ -114,11 +120,10 @@ def lint(ctx: typer.Context, ownership: OwnershipOpt = None) -> None:
 
     def body() -> int:
         from cardaudit.models.base import Status
-        from cardaudit.ownership.build import DEFAULT_OWNERSHIP
         from cardaudit.ownership.load import load_ownership
         from cardaudit.ownership.rule_gaps import unknown_team_findings
 
-        loaded = load_ownership(ownership or DEFAULT_OWNERSHIP)
+        loaded = load_ownership(_ownership_path(ownership))
         problems = [f for f in unknown_team_findings(loaded) if f.status == Status.FAIL]
         for f in problems:
             say(f"{escape(f.resource.path or '')}:{f.resource.line}: unknown_team: {escape(f.reason)}")
