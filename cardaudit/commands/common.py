@@ -40,19 +40,22 @@ def _debug(ctx: typer.Context) -> bool:
 
 
 def run_command(ctx: typer.Context, body: Callable[[], int | None]) -> None:
-    """Run a command body and exit with its code; cardaudit's errors become one line and their exit code."""
+    """Run a command body and exit with its code; cardaudit's errors become one line and their exit code.
+
+    `--debug` adds the traceback but keeps the exit code, so a script sees the same status either way.
+    """
     try:
         code = body()
     except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError, KeyboardInterrupt):
         raise  # the command chose its exit, typer reports a usage error, or the reader (`| head`) went away
     except CardauditError as exc:
         if _debug(ctx):
-            raise
+            err.print_exception()
         err.print(f"[red]{exc.label}:[/] {escape(exc.text)}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except Exception as exc:  # a bug in cardaudit: one line, exit 4, the traceback only with --debug
         if _debug(ctx):
-            raise
+            err.print_exception()
         err.print(f"[red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
                   "(run again with --debug for the traceback, and please report it)", highlight=False)
         raise typer.Exit(ExitCode.INTERNAL) from None
