@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# (service, resource-type prefix) -> CloudFormation type
-_TYPES = {
-    ("ecs", "task-definition"): "AWS::ECS::TaskDefinition",
-    ("ecs", "cluster"): "AWS::ECS::Cluster",
-    ("ecs", "service"): "AWS::ECS::Service",
-    ("ecr", "repository"): "AWS::ECR::Repository",
-    ("s3", ""): "AWS::S3::Bucket",
-    ("kms", "key"): "AWS::KMS::Key",
-    ("cloudtrail", "trail"): "AWS::CloudTrail::Trail",
-    ("iam", "user"): "AWS::IAM::User",
-    ("iam", "role"): "AWS::IAM::Role",
-    ("lambda", "function"): "AWS::Lambda::Function",
-    ("sqs", ""): "AWS::SQS::Queue",
-    ("states", "stateMachine"): "AWS::StepFunctions::StateMachine",
-    ("events", "rule"): "AWS::Events::Rule",
-    ("rds", "db"): "AWS::RDS::DBInstance",
-    ("secretsmanager", "secret"): "AWS::SecretsManager::Secret",
-}
+from cardaudit.models.inventory import resource_types
+
+# (ARN service, resource-type prefix) -> CloudFormation type, from the resource types' declarations.
+_TYPES = {t.arn: t.cfn_type for t in resource_types()}
 
 
 @dataclass(frozen=True)
@@ -40,7 +26,9 @@ def parse_arn(arn: str) -> ParsedArn | None:
     if len(parts) != 6 or parts[0] != "arn":
         return None
     _, partition, service, region, account, resource = parts
-    kind, sep, rest = resource.partition("/") if "/" in resource else resource.partition(":")
+    # The resource type ends at the first separator, whichever it is: "secret:prod/db-AbC123" is a secret.
+    cut = min((i for i in (resource.find("/"), resource.find(":")) if i >= 0), default=-1)
+    kind, sep, rest = (resource[:cut], resource[cut], resource[cut + 1:]) if cut >= 0 else (resource, "", "")
     if not sep:
         kind, rest = "", resource
     cfn_type = _TYPES.get((service, kind), f"AWS::{service.upper()}::{kind or 'Resource'}")

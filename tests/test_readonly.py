@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from cardaudit.collect.aws import SERVICES
 from cardaudit.collect.session import client, is_read_operation
 from cardaudit.errors import ReadOnlyViolation
 from tests.conftest import Aws
@@ -43,61 +42,5 @@ def test_operation_names(name: str, allowed: bool) -> None:
     assert is_read_operation(name) is allowed
 
 
-_CALL = r'(?:api\.(?:pages|call|detail)\(\s*|get_paginator\()"([a-z_]+)"'
-
-
-def _collector_source(collect: object) -> str:
-    """The collector's source plus that of the module-level helpers it calls (one level down)."""
-    import inspect
-    import re
-
-    module = inspect.getmodule(collect)
-    source = inspect.getsource(collect)  # type: ignore[arg-type]
-    helpers = [getattr(module, name) for name in set(re.findall(r"\b(_[a-z_]+)\(", source))
-               if inspect.isfunction(getattr(module, name, None))]
-    return source + "".join(inspect.getsource(h) for h in helpers)
-
-
-def test_every_collector_call_is_a_read() -> None:
-    """Scan collector sources for client method names and check each maps to a read operation."""
-    import re
-
-    import boto3
-
-    session = boto3.session.Session(region_name="eu-west-1")
-    for collector in SERVICES:
-        methods = set(re.findall(_CALL, _collector_source(collector.collect)))
-        assert methods, collector.service
-        ops = session.client(collector.service).meta.method_to_api_mapping
-        for method in methods:
-            assert is_read_operation(ops[method]), (collector.service, method)
-
-
-# Where the IAM action differs from the API operation's name.
-_IAM_ACTION = {
-    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
-    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
-}
-_IAM_PREFIX = {"stepfunctions": "states"}
-
-
-def test_shipped_iam_policy_covers_every_collector_call() -> None:
-    import json
-    import re
-    from pathlib import Path
-
-    import boto3
-
-    policy = json.loads((Path(__file__).parents[1] / "docs" / "iam-policy.json").read_text())
-    allowed = {a for stmt in policy["Statement"] for a in stmt["Action"]}
-    session = boto3.session.Session(region_name="eu-west-1")
-    needed = {"sts:GetCallerIdentity", "ec2:DescribeRegions"}
-    for collector in SERVICES:
-        client_ = session.client(collector.service)
-        for method in set(re.findall(_CALL, _collector_source(collector.collect))):
-            op = client_.meta.method_to_api_mapping.get(method)
-            assert op is not None, (collector.service, method)
-            prefix = _IAM_PREFIX.get(collector.service, collector.service)
-            needed.add(_IAM_ACTION.get((collector.service, op), f"{prefix}:{op}"))
-    assert needed <= allowed, needed - allowed
-    assert all(is_read_operation(a.split(":")[1]) for a in allowed)
+# What each collector calls, and the shipped IAM policy, are tested against the resource types'
+# declarations in test_resource_types.py.

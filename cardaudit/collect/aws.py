@@ -19,19 +19,17 @@ from cardaudit.collect.api import Api, error_code
 from cardaudit.collect.cloudtrail import collect_cloudtrail
 from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
+from cardaudit.collect.events import collect_events
 from cardaudit.collect.iam import collect_iam
 from cardaudit.collect.kms import collect_kms
+from cardaudit.collect.lambda_ import collect_lambda
+from cardaudit.collect.rds import collect_rds
 from cardaudit.collect.regions import RegionPlan, plan_regions
 from cardaudit.collect.s3 import collect_s3
-from cardaudit.collect.serverless import (
-    collect_events,
-    collect_lambda,
-    collect_rds,
-    collect_secretsmanager,
-    collect_sqs,
-    collect_stepfunctions,
-)
+from cardaudit.collect.secretsmanager import collect_secretsmanager
 from cardaudit.collect.session import client
+from cardaudit.collect.sqs import collect_sqs
+from cardaudit.collect.stepfunctions import collect_stepfunctions
 from cardaudit.errors import CollectionSetupError
 from cardaudit.models.inventory import (
     GLOBAL,
@@ -40,6 +38,7 @@ from cardaudit.models.inventory import (
     CollectionError,
     Inventory,
     Scope,
+    resource_types,
 )
 
 Collect = Callable[[Api], dict[str, list[AwsResource]]]
@@ -53,20 +52,38 @@ class ServiceCollector:
     collect: Collect
 
 
-SERVICES: tuple[ServiceCollector, ...] = (
-    ServiceCollector("ecs", True, ("ecs_task_definitions", "ecs_clusters", "ecs_services"), collect_ecs),
-    ServiceCollector("ecr", True, ("ecr_repositories",), collect_ecr),
-    ServiceCollector("s3", False, ("s3_buckets",), collect_s3),
-    ServiceCollector("kms", True, ("kms_keys",), collect_kms),
-    ServiceCollector("cloudtrail", True, ("cloudtrail_trails",), collect_cloudtrail),
-    ServiceCollector("iam", False, ("iam_users", "iam_roles"), collect_iam),
-    ServiceCollector("lambda", True, ("lambda_functions",), collect_lambda),
-    ServiceCollector("sqs", True, ("sqs_queues",), collect_sqs),
-    ServiceCollector("stepfunctions", True, ("sfn_state_machines",), collect_stepfunctions),
-    ServiceCollector("events", True, ("events_rules",), collect_events),
-    ServiceCollector("rds", True, ("rds_instances",), collect_rds),
-    ServiceCollector("secretsmanager", True, ("secrets",), collect_secretsmanager),
-)
+# One collect function per boto3 service; which slices it fills, and whether it runs per region,
+# come from the resource types' declarations.
+_COLLECTORS: dict[str, Collect] = {
+    "ecs": collect_ecs,
+    "ecr": collect_ecr,
+    "s3": collect_s3,
+    "kms": collect_kms,
+    "cloudtrail": collect_cloudtrail,
+    "iam": collect_iam,
+    "lambda": collect_lambda,
+    "sqs": collect_sqs,
+    "stepfunctions": collect_stepfunctions,
+    "events": collect_events,
+    "rds": collect_rds,
+    "secretsmanager": collect_secretsmanager,
+}
+
+
+def _services() -> tuple[ServiceCollector, ...]:
+    out: list[ServiceCollector] = []
+    for service, collect in _COLLECTORS.items():
+        types = [t for t in resource_types() if t.service == service]
+        if not types or len({t.regional for t in types}) != 1:
+            raise TypeError(f"{service}: declare at least one resource type, all regional or all global")
+        out.append(ServiceCollector(service, types[0].regional, tuple(t.slice for t in types), collect))
+    undeclared = {t.service for t in resource_types()} - set(_COLLECTORS)
+    if undeclared:
+        raise TypeError(f"no collect function for declared service(s) {sorted(undeclared)}")
+    return tuple(out)
+
+
+SERVICES: tuple[ServiceCollector, ...] = _services()
 
 GLOBAL_CLIENT_REGION = "us-east-1"
 

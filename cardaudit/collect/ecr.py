@@ -81,6 +81,8 @@ def collect_ecr(api: Api) -> dict[str, list[AwsResource]]:
             arn=repo["repositoryArn"], account=api.account, region=api.region, name=name, tags=tags,
             scan_on_push=bool(repo.get("imageScanningConfiguration", {}).get("scanOnPush", False)),
             tag_mutability=repo.get("imageTagMutability", "MUTABLE"),
+            tag_mutability_exclusions=[str(f.get("filter", "")) for f in repo.get("imageTagMutabilityExclusionFilters")
+                                       or []],
             encryption_type=repo.get("encryptionConfiguration", {}).get("encryptionType", "AES256"),
             registry_scan_type=scan_type, registry_scan_frequency=frequency,
             latest_image=_latest_image(api, name),

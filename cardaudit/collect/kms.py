@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from cardaudit.collect.api import Api, tag_dict
-from cardaudit.models.inventory import AwsResource, KmsKey, Unknown
-
-UNREADABLE = "UNREADABLE"
+from cardaudit.models.aws.kms import AWS_MANAGED_ALIAS_PREFIX, KmsKey
+from cardaudit.models.aws.resource import AwsResource, Unknown
 
 # Automatic rotation exists only for symmetric encryption keys that AWS holds the material of.
 _ROTATABLE_SPEC = "SYMMETRIC_DEFAULT"
+
+
+def _unreadable(api: Api, key: dict[str, Any], name: str, aliases: list[str], denied: Unknown) -> KmsKey:
+    """A key whose DescribeKey failed: every field it would have given is Unknown.
+
+    Key policies often leave the auditor out; that key is unknown, the others are not. An AWS
+    managed key is still told by its reserved alias, and rotation does not apply to it.
+    """
+    aws_managed = any(alias.startswith(AWS_MANAGED_ALIAS_PREFIX) for alias in aliases)
+    return KmsKey(arn=key["KeyArn"], account=api.account, region=api.region, name=name,
+                  tags={} if aws_managed else denied, key_id=key["KeyId"], key_manager=denied, key_spec=denied,
+                  key_usage=denied, key_state=denied, aliases=aliases,
+                  rotation_enabled=None if aws_managed else denied)
 
 
 def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
@@ -18,15 +30,13 @@ def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
     for alias in api.pages("list_aliases", "Aliases"):
         if alias.get("TargetKeyId"):
             aliases.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
+
     def read(key: dict[str, Any]) -> AwsResource:
         key_aliases = sorted(aliases.get(key["KeyId"], []))
         name = key_aliases[0] if key_aliases else key["KeyId"]
         described = api.detail("describe_key", lambda r: dict(r["KeyMetadata"]), KeyId=key["KeyId"])
         if isinstance(described, Unknown):
-            # Key policies often leave the auditor out; that key is unknown, the others are not.
-            return KmsKey(arn=key["KeyArn"], account=api.account, region=api.region, name=name, tags=described,
-                          key_id=key["KeyId"], key_manager=UNREADABLE, key_spec=UNREADABLE, key_usage=UNREADABLE,
-                          key_state=UNREADABLE, aliases=key_aliases, rotation_enabled=described)
+            return _unreadable(api, key, name, key_aliases, described)
         meta = described
         customer = meta.get("KeyManager") == "CUSTOMER"
         rotation: bool | Unknown | None = None

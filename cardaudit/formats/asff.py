@@ -13,6 +13,7 @@ from typing import Any
 from cardaudit.formats.base import Format
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding
+from cardaudit.models.inventory import resource_types
 from cardaudit.models.report import Report
 
 _COMPLIANCE = {Status.PASS: "PASSED", Status.FAIL: "FAILED", Status.ERROR: "WARNING",
@@ -21,15 +22,8 @@ _LABEL = {Severity.CRITICAL: "CRITICAL", Severity.HIGH: "HIGH", Severity.MEDIUM:
           Severity.INFO: "INFORMATIONAL"}
 # ASFF limits (characters) on the free-text fields.
 _TITLE, _DESCRIPTION = 256, 1024
-# CloudFormation type -> ASFF resource type; anything else is "Other".
-_TYPES = {
-    "AWS::ECS::TaskDefinition": "AwsEcsTaskDefinition", "AWS::ECS::Cluster": "AwsEcsCluster",
-    "AWS::ECS::Service": "AwsEcsService", "AWS::ECR::Repository": "AwsEcrRepository",
-    "AWS::S3::Bucket": "AwsS3Bucket", "AWS::KMS::Key": "AwsKmsKey", "AWS::CloudTrail::Trail": "AwsCloudTrailTrail",
-    "AWS::IAM::User": "AwsIamUser", "AWS::IAM::Role": "AwsIamRole", "AWS::Lambda::Function": "AwsLambdaFunction",
-    "AWS::SQS::Queue": "AwsSqsQueue", "AWS::StepFunctions::StateMachine": "AwsStepFunctionStateMachine",
-    "AWS::RDS::DBInstance": "AwsRdsDbInstance", "AWS::SecretsManager::Secret": "AwsSecretsManagerSecret",
-}
+# CloudFormation type -> ASFF resource type, from the resource types' declarations; anything else is "Other".
+_TYPES = {t.cfn_type: t.asff_type for t in resource_types() if t.asff_type}
 
 
 def _asff(f: Finding, report: Report) -> dict[str, Any]:

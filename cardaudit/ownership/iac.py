@@ -10,21 +10,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cardaudit.models.inventory import resource_types
 from cardaudit.models.ownership import IacSource
 
-# Pulumi resource types whose `id` is the AWS resource's name, keyed to CloudFormation types.
-_NAME_IDS = {
-    "aws:s3/bucket:Bucket": "AWS::S3::Bucket",
-    "aws:s3/bucketV2:BucketV2": "AWS::S3::Bucket",
-    "aws:ecr/repository:Repository": "AWS::ECR::Repository",
-    "aws:lambda/function:Function": "AWS::Lambda::Function",
-    "aws:iam/role:Role": "AWS::IAM::Role",
-    "aws:iam/user:User": "AWS::IAM::User",
-    "aws:rds/instance:Instance": "AWS::RDS::DBInstance",
-    "aws:cloudtrail/trail:Trail": "AWS::CloudTrail::Trail",
-    # A key is known to cardaudit by its first alias, and an alias resource's id is that alias.
-    "aws:kms/alias:Alias": "AWS::KMS::Key",
-}
+# IaC resource types whose `id` is the AWS resource's name, keyed to CloudFormation types, from the
+# resource types' declarations.
+_NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
 
 
 @dataclass(frozen=True)

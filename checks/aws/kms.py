@@ -31,7 +31,11 @@ def kms_key_rotation_enabled(keys: list[KmsKey]) -> Iterator[Result]:
     for key in keys:
         if key.rotation_enabled is None or key.key_state == "PendingDeletion":
             continue
-        if isinstance(key.rotation_enabled, Unknown):
+        if isinstance(key.key_state, Unknown):
+            # DescribeKey was denied: whether the key is customer managed, rotatable or pending
+            # deletion is as unknown as its rotation.
+            yield Result.not_assessed(key.ref(), f"the key could not be described ({key.key_state.reason})")
+        elif isinstance(key.rotation_enabled, Unknown):
             yield Result.not_assessed(key.ref(),
                                       f"rotation status could not be read ({key.rotation_enabled.reason})")
         elif key.rotation_enabled:

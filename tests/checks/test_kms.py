@@ -51,3 +51,18 @@ def test_key_policy_denying_describe_key_blinds_only_the_keys(aws: Aws) -> None:
     assert {f.status.value for f in findings} == {"NOT_ASSESSED"}
     assert outcomes(findings) == {("alias/cards-data", "NOT_ASSESSED")}
     assert "kms:DescribeKey failed: AccessDenied" in findings[0].reason
+
+
+def test_denied_describe_key_leaves_the_key_unknown_but_aws_managed_keys_known(aws: Aws) -> None:
+    from cardaudit.models.inventory import Unknown
+
+    _key(aws, "alias/cards-data", rotate=True)
+    aws.client("kms").describe_key(KeyId="alias/aws/s3")  # moto creates the AWS managed key on first use
+    aws.deny("kms", "DescribeKey")
+    inventory = aws.collect("kms")
+    keys = {k.name: k for k in inventory.kms_keys.items}
+    assert all(isinstance(k.key_manager, Unknown) for k in keys.values())
+    # Only AWS may create alias/aws/ aliases: that key is AWS managed even unseen, and has no rotation to judge.
+    assert keys["alias/aws/s3"].aws_managed and keys["alias/aws/s3"].rotation_enabled is None
+    assert not keys["alias/cards-data"].aws_managed  # customer managed as far as anyone can tell
+    assert outcomes(run_check(CHECK, inventory)) == {("alias/cards-data", "NOT_ASSESSED")}
