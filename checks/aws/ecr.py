@@ -1,4 +1,4 @@
-"""ECR repositories: vulnerability scanning of pushed images."""
+"""ECR repositories: vulnerability scanning of pushed images, and tags that cannot be moved."""
 
 from __future__ import annotations
 
@@ -57,9 +57,9 @@ PATCH_WINDOW_DAYS = 30
 @check(
     title="No critical vulnerability stays unpatched in the latest image for more than 30 days",
     severity=Severity.CRITICAL, category="vulnerability-management", resource_type="AWS::ECR::Repository",
-    needs=("ecr_repositories",),
+    needs=("clock", "ecr_repositories"),
 )
-def ecr_image_critical_vulnerabilities_patched(repositories: list[EcrRepository]) -> Iterator[Result]:
+def ecr_image_critical_vulnerabilities_patched(now: datetime, repositories: list[EcrRepository]) -> Iterator[Result]:
     """What it checks:
     The most recently pushed image of each repository has no active CRITICAL finding that
     enhanced scanning first observed more than 30 days ago. Basic scanning reports no dates,
@@ -73,7 +73,6 @@ def ecr_image_critical_vulnerabilities_patched(repositories: list[EcrRepository]
     Rebuild the image on a patched base and dependencies, push it and deploy it; enable ECR
     enhanced scanning (Amazon Inspector) so findings carry the date they were first observed.
     """
-    now = datetime.now(UTC)
     for repo in repositories:
         image = repo.latest_image
         if image is None:
@@ -94,7 +93,7 @@ def ecr_image_critical_vulnerabilities_patched(repositories: list[EcrRepository]
                                                   "first-observed date (basic scanning)",
                                       vulnerabilities=[v.id for v in image.critical], **where)
             continue
-        ages = {v.id: (now - _aware(v.first_observed)).days for v in dated if v.first_observed is not None}
+        ages = {v.id: (_aware(now) - _aware(v.first_observed)).days for v in dated if v.first_observed is not None}
         overdue = {cve: age for cve, age in ages.items() if age > PATCH_WINDOW_DAYS}
         if overdue:
             listed = ", ".join(f"{cve} ({age} days)" for cve, age in sorted(overdue.items(), key=lambda kv: -kv[1]))
@@ -107,3 +106,49 @@ def ecr_image_critical_vulnerabilities_patched(repositories: list[EcrRepository]
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# Every tag is immutable, or immutability is the default and the exceptions are named.
+_IMMUTABLE, _IMMUTABLE_EXCEPT = "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"
+_MUTABLE, _MUTABLE_EXCEPT = "MUTABLE", "MUTABLE_WITH_EXCLUSION"
+
+
+@check(
+    title="ECR repositories keep image tags immutable",
+    severity=Severity.MEDIUM, category="integrity", resource_type="AWS::ECR::Repository",
+    needs=("ecr_repositories",),
+)
+def ecr_repository_tag_immutability(repositories: list[EcrRepository]) -> Iterator[Result]:
+    """What it checks:
+    Each repository's image tag mutability is `IMMUTABLE`, or `IMMUTABLE_WITH_EXCLUSION` with
+    named exceptions (listed in the evidence, for review) that do not cover every tag. `MUTABLE`
+    fails, and so does `MUTABLE_WITH_EXCLUSION`: there tags are overwritable unless they match a
+    filter, so a new tag scheme is mutable by default.
+
+    Why it matters:
+    Deployments name an image by its tag. If a tag can be pushed again, the image behind a
+    reviewed, scanned and released tag can be swapped without a change record or a new scan, and
+    two tasks running "the same" tag may run different code.
+
+    How to fix:
+    `aws ecr put-image-tag-mutability --repository-name <repo> --image-tag-mutability IMMUTABLE`
+    (or `IMMUTABLE_WITH_EXCLUSION` with `--image-tag-mutability-exclusion-filters` for tags such as
+    `latest` that the pipeline must move), and deploy by unique version tags or digests.
+    """
+    for repo in repositories:
+        mode, exceptions = repo.tag_mutability, repo.tag_mutability_exclusions
+        if mode == _IMMUTABLE:
+            yield Result.passed(repo.ref(), "image tags are immutable", tag_mutability=mode)
+        elif mode == _IMMUTABLE_EXCEPT and "*" not in exceptions:
+            yield Result.passed(repo.ref(), f"image tags are immutable except those matching {', '.join(exceptions)}",
+                                tag_mutability=mode, mutable_tags=exceptions)
+        elif mode == _IMMUTABLE_EXCEPT:
+            yield Result.failed(repo.ref(), "the exclusion filter * leaves every image tag mutable",
+                                tag_mutability=mode, mutable_tags=exceptions)
+        elif mode == _MUTABLE_EXCEPT:
+            yield Result.failed(repo.ref(), f"image tags are mutable unless they match {', '.join(exceptions)}",
+                                tag_mutability=mode, immutable_tags=exceptions)
+        elif mode == _MUTABLE:
+            yield Result.failed(repo.ref(), "image tags can be overwritten (MUTABLE)", tag_mutability=mode)
+        else:
+            yield Result.not_assessed(repo.ref(), f"unrecognised image tag mutability {mode}", tag_mutability=mode)

@@ -1,4 +1,4 @@
-"""ECS task definitions: logging and secrets handling of every container."""
+"""ECS task definitions and services: logging and secrets of every container, exposure of tasks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from cardaudit.engine.registry import check
 from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
-from cardaudit.models.inventory import EcsTaskDefinition
+from cardaudit.models.inventory import EcsService, EcsTaskDefinition
 from cardaudit.verdicts import REDACTED, container_logging, plaintext_secrets, secrets_reason
 
 
@@ -74,3 +74,27 @@ def ecs_task_definition_no_plaintext_secrets(task_definitions: list[EcsTaskDefin
             refs = sum(len(c.secrets) for c in td.containers)
             yield Result.passed(td.ref(), f"{count} environment variable(s) without credentials; "
                                 f"{refs} secret reference(s)", environment_variables=count, secret_references=refs)
+
+
+@check(
+    title="ECS services do not give tasks public IP addresses",
+    severity=Severity.HIGH, category="network", resource_type="AWS::ECS::Service", needs=("ecs_services",),
+)
+def ecs_service_no_public_ip(services: list[EcsService]) -> Iterator[Result]:
+    """What it checks:
+    No ECS service assigns public IPs to its tasks (`assignPublicIp: ENABLED`).
+
+    Why it matters:
+    A task with a public IP is reachable from the internet whenever its security group allows
+    it; services in the cardholder data environment should sit in private subnets behind a
+    load balancer.
+
+    How to fix:
+    Update the service's network configuration to `assignPublicIp=DISABLED` with private
+    subnets and a NAT gateway or VPC endpoints for outbound calls.
+    """
+    for service in services:
+        if service.assign_public_ip:
+            yield Result.failed(service.ref(), "tasks get public IP addresses", launch_type=service.launch_type)
+        else:
+            yield Result.passed(service.ref(), "tasks get no public IP")

@@ -45,17 +45,18 @@ def iam_console_user_mfa_enabled(users: list[IamUser]) -> Iterator[Result]:
 
 
 def _age_days(created: datetime, now: datetime) -> int:
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    return (now - created).days
+    def aware(moment: datetime) -> datetime:
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    return (aware(now) - aware(created)).days
 
 
 @check(
     title="Active IAM access keys are younger than 90 days",
     severity=Severity.MEDIUM, category="identity", resource_type="AWS::IAM::User",
-    needs=("iam_users",),
+    needs=("clock", "iam_users"),
 )
-def iam_access_key_rotated_90_days(users: list[IamUser]) -> Iterator[Result]:
+def iam_access_key_rotated_90_days(now: datetime, users: list[IamUser]) -> Iterator[Result]:
     """What it checks:
     Every active access key of every IAM user was created less than 90 days ago. Users without
     active keys are not judged.
@@ -68,7 +69,6 @@ def iam_access_key_rotated_90_days(users: list[IamUser]) -> Iterator[Result]:
     Create a new key, move the consumer to it, deactivate then delete the old one; better,
     replace user keys with roles (instance, task or OIDC federation).
     """
-    now = datetime.now(UTC)
     for user in users:
         keys = user.access_keys
         if isinstance(keys, Unknown):

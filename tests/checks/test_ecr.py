@@ -106,3 +106,60 @@ def test_unreadable_findings(aws: Aws) -> None:
     findings = run_check(IMAGE_CHECK, aws.collect("ecr"))
     assert outcomes(findings) == {("card-api", "NOT_ASSESSED")}
     assert "ecr:DescribeImageScanFindings failed: AccessDenied" in findings[0].reason
+
+
+TAGS = "ecr_repository_tag_immutability"
+
+
+def _repo(aws: Aws, name: str, mutability: str, exclusions: tuple[str, ...] = ()) -> None:
+    filters = [{"filterType": "WILDCARD", "filter": f} for f in exclusions]
+    aws.client("ecr").create_repository(repositoryName=name, imageTagMutability=mutability,
+                                        **({"imageTagMutabilityExclusionFilters": filters} if filters else {}))
+
+
+def test_tag_immutability(aws: Aws) -> None:
+    _repo(aws, "card-api", "IMMUTABLE")
+    _repo(aws, "auth-api", "MUTABLE")
+    _repo(aws, "ledger-ingest", "IMMUTABLE_WITH_EXCLUSION", ("latest",))
+    _repo(aws, "sandbox", "IMMUTABLE_WITH_EXCLUSION", ("*",))
+    _repo(aws, "reports", "MUTABLE_WITH_EXCLUSION", ("v*",))
+    findings = run_check(TAGS, aws.collect("ecr"))
+    assert outcomes(findings) == {("card-api", "PASS"), ("auth-api", "FAIL"), ("ledger-ingest", "PASS"),
+                                  ("sandbox", "FAIL"), ("reports", "FAIL")}
+    ledger = next(f for f in findings if f.resource.name == "ledger-ingest")
+    assert ledger.evidence["mutable_tags"] == ["latest"]  # the exceptions are shown for review
+    assert "immutable except those matching latest" in ledger.reason
+
+
+def test_tag_immutability_denied_listing(aws: Aws) -> None:
+    _repo(aws, "card-api", "IMMUTABLE")
+    aws.deny("ecr", "DescribeRepositories")
+    assert outcomes(run_check(TAGS, aws.collect("ecr"))) == {("*@eu-west-1", "NOT_ASSESSED")}
+
+
+def test_unrecognised_tag_mutability_is_not_guessed(aws: Aws) -> None:
+    _repo(aws, "card-api", "IMMUTABLE")
+    inventory = aws.collect("ecr")
+    repos = inventory.ecr_repositories
+    future = repos.model_copy(update={"items": [r.model_copy(update={"tag_mutability": "IMMUTABLE_FOREVER"})
+                                                for r in repos.items]})
+    assert outcomes(run_check(TAGS, inventory.model_copy(update={"ecr_repositories": future}))) == {
+        ("card-api", "NOT_ASSESSED")}
+
+
+def test_patch_window_is_judged_at_collection_time(aws: Aws) -> None:
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    aws.client("ecr").create_repository(repositoryName="card-api")
+    _push(aws, "card-api", "v41")
+    _seed_findings(aws, "card-api", "v41", [_enhanced("CVE-2026-1111", 20)], enhanced=True)
+    inventory = aws.collect("ecr")
+    assert outcomes(run_check(IMAGE_CHECK, inventory)) == {("card-api", "PASS")}
+    # Re-auditing the saved inventory later judges it as it was collected...
+    with freeze_time(inventory.collected_at + timedelta(days=60)):
+        assert outcomes(run_check(IMAGE_CHECK, inventory)) == {("card-api", "PASS")}
+    # ...and a later collection time is what makes the 20-day-old finding overdue.
+    later = inventory.model_copy(update={"collected_at": inventory.collected_at + timedelta(days=15)})
+    assert outcomes(run_check(IMAGE_CHECK, later)) == {("card-api", "FAIL")}

@@ -1,4 +1,4 @@
-"""ECS task definition checks against moto: FAIL, PASS and NOT_ASSESSED with exact outcomes."""
+"""ECS task definition and service checks against moto: FAIL, PASS and NOT_ASSESSED with exact outcomes."""
 
 from __future__ import annotations
 
@@ -81,3 +81,27 @@ def test_throttled_after_retries_is_not_assessed(aws: Aws) -> None:
     findings = run_check(SECRETS, aws.collect("ecs"))
     assert outcomes(findings) == {("*@eu-west-1", "NOT_ASSESSED")}
     assert "ThrottlingException" in findings[0].reason
+
+
+def _network(aws: Aws) -> tuple[str, str]:
+    ec2 = aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="svc", Description="svc", VpcId=vpc)["GroupId"]
+    return subnet, group
+
+
+def test_ecs_service_public_ip(aws: Aws) -> None:
+    subnet, group = _network(aws)
+    ecs = aws.client("ecs")
+    ecs.create_cluster(clusterName="cards-prod")
+    ecs.register_task_definition(family="svc", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+                                 cpu="256", memory="512", containerDefinitions=[{"name": "app", "image": "x"}])
+    for name, public in (("card-api", "DISABLED"), ("status-page", "ENABLED")):
+        ecs.create_service(cluster="cards-prod", serviceName=name, taskDefinition="svc", desiredCount=1,
+                           launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {
+                               "subnets": [subnet], "securityGroups": [group], "assignPublicIp": public}})
+    assert outcomes(run_check("ecs_service_no_public_ip", aws.collect("ecs"))) == {
+        ("card-api", "PASS"), ("status-page", "FAIL")}
+    aws.deny("ecs", "ListServices")
+    assert outcomes(run_check("ecs_service_no_public_ip", aws.collect("ecs"))) == {("*@eu-west-1", "NOT_ASSESSED")}

@@ -61,3 +61,17 @@ def test_denied_key_listing(aws: Aws) -> None:
     aws.client("iam").create_access_key(UserName="ci-deployer")
     aws.deny("iam", "ListAccessKeys")
     assert outcomes(run_check(KEYS, aws.collect("iam"))) == {("ci-deployer", "NOT_ASSESSED")}
+
+
+def test_key_age_is_judged_at_collection_time(aws: Aws) -> None:
+    aws.client("iam").create_user(UserName="ci-deployer")
+    with freeze_time(datetime.now(UTC) - timedelta(days=80)):
+        aws.client("iam").create_access_key(UserName="ci-deployer")
+    inventory = aws.collect("iam")
+    assert outcomes(run_check(KEYS, inventory)) == {("ci-deployer", "PASS")}
+    # An 80-day-old key at collection stays PASS when the saved inventory is re-audited later...
+    with freeze_time(inventory.collected_at + timedelta(days=30)):
+        assert outcomes(run_check(KEYS, inventory)) == {("ci-deployer", "PASS")}
+    # ...and is 100 days old in an inventory collected 20 days later.
+    later = inventory.model_copy(update={"collected_at": inventory.collected_at + timedelta(days=20)})
+    assert outcomes(run_check(KEYS, later)) == {("ci-deployer", "FAIL")}

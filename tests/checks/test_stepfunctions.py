@@ -1,0 +1,32 @@
+"""Step Functions checks against moto."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import ACCOUNT, Aws, outcomes, run_check
+
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+     "Action": "sts:AssumeRole"}]})
+
+
+def _role(aws: Aws) -> str:
+    arn: str = aws.client("iam").create_role(RoleName="workload", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    return arn
+
+
+def test_state_machine_logging(aws: Aws) -> None:
+    role = _role(aws)
+    sfn = aws.client("stepfunctions")
+    definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+    log_group = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/states/daily-settlement:*"
+    sfn.create_state_machine(name="daily-settlement-ingest", definition=definition, roleArn=role,
+                             loggingConfiguration={"level": "ALL", "includeExecutionData": False, "destinations": [
+                                 {"cloudWatchLogsLogGroup": {"logGroupArn": log_group}}]})
+    sfn.create_state_machine(name="card-reissue", definition=definition, roleArn=role)
+    assert outcomes(run_check("sfn_state_machine_logging_enabled", aws.collect("stepfunctions"))) == {
+        ("daily-settlement-ingest", "PASS"), ("card-reissue", "FAIL")}
+    aws.deny("stepfunctions", "DescribeStateMachine")  # per machine: the listing still works
+    assert outcomes(run_check("sfn_state_machine_logging_enabled", aws.collect("stepfunctions"))) == {
+        ("daily-settlement-ingest", "NOT_ASSESSED"), ("card-reissue", "NOT_ASSESSED")}
