@@ -53,7 +53,7 @@ def run_command(ctx: typer.Context, body: Callable[[], int | None]) -> None:
             err.print_exception()
         err.print(f"[red]{exc.label}:[/] {escape(exc.text)}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
-    except Exception as exc:  # a bug in cardaudit: one line, exit 4, the traceback only with --debug
+    except Exception as exc:  # noqa: BLE001 -- a bug in cardaudit: one line, exit 4, traceback with --debug
         if _debug(ctx):
             err.print_exception()
         err.print(f"[red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
