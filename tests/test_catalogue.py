@@ -112,3 +112,22 @@ def test_every_check_documents_its_sections() -> None:
     for spec in load_checks().values():
         for heading in DOC_SECTIONS:
             assert spec.doc_section(heading), (spec.id, heading)
+
+
+def test_security_hub_references_exist_in_its_pci_dss_standard() -> None:
+    """Every `security_hub` id on a v4.0.1 item is a control of Security Hub's PCI DSS v4.0.1 standard,
+    and each item carries exactly the controls AWS maps to it, so all 142 are reconciled."""
+    from cardaudit.catalogue.crossref import security_hub_v4
+
+    standard = security_hub_v4()
+    ids = {c.id for c in standard.controls}
+    assert len(ids) == len(standard.controls) == 142
+    assert "docs.aws.amazon.com/securityhub" in standard.source
+    catalogue = load_catalogue("pci-dss-4.0.1")
+    referenced = {ref: item.id for item in catalogue.items for ref in item.security_hub}
+    assert set(referenced) <= ids, sorted(set(referenced) - ids)
+    expected = standard.by_requirement()
+    assert set(expected) <= set(catalogue.by_id), sorted(set(expected) - set(catalogue.by_id))
+    for item in catalogue.items:
+        assert sorted(item.security_hub) == sorted(expected.get(item.id, [])), item.id
+    assert {ref for item in catalogue.items for ref in item.security_hub} == ids

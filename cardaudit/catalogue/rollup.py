@@ -2,10 +2,14 @@
 
 For a requirement without children:
 - out of scope (profile, default N/A, ownership.yaml override): NOT_APPLICABLE with the reason;
-- inherited: INHERITED (the cloud provider's assessment covers it);
-- with checks: the worst of their findings (FAIL > ERROR > NOT_ASSESSED > PASS); checks that
-  looked at nothing give NOT_ASSESSED, never PASS; a partial item whose checks pass still needs a
-  person, so it is MANUAL;
+- inherited: INHERITED (the cloud provider's assessment covers it); when the responsibility is
+  shared, the provider's share is inherited but the customer's share is MANUAL, so it can be
+  attested (and an attestation `not_in_place` makes it FAIL);
+- with checks: a FAIL, ERROR or NOT_ASSESSED in any mapped check makes the item that status (in
+  that order); checks that looked at nothing give NOT_ASSESSED, never PASS;
+- PASS only for an `automated` item whose every check ran and passed over a non-empty scope;
+  a `partial` item whose checks pass is MANUAL ("automated part passes, evidence still needed"),
+  never PASS;
 - otherwise MANUAL;
 - a MANUAL or NOT_ASSESSED result is then settled by a current attestation (ATTESTED, or FAIL /
   NOT_APPLICABLE when the person says so) or flagged ATTESTATION_EXPIRED. A failing check is never
@@ -54,21 +58,36 @@ def worst(statuses: list[ItemStatus]) -> ItemStatus | None:
     return min(statuses, key=ITEM_STATUS_ORDER.index) if statuses else None
 
 
-def _checks_status(item: CatalogueItem, counts: Counter[str], ran: set[str] | None) -> tuple[ItemStatus, str]:
+def _checks_status(item: CatalogueItem, per_check: Mapping[str, Counter[str]],
+                   ran: set[str] | None) -> tuple[ItemStatus, str]:
     if item.assessment == "inherited":
+        if item.responsibility == "shared":
+            return ItemStatus.MANUAL, ("the cloud provider's assessment covers its share only; the customer's share "
+                                       "needs evidence")
         return ItemStatus.INHERITED, "covered by the cloud provider's PCI DSS assessment"
     if not item.checks:
         return ItemStatus.MANUAL, "needs evidence from a person (no automated check)"
     if ran is not None and not ran & set(item.checks):
         return ItemStatus.NOT_ASSESSED, "none of its checks ran in this audit (--checks, or no ownership.yaml)"
+    counts: Counter[str] = Counter()
+    for check_id in item.checks:
+        counts.update(per_check.get(check_id, Counter()))
     total = sum(counts.values())
-    if total == 0:
-        return ItemStatus.NOT_ASSESSED, "its checks found no resource in scope"
     for status in (Status.FAIL, Status.ERROR, Status.NOT_ASSESSED):
         if counts[status]:
             return ItemStatus(status.value), f"{counts[status]} of {total} check result(s) {status.value}"
-    if item.assessment == "partial":
-        return ItemStatus.MANUAL, f"all {total} check result(s) PASS; a person must still review the rest"
+    if total == 0:
+        return ItemStatus.NOT_ASSESSED, "its checks found no resource in scope"
+    if item.assessment != "automated":
+        return ItemStatus.MANUAL, (f"automated part passes ({total} check result(s) PASS); evidence still needed "
+                                   "for the rest")
+    # Automated: each check decides a part of the item, so each must have run and seen something.
+    not_run = [c for c in item.checks if ran is not None and c not in ran]
+    if not_run:
+        return ItemStatus.NOT_ASSESSED, f"{', '.join(not_run)} did not run in this audit"
+    silent = [c for c in item.checks if not sum(per_check.get(c, Counter()).values())]
+    if silent:
+        return ItemStatus.NOT_ASSESSED, f"{', '.join(silent)} found nothing in scope"
     return ItemStatus.PASS, f"all {total} check result(s) PASS"
 
 
@@ -113,19 +132,20 @@ def roll_up(
     statuses: dict[str, RequirementStatus] = {}
     # Children come after their parents in the file, so walk it backwards to have children first.
     for item in reversed(catalogue.items):
-        counts: Counter[str] = Counter()
+        per_check: dict[str, Counter[str]] = {}
         for check_id in item.checks:
-            counts.update(by_check.get(check_id, Counter()))
-            counts.update(by_check_principal.get((check_id, _principal(item.id)), Counter()))
+            per_check[check_id] = (by_check.get(check_id, Counter())
+                                   + by_check_principal.get((check_id, _principal(item.id)), Counter()))
+        counts: Counter[str] = sum(per_check.values(), Counter())
         child_ids = catalogue.children.get(item.id, [])
         attested = attested_items.get(item.id)
         if item.id in out_of_scope:
             status, reason = ItemStatus.NOT_APPLICABLE, out_of_scope[item.id]
         elif item.kind == "requirement" and not child_ids:
-            status, reason = _attested(*_checks_status(item, counts, checks_run), attested, today)
+            status, reason = _attested(*_checks_status(item, per_check, checks_run), attested, today)
         else:
             in_scope = [statuses[c].status for c in child_ids if statuses[c].status != ItemStatus.NOT_APPLICABLE]
-            own = ([_attested(*_checks_status(item, counts, checks_run), attested, today)[0]]
+            own = ([_attested(*_checks_status(item, per_check, checks_run), attested, today)[0]]
                    if item.kind == "requirement" and (item.checks or attested) else [])
             status = worst(in_scope + own) or (ItemStatus.NOT_APPLICABLE if child_ids else ItemStatus.MANUAL)
             tally = Counter(statuses[c].status.value for c in child_ids)

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cardaudit.models.base import Frozen, PciId
 
@@ -25,10 +25,23 @@ class CatalogueItem(Frozen):
     sp_only: bool = False
     issuer_only: bool = False
     checks: list[str] = Field(default_factory=list)
+    # The part of the item its checks decide, and why each check evidences it: a mapping an
+    # assessor can reconcile pair by pair. The rest of the item is in `evidence`, for a person.
+    automates: str | None = None
+    why: dict[str, str] = Field(default_factory=dict)
     evidence: str | None = None
     security_hub: list[str] = Field(default_factory=list)
     config_rules: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _every_check_has_a_reason(self) -> CatalogueItem:
+        if set(self.why) != set(self.checks):
+            missing, extra = set(self.checks) - set(self.why), set(self.why) - set(self.checks)
+            raise ValueError(f"item {self.id}: `why` must give one reason per check "
+                             f"(missing: {sorted(missing) or '-'}; not a check of the item: {sorted(extra) or '-'})")
+        if self.checks and not self.automates:
+            raise ValueError(f"item {self.id}: say what part of the item its checks decide (`automates`)")
+        return self
 
     @property
     def appendix(self) -> bool:
