@@ -23,7 +23,8 @@ def test_ids_are_readable_unique_and_permanent() -> None:
 
 
 def test_every_need_is_collected() -> None:
-    slices = set(Inventory.slice_names()) | set(REPO_SLICES) | {"clock"}  # clock: the inventory's collected_at
+    # clock: the inventory's collected_at; regions: the regions the check's slices were read in
+    slices = set(Inventory.slice_names()) | set(REPO_SLICES) | {"clock", "regions"}
     for spec in load_checks().values():
         if spec.stage == "attribute":
             continue

@@ -4,11 +4,16 @@
   for the check, with the collection error as the reason; the check runs on the other scopes.
 - An account-scoped check (it judges the account as a whole) is NOT_ASSESSED for an account where
   any needed slice has an error, because a missing region could hold what it looks for (a region
-  the account has not enabled cannot, so it does not count).
+  the account has not enabled cannot, so it does not count): one NOT_ASSESSED finding per blind
+  region, on the scope `*`, like any other check.
 - A slice never collected for an account makes the check NOT_ASSESSED there.
 - A check that raises becomes one ERROR finding for that check; the run goes on.
 - A check that judges an age names `CLOCK` among its needs and receives the inventory's
   `collected_at`: re-auditing a saved inventory judges it as of its collection, not of today.
+- A check that must name regions where nothing was found (no trail covers us-east-1) names
+  `REGIONS` among its needs and receives the regions its slices were collected in, without error,
+  for the account it judges (account-scoped) or for every account (otherwise); regions the
+  account has not enabled are not among them.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from cardaudit.models.inventory import (
 )
 
 CLOCK = "clock"
+REGIONS = "regions"
+PSEUDO_NEEDS = (CLOCK, REGIONS)
 
 
 def evaluate(inventory: Inventory, specs: Sequence[CheckSpec]) -> list[Finding]:
@@ -47,9 +54,7 @@ def _finding(spec: CheckSpec, result: Result) -> Finding:
 
 
 def _scope_ref(spec: CheckSpec, account: str, region: str | None) -> ResourceRef:
-    # Account-scoped checks judge a resource called "account"; keep its identity when it is blind.
-    return ResourceRef(type=spec.resource_type, id="account" if spec.scope == "account" else "*",
-                       account=account, region=region)
+    return ResourceRef(type=spec.resource_type, id="*", account=account, region=region)
 
 
 def _blind(spec: CheckSpec, account: str, region: str | None, reason: str) -> Finding:
@@ -80,7 +85,7 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
     out: list[Finding] = []
     parsed: list[list[ArtifactDoc]] = []
     for name in spec.needs:
-        if name == CLOCK:
+        if name in PSEUDO_NEEDS:
             continue
         docs: list[ArtifactDoc] = getattr(inventory, name)
         for doc in docs:
@@ -88,13 +93,13 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
                 ref = doc.file.ref(line=doc.problem.line)
                 out.append(_finding(spec, Result.error(ref, f"cannot parse {doc.problem.text(doc.file)}")))
         parsed.append([doc for doc in docs if doc.problem is None])
-    return out + _call(spec, _with_clock(spec, parsed, inventory))
+    return out + _call(spec, _arguments(spec, parsed, inventory, []))
 
 
 def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
     if any(name in REPO_SLICES for name in spec.needs):
         return _run_repo_check(inventory, spec)
-    data_needs = [name for name in spec.needs if name != CLOCK]
+    data_needs = [name for name in spec.needs if name not in PSEUDO_NEEDS]
     slices = [inventory.slice(name) for name in data_needs]
     errors = _errors_by_scope(slices)
     out: list[Finding] = []
@@ -113,10 +118,14 @@ def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
             account_errors = [e for (acct, _), errs in errors.items() if acct == account for e in errs
                               if e.code != REGION_NOT_ENABLED]
             if account_errors:
-                out.append(_blind(spec, account, None, _reason(account_errors)))
+                # One finding per blind region, like any check, rather than on a made-up resource.
+                for region in sorted({e.region for e in account_errors}):
+                    out.append(_blind(spec, account, region,
+                                      _reason([e for e in account_errors if e.region == region])))
                 continue
             items = iter([[r for r in sl.items if r.account == account] for sl in slices])
-            out.extend(_call(spec, (account, *_with_clock(spec, items, inventory))))
+            regions = _regions(slices, errors, {account})
+            out.extend(_call(spec, (account, *_arguments(spec, items, inventory, regions))))
         return out
 
     for (account, region), errs in sorted(errors.items()):
@@ -131,14 +140,24 @@ def _run_one(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
         )
 
     seen = iter([[r for r in sl.items if visible(r)] for sl in slices])
-    out.extend(_call(spec, _with_clock(spec, seen, inventory)))
+    out.extend(_call(spec, _arguments(spec, seen, inventory, _regions(slices, errors, set(accounts)))))
     return out
 
 
-def _with_clock(spec: CheckSpec, data: Iterable[object], inventory: Inventory) -> tuple[object, ...]:
-    """The check's arguments in the order of its needs, the clock where it asked for it."""
+def _regions(slices: list[Slice[AwsResource]], errors: dict[tuple[str, str], list[CollectionError]],
+             accounts: set[str]) -> list[str]:
+    """Regions (not `global`) where the slices were collected for these accounts without an error."""
+    return sorted({scope.region for sl in slices for scope in sl.scopes
+                   if scope.account in accounts and scope.region != GLOBAL
+                   and (scope.account, scope.region) not in errors})
+
+
+def _arguments(spec: CheckSpec, data: Iterable[object], inventory: Inventory,
+               regions: list[str]) -> tuple[object, ...]:
+    """The check's arguments in the order of its needs, the clock and regions where it asked for them."""
     values = iter(data)
-    return tuple(inventory.collected_at if name == CLOCK else next(values) for name in spec.needs)
+    pseudo: dict[str, object] = {CLOCK: inventory.collected_at, REGIONS: regions}
+    return tuple(pseudo[name] if name in pseudo else next(values) for name in spec.needs)
 
 
 def _call(spec: CheckSpec, args: tuple[object, ...]) -> list[Finding]:
