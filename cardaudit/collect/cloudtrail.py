@@ -1,9 +1,19 @@
-"""CloudTrail: trails whose home is this region, with their logging status."""
+"""CloudTrail: trails whose home is this region, with their logging status and event selectors."""
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from cardaudit.collect.api import Api, tag_dict
+from cardaudit.models.aws.cloudtrail import ArnCondition, DataEvents, EventSelection, ManagementEvents
 from cardaudit.models.inventory import AwsResource, Trail
+
+# Advanced field selectors' operators, and the ArnCondition list each one fills.
+_ARN_OPERATORS = {
+    "Equals": "equals", "StartsWith": "starts_with", "EndsWith": "ends_with",
+    "NotEquals": "not_equals", "NotStartsWith": "not_starts_with", "NotEndsWith": "not_ends_with",
+}
 
 
 def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
@@ -19,6 +29,9 @@ def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
             "list_tags", lambda r: tag_dict((r.get("ResourceTagList") or [{}])[0].get("TagsList")),
             ResourceIdList=[arn],
         )
+        custom = t.get("HasCustomEventSelectors")
+        # GetEventSelectors must be asked in the trail's home region, which is this one.
+        events = api.detail("get_event_selectors", partial(event_selection, has_custom=custom), TrailName=arn)
         trails.append(Trail(
             arn=arn, account=api.account, region=t.get("HomeRegion", api.region), name=t["Name"], tags=tags,
             home_region=t.get("HomeRegion", api.region),
@@ -27,7 +40,95 @@ def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
             include_global_events=bool(t.get("IncludeGlobalServiceEvents", False)),
             organization_trail=bool(t.get("IsOrganizationTrail", False)),
             is_logging=api.detail("get_trail_status", lambda r: bool(r.get("IsLogging", False)), Name=arn),
+            events=events,
             s3_bucket=t.get("S3BucketName"), kms_key_id=t.get("KmsKeyId"),
             cloudwatch_logs_group_arn=t.get("CloudWatchLogsLogGroupArn"),
         ))
     return {"cloudtrail_trails": trails}
+
+
+def event_selection(resp: dict[str, Any], has_custom: object) -> EventSelection:
+    """A GetEventSelectors answer as typed data; `has_custom` is DescribeTrails' HasCustomEventSelectors."""
+    classic = resp.get("EventSelectors") or []
+    advanced = resp.get("AdvancedEventSelectors") or []
+    if not classic and not advanced:
+        if has_custom is False:
+            return EventSelection(kind="default", management=[ManagementEvents(selector="default", read=True,
+                                                                               write=True)])
+        return EventSelection(kind="none")
+    management: list[ManagementEvents] = []
+    data: list[DataEvents] = []
+    ignored: list[str] = []
+    for i, sel in enumerate(classic):
+        _classic(f"EventSelectors[{i}]", sel, management, data)
+    for i, sel in enumerate(advanced):
+        _advanced(str(sel.get("Name") or f"AdvancedEventSelectors[{i}]"), sel, management, data, ignored)
+    # AWS keeps one shape per trail; were both returned, both are read (an event matching any is logged).
+    return EventSelection(kind="advanced" if advanced else "classic", management=management, data=data,
+                          ignored=ignored)
+
+
+def _classic(name: str, sel: dict[str, Any], management: list[ManagementEvents], data: list[DataEvents]) -> None:
+    rw = sel.get("ReadWriteType", "All")
+    read, write = rw in ("ReadOnly", "All"), rw in ("WriteOnly", "All")
+    if sel.get("IncludeManagementEvents", True):
+        management.append(ManagementEvents(selector=name, read=read, write=write,
+                                           excluded_sources=list(sel.get("ExcludeManagementEventSources") or [])))
+    for resource in sel.get("DataResources") or []:
+        values = [str(v) for v in resource.get("Values") or []]
+        if not values:
+            continue
+        kind = str(resource.get("Type", ""))
+        if any(_names_every_resource(v) for v in values):
+            arns = ArnCondition()
+        elif kind == "AWS::S3::Object":  # bucket/ or bucket/prefix: a prefix of the object ARNs
+            arns = ArnCondition(starts_with=values)
+        else:  # Lambda functions and DynamoDB tables: exact ARNs
+            arns = ArnCondition(equals=values)
+        data.append(DataEvents(selector=name, resource_type=kind, read=read, write=write, arns=arns))
+
+
+def _names_every_resource(value: str) -> bool:
+    """`arn:aws:s3`, `arn:aws:s3:::`, `arn:aws:lambda`, `arn:aws:dynamodb`: every resource of the type."""
+    return value.rstrip(":").count(":") <= 2
+
+
+def _advanced(name: str, sel: dict[str, Any], management: list[ManagementEvents], data: list[DataEvents],
+              ignored: list[str]) -> None:
+    fields = list(sel.get("FieldSelectors") or [])
+    categories: list[str] = []
+    read = write = True
+    resource_types: list[str] = []
+    arn_lists: dict[str, list[str]] = {}
+    excluded: list[str] = []
+    other: list[str] = []
+    for fs in fields:
+        field = str(fs.get("Field", ""))
+        ops = {op: [str(v) for v in fs.get(op) or []] for op in _ARN_OPERATORS if fs.get(op)}
+        if field == "eventCategory" and set(ops) == {"Equals"}:
+            categories += ops["Equals"]
+        elif field == "readOnly" and set(ops) == {"Equals"}:
+            flags = {v.lower() for v in ops["Equals"]}
+            read, write = "true" in flags, "false" in flags
+        elif field == "resources.type" and set(ops) == {"Equals"}:
+            resource_types += ops["Equals"]
+        elif field == "resources.ARN":
+            for op, arns in ops.items():
+                arn_lists.setdefault(_ARN_OPERATORS[op], []).extend(arns)
+        elif field == "eventSource" and set(ops) == {"NotEquals"}:
+            excluded += ops["NotEquals"]
+        else:
+            other += [f"{field} {op} {values}" for op, values in ops.items()]
+    for category in categories or ["(none)"]:
+        if category == "Management":
+            narrowed = other + [f"resources.type Equals {resource_types}"] * bool(resource_types)
+            narrowed += [f"resources.ARN {op} {v}" for op, v in arn_lists.items()]
+            management.append(ManagementEvents(selector=name, read=read, write=write, excluded_sources=excluded,
+                                               narrowed_by=narrowed))
+        elif category == "Data" and resource_types:
+            narrowed = other + [f"eventSource NotEquals {excluded}"] * bool(excluded)
+            for kind in resource_types:
+                data.append(DataEvents(selector=name, resource_type=kind, read=read, write=write,
+                                       arns=ArnCondition(**arn_lists), narrowed_by=narrowed))
+        else:
+            ignored.append(f"{name}: eventCategory {category}")
