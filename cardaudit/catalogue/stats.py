@@ -10,7 +10,9 @@ from cardaudit.catalogue.scope import load_profiles, profile_exclusion, profile_
 from cardaudit.models.control import CatalogueItem
 
 ASSESSMENTS = ("automated", "partial", "manual", "inherited")
-ISSUER_CHECKLIST = 331  # the figure an issuer's internal checklist quotes; see docs/catalogue.md
+# The number of items an issuer's checklist was said to hold. Its counting rule is unknown; it is
+# kept only to print each counting rule's distance to it (docs/catalogue.md).
+ISSUER_CHECKLIST = 331
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ def stats(ctx: typer.Context, catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profi
             ASSESSMENTS,
             ISSUER_CHECKLIST,
             assessment_split,
+            Rule,
             automated_coverage,
             counting_rules,
             profile_counts,
@@ -101,10 +102,17 @@ def stats(ctx: typer.Context, catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profi
                           and aws_checks & set(i.checks))
         say(f"{covered} of {core} core requirements have at least one cardaudit check "
              f"({aws_covered} with an AWS or repository check, the rest with ownership checks only).")
-        nearest = min(rules, key=lambda r: min(abs(r.core - ISSUER_CHECKLIST), abs(r.total - ISSUER_CHECKLIST)))
-        say(f"No counting rule of v{cat.version} gives {ISSUER_CHECKLIST}; the nearest is "
-             f"'{nearest.name}' ({nearest.core} / {nearest.total}). A {ISSUER_CHECKLIST}-row checklist most "
-             "likely counts questions or testing rows (an SAQ D has about 329), not requirement ids.")
+        def distance(rule: Rule) -> int:
+            return min(abs(rule.core - ISSUER_CHECKLIST), abs(rule.total - ISSUER_CHECKLIST))
+
+        nearest = sorted(rules, key=distance)[:3]
+        issuer_reqs, issuer_leaves = profile_counts(cat)["issuer"]
+        issuer_after_na = total - len(not_applicable(cat, "issuer"))
+        say(f"{ISSUER_CHECKLIST} is the item count an issuer's checklist quotes; how it was counted is not "
+            f"published, and no counting rule of v{cat.version} gives it. Nearest: "
+            + "; ".join(f"'{r.name}' {r.core} / {r.total}" for r in nearest) + ".")
+        say(f"In scope for an issuer: {issuer_reqs} requirements ({issuer_leaves} leaves), {issuer_after_na} after "
+            "cardaudit's default not-applicable items. Compare a checklist with these counts, not with 331.")
 
     run_command(ctx, body)
 
@@ -212,9 +220,12 @@ def _describe(cat: Catalogue, item_id: str, attributed: RequirementAttribution |
     if na:
         say(f"not applicable: {escape(na)}")
     specs = load_checks()
+    if item.automates:
+        say(f"its checks decide: {escape(item.automates)}")
     for check_id in item.checks:
         title = specs[check_id].title if check_id in specs else "(not a registered check)"
         say(f"check: {check_id} -- {escape(title)}")
+        say(f"  why: {escape(item.why.get(check_id, ''))}")
     found = attributed.owners.get(item_id) if attributed else None
     if found is not None:
         if found.owner:
