@@ -5,6 +5,8 @@ Regenerate with CARDAUDIT_UPDATE_GOLDEN=1 after an intended change.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from datetime import UTC, date, datetime
@@ -168,3 +170,48 @@ def test_sarif_structure(report: Report) -> None:
     failing = next(r for r in run["results"] if r["ruleId"] == "ecs_task_definition_logging_configured")
     assert failing["level"] == "error" and "pci-dss/10.2.1" in next(
         rule for rule in run["tool"]["driver"]["rules"] if rule["id"] == failing["ruleId"])["properties"]["tags"]
+
+
+def test_hidden_characters_are_shown_not_obeyed() -> None:
+    """U+202E and control characters from AWS or a repository are escaped in HTML, CSV, console and SARIF."""
+    from cardaudit.formats.text import visible
+
+    tricky = "team\u202eppa.exe\r=HYPERLINK(\"x\")\x1b[31m"
+    assert visible(tricky) == 'team\\u202eppa.exe\\u000d=HYPERLINK("x")\\u001b[31m'
+    ref = ResourceRef(type="Repo::dockerfile", id="r", repo="acme/x", path="dir with space/#Dockerfile", line=3)
+    finding = Finding(id="f1", check_id="dockerfile_user_not_root", status=Status.FAIL, severity=Severity.HIGH,
+                      resource=ref, reason=tricky, owner="app")
+    when = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    report = Report(tool=ToolInfo(version="t"), findings=[finding], requirements=[],
+                    run=RunInfo(started_at=when, finished_at=when, accounts=[], regions=[], catalogue="pci-dss-4.0.1",
+                                pci_profile="issuer", inventory_source="aws"),
+                    summary=Summary.of([finding], [], []))
+    for name in ("html", "csv", "console", "sarif", "json", "junit"):
+        text = FORMATS[name].render(report)
+        assert "\u202e" not in text and "\x1b" not in text, name
+    rows = list(csv.reader(io.StringIO(FORMATS["csv"].render(report))))
+    assert len(rows) == 2  # the CR inside the reason did not start a row
+    sarif = json.loads(FORMATS["sarif"].render(report))
+    uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "dir%20with%20space/%23Dockerfile"
+
+
+def test_console_prints_arns_as_written() -> None:
+    from rich.console import Console
+
+    from cardaudit.formats.console import print_summary
+
+    ref = ResourceRef(type="AWS::SecretsManager::Secret", id="prod/db", name="prod/db",
+                      arn="arn:aws:secretsmanager:eu-west-1:1:secret:prod/db-AbCd")
+    finding = Finding(id="f2", check_id="secretsmanager_secret_rotation_enabled", status=Status.FAIL,
+                      severity=Severity.HIGH, resource=ref,
+                      reason="see arn:aws:secretsmanager:eu-west-1:1:secret:prod/db")
+    when = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    report = Report(tool=ToolInfo(version="t"), findings=[finding], requirements=[],
+                    run=RunInfo(started_at=when, finished_at=when, accounts=[], regions=[], catalogue="pci-dss-4.0.1",
+                                pci_profile="issuer", inventory_source="aws"),
+                    summary=Summary.of([finding], [], []))
+    buffer = io.StringIO()
+    print_summary(report, Console(file=buffer, width=200, emoji=False))
+    assert ":secret:prod/db" in buffer.getvalue() and "\u3299" not in buffer.getvalue()
+    assert "\u3299" not in FORMATS["console"].render(report)

@@ -23,8 +23,9 @@ from cardaudit.models.enums import Severity, Status
 if TYPE_CHECKING:
     from cardaudit.models.report import Report
 
-out = Console()
-err = Console(stderr=True)
+# No emoji codes: an ARN such as `...:secret:prod/db` must print as written, not as a symbol.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 @dataclass

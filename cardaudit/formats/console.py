@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cardaudit.formats.base import Format
+from cardaudit.formats.text import visible
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding
 from cardaudit.models.report import Report
@@ -51,8 +52,13 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
             table.add_column(column, overflow="fold", ratio={"reason": 4, "check": 3, "resource": 3}[column])
     for f in failing[:limit]:
         pci = (", ".join(f.pci[:3]),) if wide else ()
-        table.add_row(f.severity.value, f.check_id, escape(_short(f)), escape(f.owner or "-"), *pci, escape(f.reason))
+        table.add_row(f.severity.value, f.check_id, _safe(_short(f)), _safe(f.owner or "-"), *pci, _safe(f.reason))
     console.print(table)
+
+
+def _safe(text: str) -> str:
+    """Data shown as it is: no Rich markup inside it, no control or bidi characters."""
+    return escape(visible(text))
 
 
 def _short(finding: Finding) -> str:
@@ -65,7 +71,8 @@ def _short(finding: Finding) -> str:
 
 def render(report: Report) -> str:
     buffer = io.StringIO()
-    print_summary(report, Console(file=buffer, width=160, no_color=True, force_terminal=False), limit=10_000)
+    console = Console(file=buffer, width=160, no_color=True, force_terminal=False, emoji=False)
+    print_summary(report, console, limit=10_000)
     return buffer.getvalue()
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 from cardaudit.formats.base import Format
+from cardaudit.formats.text import visible
 from cardaudit.models.report import Report
 
 COLUMNS = ("id", "status", "severity", "kind", "check_id", "owner", "supporting", "pci", "resource_type",
@@ -15,7 +16,9 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
+    # One line per cell: a bare CR or LF inside a value would let a spreadsheet start a new row whose
+    # first cell is a formula the prefix below never saw.
+    text = "" if value is None else visible(str(value), newlines=False)
     return "'" + text if text.startswith(_FORMULA) else text
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from cardaudit.formats.base import Format
+from cardaudit.formats.text import visible
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.control import ITEM_STATUS_ORDER, RequirementStatus
 from cardaudit.models.finding import Finding
@@ -23,6 +24,9 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Every value printed goes through visible() before autoescape: no bidi override or control
+        # character from a tag or file name reorders what the assessor reads.
+        finalize=lambda value: visible(value) if isinstance(value, str) else value,
     )
     env.filters["evidence"] = lambda value: json.dumps(value, indent=1, sort_keys=True, default=str)
     return env

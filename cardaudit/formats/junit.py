@@ -7,6 +7,7 @@ import re
 from xml.etree import ElementTree as ET
 
 from cardaudit.formats.base import Format
+from cardaudit.formats.text import visible
 from cardaudit.models.base import Status
 from cardaudit.models.report import Report
 
@@ -15,7 +16,7 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
-    return _INVALID_XML.sub("\ufffd", value)
+    return _INVALID_XML.sub("\ufffd", visible(value))
 
 
 def render(report: Report) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from cardaudit.formats.base import Format
 from cardaudit.models.base import Severity, Status
@@ -37,7 +38,8 @@ def _location(finding: Finding) -> dict[str, Any]:
     ref = finding.resource
     if not ref.path:
         return {"logicalLocations": [{"fullyQualifiedName": ref.arn or ref.key, "kind": "resource"}]}
-    artifact: dict[str, Any] = {"uri": ref.path}
+    # SARIF's uri is a URI reference: a path with spaces, '#' or '%' must be percent-encoded.
+    artifact: dict[str, Any] = {"uri": quote(ref.path, safe="/")}
     if ref.repo:
         artifact["uriBaseId"] = ref.repo
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact}}
