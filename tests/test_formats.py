@@ -131,7 +131,7 @@ def test_junit_counts(report: Report) -> None:
     assert len(root.findall(".//skipped")) == sum(f.status.value == "NOT_ASSESSED" for f in report.findings)
     from cardaudit.formats.junit import _text
 
-    assert _text("tag\x00value\x1b") == "tag\ufffdvalue\ufffd"
+    assert _text("tag\x00value\x1b") == "tag\\u0000value\\u001b"  # shown, not obeyed
 
 
 def test_asff_shape(report: Report) -> None:

@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from cardaudit.formats.base import Format
 from cardaudit.formats.text import visible
@@ -15,6 +16,12 @@ from cardaudit.models.base import Severity, Status
 from cardaudit.models.control import ITEM_STATUS_ORDER, RequirementStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.report import Report
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, Markup):  # already HTML; the escapes visible() writes are plain ASCII
+        return Markup(visible(str(value)))  # noqa: S704 -- the input was Markup already
+    return visible(value) if isinstance(value, str) else value
 
 
 def _environment() -> Environment:
@@ -26,7 +33,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         # Every value printed goes through visible() before autoescape: no bidi override or control
         # character from a tag or file name reorders what the assessor reads.
-        finalize=lambda value: visible(value) if isinstance(value, str) else value,
+        finalize=_finalize,
     )
     env.filters["evidence"] = lambda value: json.dumps(value, indent=1, sort_keys=True, default=str)
     return env
