@@ -49,7 +49,8 @@ DEMO_GAPS: dict[str, str] = {
     ),
     "alias/settlement-files": "customer managed KMS key without automatic rotation",
     "arn:aws:s3:::acme-settlement-inbound": (
-        "SSE-S3 (AES256) only, not SSE-KMS; ownership.yaml names the undeclared team 'data'"
+        "SSE-S3 (AES256) only, not SSE-KMS; holds card data but the trail records no object-level events "
+        "on it; ownership.yaml names the undeclared team 'data'"
     ),
     f"arn:aws:cloudtrail:{HOME_REGION}:{DEMO_ACCOUNT}:trail/acme-org-audit": "log file validation disabled",
     f"arn:aws:iam::{DEMO_ACCOUNT}:user/bob.dev": "console password without MFA",
@@ -551,6 +552,12 @@ def _seed_iam_users(iam: Any) -> None:
 # S3 and CloudTrail
 
 
+# The tag by which the auditor knows a bucket holds cardholder data (cardaudit's documented convention).
+CARD_DATA_TAGS = {"pci:cardholder-data": "true"}
+# Card-data buckets whose object reads and writes the trail records (acme-settlement-inbound is not one).
+TRAIL_DATA_EVENT_BUCKETS = ("acme-card-statements-prod",)
+
+
 def _seed_s3(session: boto3.session.Session, keys: _Keys) -> None:
     """Create the three buckets; acme-settlement-inbound has SSE-S3 only (gap)."""
     s3 = _client(session, "s3", HOME_REGION)
@@ -558,13 +565,14 @@ def _seed_s3(session: boto3.session.Session, keys: _Keys) -> None:
     buckets: dict[str, tuple[dict[str, str], dict[str, str], bool]] = {
         # name: (tags, default encryption, bucket key)
         "acme-card-statements-prod": (
-            _tags("app", "card-api", **{"pci-scope": "cde", "data-class": "chd"}),
+            _tags("app", "card-api", **{"pci-scope": "cde", "data-class": "chd"}, **CARD_DATA_TAGS),
             kms_sse,
             True,
         ),
-        # The data team's landing zone for the schemes' SFTP drop. Only SSE-S3 (gap).
+        # The data team's landing zone for the schemes' SFTP drop. Only SSE-S3 (gap), and never added
+        # to the trail's data events (gap).
         "acme-settlement-inbound": (
-            _tags("data", "ledger-ingest", **{"pci-scope": "cde", "data-class": "chd"}),
+            _tags("data", "ledger-ingest", **{"pci-scope": "cde", "data-class": "chd"}, **CARD_DATA_TAGS),
             {"SSEAlgorithm": "AES256"},
             False,
         ),
@@ -650,7 +658,11 @@ def _cloudtrail_bucket_statements(bucket: str) -> list[dict[str, Any]]:
 
 
 def _seed_cloudtrail(session: boto3.session.Session, keys: _Keys) -> None:
-    """Create the multi-region trail acme-org-audit, logging, without log file validation (gap)."""
+    """Create the multi-region trail acme-org-audit, logging, without log file validation (gap).
+
+    Its advanced event selectors record every management event, and the object-level reads and
+    writes of the card statements bucket; the settlement landing zone was never added (gap).
+    """
     cloudtrail = _client(session, "cloudtrail", HOME_REGION)
     cloudtrail.create_trail(
         Name="acme-org-audit",
@@ -661,6 +673,26 @@ def _seed_cloudtrail(session: boto3.session.Session, keys: _Keys) -> None:
         EnableLogFileValidation=False,
         KmsKeyId=keys.cards_data,
         TagsList=_tag_list(_tags("infra", "audit", **{"managed-by": "pulumi"})),
+    )
+    cloudtrail.put_event_selectors(
+        TrailName="acme-org-audit",
+        AdvancedEventSelectors=[
+            {
+                "Name": "Management events",
+                "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+            },
+            {
+                "Name": "Card statements: object reads and writes",
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {
+                        "Field": "resources.ARN",
+                        "StartsWith": [f"arn:aws:s3:::{bucket}/" for bucket in TRAIL_DATA_EVENT_BUCKETS],
+                    },
+                ],
+            },
+        ],
     )
     cloudtrail.start_logging(Name="acme-org-audit")
 

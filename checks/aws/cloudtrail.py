@@ -324,5 +324,5 @@ def cloudtrail_card_data_events_logged(account: str, trails: list[Trail], bucket
             yield Result.not_assessed(bucket.ref(), f"cannot tell whether it holds card data "
                                       f"({bucket.tags.reason}); {found}", **evidence)
         else:
-            yield Result.failed(bucket.ref(), f"holds card data ({CARD_DATA_TAG}={CARD_DATA_VALUE}) but {found} "
-                                "by a logging trail", **evidence)
+            yield Result.failed(bucket.ref(), f"holds card data ({CARD_DATA_TAG}={CARD_DATA_VALUE}); by a logging "
+                                f"trail that sees its region: {found}", **evidence)

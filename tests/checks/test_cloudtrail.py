@@ -237,8 +237,8 @@ def test_card_data_bucket_covered_or_not(aws: Aws) -> None:
         ("acme-card-statements", "PASS"), ("acme-settlement-inbound", "FAIL")}
     assert found["acme-card-statements"][1] == "object reads and writes are recorded by acme-org-audit"
     assert found["acme-settlement-inbound"][1] == (
-        "holds card data (pci:cardholder-data=true) but object reads not recorded, object writes not recorded "
-        "by a logging trail")
+        "holds card data (pci:cardholder-data=true); by a logging trail that sees its region: "
+        "object reads not recorded, object writes not recorded")
 
 
 def test_no_bucket_tagged_as_card_data_gives_no_result(aws: Aws) -> None:
