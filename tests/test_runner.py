@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from cardaudit.engine.registry import CheckSpec, load_checks
 from cardaudit.engine.runner import evaluate
 from cardaudit.models.base import Severity
-from cardaudit.models.finding import Result
-from cardaudit.models.inventory import EcrRepository, Inventory, Scope
+from cardaudit.models.finding import ResourceRef, Result
+from cardaudit.models.inventory import REGION_NOT_ENABLED, CollectionError, EcrRepository, Inventory, Scope
 from tests.conftest import outcomes
 
 ACCOUNT = "111122223333"
@@ -58,3 +58,27 @@ def test_inventory_round_trips_through_json() -> None:
     assert again == inventory
     spec = load_checks()["ecr_repository_scan_on_push_enabled"]
     assert evaluate(again, [spec]) == evaluate(inventory, [spec])
+
+
+def _regions_seen(account: str, regions: list[str], repositories: list[EcrRepository]) -> Iterator[Result]:
+    ref = ResourceRef(type="AWS::ECR::Repository", id=",".join(regions) or "-", account=account)
+    yield Result.passed(ref, f"{len(repositories)} repositories")
+
+
+def test_regions_pseudo_need_gives_the_regions_read_without_error() -> None:
+    spec = CheckSpec(id="ecr_regions_seen", title="t", severity=Severity.LOW, category="c",
+                     resource_type="AWS::ECR::Repository", needs=("regions", "ecr_repositories"), fn=_regions_seen,
+                     scope="account")
+    scopes = [Scope(account=ACCOUNT, region=r) for r in ("eu-west-1", "us-east-1", "eu-central-2")]
+    off = CollectionError(service="ecr", operation="-", code=REGION_NOT_ENABLED, message="off", account=ACCOUNT,
+                          region="eu-central-2")
+    inventory = Inventory.model_validate({
+        "collected_at": datetime.now(UTC), "accounts": [ACCOUNT], "regions": ["eu-west-1", "us-east-1", "eu-central-2"],
+        "ecr_repositories": {"items": [_repo("a")], "scopes": scopes, "errors": [off]},
+    })
+    assert outcomes(evaluate(inventory, [spec])) == {("eu-west-1,us-east-1", "PASS")}
+    # A region that could not be read blinds an account-scoped check there, on the scope, not on "account".
+    denied = off.model_copy(update={"code": "AccessDenied", "region": "us-east-1"})
+    blind = inventory.model_copy(update={"ecr_repositories": inventory.ecr_repositories.model_copy(
+        update={"errors": [off, denied]})})
+    assert outcomes(evaluate(blind, [spec])) == {("*@us-east-1", "NOT_ASSESSED")}
