@@ -207,3 +207,43 @@ def test_unmanaged(tmp_path: Path) -> None:
     found = ownership_stage([], inventory, blind, [], set(), TODAY)
     assert _of("resource_unmanaged", found) == {("card-api", "NOT_ASSESSED"), ("ops-tool", "NOT_ASSESSED"),
                                        ("fx-rates", "PASS")}
+
+
+def test_unreadable_tags_never_turn_a_contest_into_a_pass(tmp_path: Path) -> None:
+    """lambda:ListTags failing drops the SAM stack tag: the double management and the contest it causes
+    become NOT_ASSESSED with the reason, never PASS."""
+    from cardaudit.models.inventory import Unknown
+
+    blind = Unknown(operation="lambda:ListTags", code="AccessDenied")
+    inventory = _inventory(_lambda("card-events-consumer", {}).model_copy(update={"tags": blind}),
+                           _repo("card-api", {"team": "app"}))
+    found = _run(tmp_path, RULES, inventory)
+    assert _of("iac_double_managed", found) == {("card-events-consumer", "NOT_ASSESSED"), ("card-api", "PASS")}
+    assert _of("resource_contested", found) == set()
+    assert _of("resource_unowned", found) == {("card-events-consumer", "NOT_ASSESSED"), ("card-api", "PASS")}
+    unowned = next(f for f in found if f.check_id == "ownership_resource_unowned"
+                   and f.resource.name == "card-events-consumer")
+    assert "tags could not be read" in unowned.reason and "app-lambdas" in unowned.reason
+    # An exact-ARN rule outranks anything tags could add: then the answer stands.
+    exact = RULES.replace("  - {id: vpcs,", '  - {id: exact, match: {arn: "arn:aws:lambda:eu-west-1:111122223333:'
+                                             'function:card-events-consumer"}, primary: infra}\n  - {id: vpcs,')
+    found = _run(tmp_path, exact, inventory)
+    assert ("card-events-consumer", "PASS") in _of("resource_unowned", found)
+
+
+def test_blind_scopes_and_incomplete_inventories_are_not_assessed(tmp_path: Path) -> None:
+    """With the inventory blind somewhere, ownership checks that would PASS vacuously are NOT_ASSESSED."""
+    error = CollectionError(service="ecr", operation="DescribeRepositories", code="AccessDenied", message="",
+                            account=ACCOUNT, region="eu-west-1")
+    control = Finding(id="x1", check_id="buildspec_image_scan_gates_push", status=Status.FAIL,
+                      severity=Severity.HIGH, resource=ResourceRef(type="Repo::buildspec", id="acme/card-api:b.yml",
+                                                                   repo="acme/card-api", path="b.yml"), reason="r")
+    files = [RepoFile(repo="acme/card-api", path="b.yml", kind="buildspec")]
+    rules = RULES.replace("artifacts:\n", "artifacts:\n  - {id: buildspecs, repo: acme/card-api, path: b.yml, "
+                                           "primary: infra}\n")
+    found = _run(tmp_path, rules, _inventory(errors=[error], repo_files=files), findings=[control])
+    assert _of("resource_unowned", found) >= {("*@eu-west-1", "NOT_ASSESSED")}
+    assert _of("failing_control_unowned", found) == {("failing-controls", "NOT_ASSESSED")}
+    assert {s for _, s in _of("shadowed_rule", found)} <= {"NOT_ASSESSED"}
+    complete = _run(tmp_path, rules, _inventory(repo_files=files), findings=[control])
+    assert _of("failing_control_unowned", complete) == {("failing-controls", "PASS")}

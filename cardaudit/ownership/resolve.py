@@ -115,8 +115,18 @@ def _literal_len(pattern: str) -> int:
     return len(pattern.split("*", 1)[0].split("?", 1)[0])
 
 
-def match_resource(match: ResourceMatch, facts: ResourceFacts) -> tuple[int, int, tuple[str, ...]] | None:
-    """(tier, specificity, keys) when every key of the match holds, else None."""
+# IaC tools whose claims are read from stack tags on the resource itself.
+TAG_TOOLS = frozenset({"cloudformation", "sam"})
+
+
+def match_resource(match: ResourceMatch, facts: ResourceFacts, unknown_tags: bool = False,
+                   unknown_iac: frozenset[str] = frozenset()) -> tuple[int, int, tuple[str, ...]] | None:
+    """(tier, specificity, keys) when every key of the match holds, else None.
+
+    With `unknown_tags`, a tag condition on a resource whose tags could not be read is taken to
+    hold; with `unknown_iac`, so is an `iac` condition naming one of those tools. That answers
+    "could this rule have matched?", which decides whether missing evidence can change an owner.
+    """
     keys: list[str] = []
     tier = TIER_SCOPE
     specificity = 0
@@ -135,16 +145,19 @@ def match_resource(match: ResourceMatch, facts: ResourceFacts) -> tuple[int, int
         tier = max(tier, TIER_TYPE)
     if match.tags is not None:
         if facts.tags is None:
-            return None
-        for key, wanted in match.tags.items():
-            if facts.tags.get(key) not in _as_list(wanted):
+            if not unknown_tags:
                 return None
+        else:
+            for key, wanted in match.tags.items():
+                if facts.tags.get(key) not in _as_list(wanted):
+                    return None
         keys.append("tags")
         tier = max(tier, TIER_TAGS)
     if match.iac is not None:
         wanted_iac = match.iac
-        if not any(c.tool == wanted_iac.tool and (wanted_iac.stack is None or c.stack == wanted_iac.stack)
-                   for c in facts.iac):
+        if wanted_iac.tool not in unknown_iac and not any(
+                c.tool == wanted_iac.tool and (wanted_iac.stack is None or c.stack == wanted_iac.stack)
+                for c in facts.iac):
             return None
         keys.append("iac")
         tier = max(tier, TIER_IAC)
@@ -215,12 +228,32 @@ class Resolver:
                 rule.priority if rule.priority is not None else tier, specificity,
                 self.ownership.resource_rule_line(index), keys, tuple(rule.overrides),
             ))
-        caveats = []
-        if facts.tags is None and any(r.match.tags for r in self.ownership.model.resources):
-            caveats.append("tags could not be read")
-        if self.iac.errors and any(r.match.iac for r in self.ownership.model.resources):
-            caveats.append("IaC source unreadable: " + "; ".join(str(s.error) for s in self.iac.errors))
-        return decide(facts.subject, candidates, "; ".join(caveats) or None)
+        return decide(facts.subject, candidates, self._caveat(facts, candidates))
+
+    def _caveat(self, facts: ResourceFacts, candidates: list[Candidate]) -> str | None:
+        """What unread evidence could change the answer: a rule that might have matched at the winner's rank."""
+        unknown_iac: set[str] = {s.source.tool for s in self.iac.errors}
+        if facts.tags is None:
+            unknown_iac |= TAG_TOOLS
+        if facts.tags is not None and not unknown_iac:
+            return None
+        best = max((c.tier for c in candidates), default=None)
+        matched = {c.rule_id for c in candidates}
+        could: list[str] = []
+        for rule in self.ownership.model.resources:
+            if rule.id in matched:
+                continue
+            hit = match_resource(rule.match, facts, facts.tags is None, frozenset(unknown_iac))
+            if hit is not None and (best is None or (rule.priority if rule.priority is not None else hit[0]) >= best):
+                could.append(rule.id)
+        if not could:
+            return None
+        why = []
+        if facts.tags is None:
+            why.append("tags could not be read")
+        if self.iac.errors:
+            why.append("IaC source unreadable: " + "; ".join(str(s.error) for s in self.iac.errors))
+        return f"{'; '.join(why)} (rule(s) {', '.join(could)} could match)"
 
     def artifact(self, repo: str, path: str, field: str | None = None) -> Resolution:
         """Owner of a repository file, or of one field inside it (`$.containerDefinitions[0].secrets`).

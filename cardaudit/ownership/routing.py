@@ -39,8 +39,11 @@ def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver)
     return out
 
 
-def unrouted_findings(findings: list[Finding]) -> list[Finding]:
-    """One FAIL per resource with failing control findings but no owner; one PASS when all are routed."""
+def unrouted_findings(findings: list[Finding], complete: bool = True) -> list[Finding]:
+    """One FAIL per resource with failing control findings but no owner; one PASS when all are routed.
+
+    After collection errors the PASS becomes NOT_ASSESSED: failures in the blind scopes are not seen.
+    """
     failing = [f for f in findings if f.kind == "control" and f.status in (Status.FAIL, Status.ERROR)]
     unrouted: dict[str, list[Finding]] = {}
     for f in failing:
@@ -53,8 +56,11 @@ def unrouted_findings(findings: list[Finding]) -> list[Finding]:
                                                   "nobody is asked to fix it",
                                checks=checks, findings=sorted(f.id for f in group))
         out.append(gap_finding(FAILING_UNROUTED, result))
-    if failing and not out:
-        ref = ResourceRef(type="cardaudit::Findings", id="failing-controls")
+    ref = ResourceRef(type="cardaudit::Findings", id="failing-controls")
+    if not out and not complete:
+        out.append(gap_finding(FAILING_UNROUTED, Result.not_assessed(
+            ref, f"{len(failing)} failing finding(s) seen, all routed, but collection errors hide the rest")))
+    elif failing and not out:
         out.append(gap_finding(FAILING_UNROUTED, Result.passed(ref, f"all {len(failing)} failing findings "
                                                                     "are routed to a team")))
     return out

@@ -96,12 +96,22 @@ def usage_findings(ownership: Ownership, usage: RuleUsage, complete: bool, colle
                     out.append(gap_finding(STALE_RULE, Result.failed(
                         ref, f"rule '{rule_id}' matches nothing in this audit: delete it or fix its match")))
             elif (section, rule_id) not in usage.won and section != "requirements":
-                out.append(gap_finding(SHADOWED_RULE, Result.failed(
-                    ref, f"rule '{rule_id}' matches but a more specific rule always wins: it decides nothing")))
+                if section == "resources" and not complete:
+                    out.append(gap_finding(SHADOWED_RULE, Result.not_assessed(
+                        ref, f"rule '{rule_id}' decides nothing in what was seen, but the inventory is incomplete "
+                             "(collection errors)")))
+                else:
+                    out.append(gap_finding(SHADOWED_RULE, Result.failed(
+                        ref, f"rule '{rule_id}' matches but a more specific rule always wins: it decides nothing")))
     if not any(f.check_id == STALE_RULE for f in out):
         out.append(_file_pass(ownership, STALE_RULE, "every rule matches something"))
     if not any(f.check_id == SHADOWED_RULE for f in out):
-        out.append(_file_pass(ownership, SHADOWED_RULE, "every matching rule decides at least one subject"))
+        if complete:
+            out.append(_file_pass(ownership, SHADOWED_RULE, "every matching rule decides at least one subject"))
+        else:
+            ref = ResourceRef(type="cardaudit::OwnershipFile", id=ownership.path.name, path=ownership.path.name)
+            out.append(gap_finding(SHADOWED_RULE, Result.not_assessed(
+                ref, "every rule that matched decides somewhere, but the inventory is incomplete (collection errors)")))
     return out
 
 

@@ -17,7 +17,12 @@ from cardaudit.ownership.rule_gaps import (
     unknown_team_findings,
     usage_findings,
 )
-from cardaudit.ownership.subject_gaps import artifact_findings, requirement_findings, resource_findings
+from cardaudit.ownership.subject_gaps import (
+    artifact_findings,
+    blind_scope_findings,
+    requirement_findings,
+    resource_findings,
+)
 
 
 def attribute_requirements(resolver: Resolver, requirement_ids: Iterable[str]) -> RequirementAttribution:
@@ -44,12 +49,13 @@ def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Res
     ownership = resolver.ownership
     gaps = (
         resource_findings(inventory, resolver, usage)
+        + blind_scope_findings(inventory)
         + artifact_findings(inventory, resolver, usage)
         + requirement_findings(requirement_ids, in_scope, resolver, usage)
         + unknown_team_findings(ownership)
         + usage_findings(ownership, usage, inventory.complete(), inventory.collected_types(), inventory.repos)
         + review_findings(ownership, today)
         + tpsp_findings(ownership)
-        + unrouted_findings(routed)
+        + unrouted_findings(routed, inventory.complete())
     )
     return routed + gaps

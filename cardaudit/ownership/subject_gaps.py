@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cardaudit.models.finding import PCI_REQUIREMENT, Finding, ResourceRef, Result
-from cardaudit.models.inventory import AwsResource, Inventory
+from cardaudit.models.inventory import REGION_NOT_ENABLED, AwsResource, Inventory
 from cardaudit.ownership.gaps import (
     CONTESTED,
     DOUBLE_MANAGED,
@@ -30,7 +30,7 @@ def resource_findings(inventory: Inventory, resolver: Resolver, usage: RuleUsage
         resolution = resolver.resource(facts)
         usage.record("resources", resolution)
         out += _ownership(resource, resolution, resolver)
-        out += _double_managed(resource, facts, resolution)
+        out += _double_managed(resource, facts, resolution, resolver)
         out += _unmanaged(resource, facts, resolution, resolver)
         out += _tag_mismatch(resource, facts, resolution, resolver)
     return out
@@ -49,6 +49,10 @@ def _ownership(resource: AwsResource, resolution: Resolution, resolver: Resolver
     if resolution.status == "unowned":
         result = (Result.not_assessed(ref, f"no rule matched, but {resolution.caveat}") if resolution.caveat
                   else Result.failed(ref, "no ownership rule matches this resource"))
+    elif resolution.caveat:
+        # A rule the unread evidence could satisfy ranks with the winner: the owner, or a contest, is unknown.
+        result = Result.not_assessed(ref, f"resolves to {resolution.primary} ({rules_text(resolution)}), but "
+                                          f"{resolution.caveat}")
     elif resolution.primary not in teams:
         result = Result.failed(ref, f"resolves to undeclared team '{resolution.primary}' ({rules_text(resolution)})")
     else:
@@ -57,11 +61,29 @@ def _ownership(resource: AwsResource, resolution: Resolution, resolver: Resolver
     return out
 
 
-def _double_managed(resource: AwsResource, facts: ResourceFacts, resolution: Resolution) -> list[Finding]:
+def blind_scope_findings(inventory: Inventory) -> list[Finding]:
+    """One NOT_ASSESSED per (account, region) whose resources could not be listed: their owners are unknown."""
+    blind = sorted({(e.account, e.region) for e in inventory.collection_errors() if e.code != REGION_NOT_ENABLED})
+    return [gap_finding(UNOWNED, Result.not_assessed(
+        ResourceRef(type="*", id="*", account=account, region=region),
+        "resources here could not all be listed (collection errors), so their owners are not known"))
+        for account, region in blind]
+
+
+def _double_managed(resource: AwsResource, facts: ResourceFacts, resolution: Resolution,
+                    resolver: Resolver) -> list[Finding]:
     sources = sorted({f"{c.tool}:{c.stack}" if c.stack else c.tool for c in facts.iac})
+    ref = resource.ref()
+    if len(sources) < 2:
+        # One source seen, or none: an unread one (stack tags, an IaC state) could be the second.
+        unread = (["tags (and so CloudFormation/SAM stack tags) could not be read"] if facts.tags is None else []) + [
+            str(s.error) for s in resolver.iac.errors]
+        if unread:
+            seen = f"managed by {sources[0]}" if sources else "no IaC source seen"
+            return [gap_finding(DOUBLE_MANAGED, Result.not_assessed(ref, f"{seen}, but {'; '.join(unread)}"),
+                                resolution)]
     if not sources:
         return []  # not managed by any declared source: nothing to compare
-    ref = resource.ref()
     if len(sources) == 1:
         return [gap_finding(DOUBLE_MANAGED, Result.passed(ref, f"managed by {sources[0]} only"), resolution)]
     return [gap_finding(DOUBLE_MANAGED, Result.failed(
@@ -80,8 +102,9 @@ def _unmanaged(resource: AwsResource, facts: ResourceFacts, resolution: Resoluti
     if resource.cfn_type in allowed:
         return [gap_finding(UNMANAGED, Result.passed(ref, f"managed outside IaC by design: "
                                                           f"{allowed[resource.cfn_type]}"), resolution)]
-    if resolver.iac.errors:
-        blind = "; ".join(str(s.error) for s in resolver.iac.errors)
+    if resolver.iac.errors or facts.tags is None:
+        blind = "; ".join([*(["its tags (CloudFormation/SAM stack tags) could not be read"] if facts.tags is None
+                             else []), *(str(s.error) for s in resolver.iac.errors)])
         return [gap_finding(UNMANAGED, Result.not_assessed(ref, f"no readable IaC source claims it, but {blind}"),
                             resolution)]
     return [gap_finding(UNMANAGED, Result.failed(
