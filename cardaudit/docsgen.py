@@ -15,7 +15,8 @@ def _heading(spec: CheckSpec) -> str:
         return (f"{spec.title}. Severity {spec.severity.value}; an ownership gap, reported by the attribute stage "
                 "from ownership.yaml and the inventory (see docs/ownership.md).")
     if spec.scope == "account":
-        return f"{spec.title}. Severity {spec.severity.value}; judges the account as a whole."
+        return (f"{spec.title}. Severity {spec.severity.value}; judges the account as a whole, with one result per "
+                f"{spec.resource_type} it looked at.")
     return f"{spec.title}. Severity {spec.severity.value}; judges each {spec.resource_type}."
 
 

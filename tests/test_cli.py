@@ -142,3 +142,39 @@ def test_help_imports_neither_boto3_nor_the_catalogue() -> None:
              "print('HEAVY', heavy)\n")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert "HEAVY []" in run.stdout, run.stdout
+
+
+def test_report_folders_are_made_and_an_unwritable_one_is_a_config_error(tmp_path: object) -> None:
+    """The README's own example (`--save-inventory reports/inventory.json --output-dir reports/`) works on
+    a fresh folder; an output folder that cannot be written is exit 2 with one line, not 3."""
+    import json
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from cardaudit.models.inventory import Inventory
+
+    assert isinstance(tmp_path, Path)
+    saved = tmp_path / "inv.json"
+    saved.write_text(Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=[]).model_dump_json())
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    result = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--output-dir", str(blocked / "reports"),
+                                     "--format", "json"])
+    assert result.exit_code == ExitCode.CONFIG, result.output
+    assert "cannot write reports to" in result.output and "Traceback" not in result.output
+
+    from cardaudit.readback import save_inventory
+
+    target = tmp_path / "reports" / "inventory.json"
+    save_inventory(Inventory.model_validate(json.loads(saved.read_text())), target)
+    assert target.exists()
+
+
+def test_debug_keeps_the_internal_error_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("cardaudit.audit.run", explode)
+    result = runner.invoke(cli.app, ["--debug", "audit", "--inventory", "x.json"])
+    assert result.exit_code == ExitCode.INTERNAL
+    assert "Traceback" in result.output and "internal error: RuntimeError: boom" in result.output
