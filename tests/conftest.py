@@ -6,6 +6,7 @@ session carrying the read-only guard. Seeding uses a second, unguarded session.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -153,3 +154,15 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Compl
     result = subprocess.run([sys.executable, "-m", "cardaudit", "demo", "--output-dir", str(out)],
                             capture_output=True, text=True, timeout=300, env=cli_env(), check=False)
     return result, out
+
+
+_WORKLOAD_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+     "Action": "sts:AssumeRole"}]})
+
+
+def workload_role(aws: Aws) -> str:
+    """An IAM role Lambda functions and state machines can run as (moto checks that it exists)."""
+    arn: str = aws.client("iam").create_role(RoleName="workload", AssumeRolePolicyDocument=_WORKLOAD_TRUST)[
+        "Role"]["Arn"]
+    return arn

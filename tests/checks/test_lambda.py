@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
-from tests.conftest import Aws, outcomes, run_check
-
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
-     "Action": "sts:AssumeRole"}]})
-
-
-def _role(aws: Aws) -> str:
-    arn: str = aws.client("iam").create_role(RoleName="workload", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
-    return arn
+from tests.conftest import Aws, outcomes, run_check, workload_role
 
 
 def _zip() -> bytes:
@@ -26,7 +16,7 @@ def _zip() -> bytes:
 
 
 def test_lambda_plaintext_secrets(aws: Aws) -> None:
-    role = _role(aws)
+    role = workload_role(aws)
     lam = aws.client("lambda")
     for name, env in (("card-events-consumer", {"QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/1/q"}),
                       ("fx-rates", {"FX_API_KEY": "k3y-Zr9-plaintext", "LOG_LEVEL": "info"})):

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import ACCOUNT, Aws, outcomes, run_check
-
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
-     "Action": "sts:AssumeRole"}]})
-
-
-def _role(aws: Aws) -> str:
-    arn: str = aws.client("iam").create_role(RoleName="workload", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
-    return arn
+from tests.conftest import ACCOUNT, Aws, outcomes, run_check, workload_role
 
 
 def test_state_machine_logging(aws: Aws) -> None:
-    role = _role(aws)
+    role = workload_role(aws)
     sfn = aws.client("stepfunctions")
     definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
     log_group = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/states/daily-settlement:*"
