@@ -10,40 +10,26 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from cardaudit import limits
 from cardaudit.errors import ConfigError
+from cardaudit.limits import LimitExceeded
+from cardaudit.safefile import read_bounded_text
+from cardaudit.safeyaml import YamlSyntaxError, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_yaml(path: Path) -> Any:
+    """The round-trip tree of a config file, read under the bounds of `cardaudit.limits`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path) from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError("not UTF-8 text", path) from exc
-    try:
-        return YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        raise _syntax_error(exc, path, text) from exc
-    except YAMLError as exc:
-        raise ConfigError(f"YAML error: {exc}", path) from exc
-
-
-def _syntax_error(exc: MarkedYAMLError, path: Path, text: str) -> ConfigError:
-    problem, context = exc.problem_mark, exc.context_mark
-    message = f"YAML syntax error: {exc.problem or exc.context}"
-    if context is not None and exc.context:
-        message += f" ({exc.context} started at line {context.line + 1})"
-    mark = problem or context
-    # A problem found at the end of the stream is best shown where the unclosed construct began.
-    if problem is not None and context is not None and problem.line >= len(text.splitlines()):
-        mark = context
-    return ConfigError(message, path, mark.line + 1 if mark is not None else None)
+        text = read_bounded_text(path, limits.MAX_CONFIG_FILE_BYTES)
+        return load_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ConfigError(f"YAML syntax error: {exc.message}", path, exc.line) from None
+    except LimitExceeded as exc:
+        raise ConfigError(exc.message, path, exc.line) from None
 
 
 def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:

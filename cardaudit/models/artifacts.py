@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from cardaudit.models.base import Frozen
-from cardaudit.models.containers import EcsContainer, EnvVar
+from cardaudit.models.containers import EcsContainer, EnvVar, Quiet
 from cardaudit.models.finding import ResourceRef
 
 OTHER = "other"
@@ -31,8 +31,11 @@ class RepoFile(Frozen):
                            repo=self.repo, path=self.path, line=line, field=field)
 
 
-class ParseProblem(Frozen):
-    """Why a file could not be read, at which line: reported as `path:line: message`."""
+class ParseProblem(Quiet):
+    """Why a file could not be read, at which line: reported as `path:line: message`.
+
+    The message says what is wrong, never what the file holds there (it may be a secret).
+    """
 
     line: int | None = None
     message: str
@@ -42,7 +45,7 @@ class ParseProblem(Frozen):
         return f"{where}: {self.message}"
 
 
-class ArtifactDoc(Frozen):
+class ArtifactDoc(Quiet):
     """A parsed repository file, or the problem that kept it from parsing.
 
     The engine turns a problem into one ERROR finding per check that reads the kind, and hands
@@ -53,7 +56,7 @@ class ArtifactDoc(Frozen):
     problem: ParseProblem | None = None
 
 
-class TaskdefContainer(Frozen):
+class TaskdefContainer(Quiet):
     index: int
     line: int | None = None
     container: EcsContainer
@@ -67,27 +70,29 @@ class RepoTaskDefinition(ArtifactDoc):
     containers: list[TaskdefContainer] = Field(default_factory=list)
 
 
-class DockerStage(Frozen):
+class DockerStage(Quiet):
     index: int
     line: int  # line of its FROM
     base: str
     name: str | None = None
-    user: str | None = None  # the last USER of the stage, as written
+    user: str | None = None  # the last USER of the stage, as written (secret-looking parts redacted)
     user_line: int | None = None
 
 
 class DockerfileDoc(ArtifactDoc):
     stages: list[DockerStage] = Field(default_factory=list)
-    args: dict[str, str] = Field(default_factory=dict)  # ARG defaults, for USER ${X}
+    args: dict[str, str] = Field(default_factory=dict)  # ARG defaults that may be kept, for USER ${X}
+    # ARG defaults whose name or form says secret: their shape only.
+    withheld_args: list[EnvVar] = Field(default_factory=list)
 
 
-class BuildCommand(Frozen):
-    text: str
+class BuildCommand(Quiet):
+    text: str  # redacted: secret-looking words and values of secret flags are placeholders
     line: int | None = None
     index: int
 
 
-class BuildPhase(Frozen):
+class BuildPhase(Quiet):
     name: str  # install, pre_build, build, post_build
     line: int | None = None
     on_failure: str | None = None  # ABORT or CONTINUE, as written
@@ -101,7 +106,7 @@ class BuildspecDoc(ArtifactDoc):
     phases: list[BuildPhase] = Field(default_factory=list)
 
 
-class TemplateFunction(Frozen):
+class TemplateFunction(Quiet):
     """A Lambda function declared in a SAM or CloudFormation template, with its effective environment."""
 
     logical_id: str

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from cardaudit.models.base import Frozen
+
+
+class Quiet(Frozen):
+    """A model whose validation errors never quote the input: it may be a secret from a file."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)
+
 
 # --- value shapes: the inventory never holds a secret value, only what it looks like -------------
 
@@ -21,22 +28,29 @@ class ValueShape(StrEnum):
     TEXT = "text"
 
 
-class EnvVar(Frozen):
+class EnvVar(Quiet):
+    """A variable as cardaudit keeps it: its name and the shape of its value, never the value."""
+
     name: str
     shape: ValueShape
     length: int
 
 
-class SecretRef(Frozen):
+class SecretRef(Quiet):
     name: str
-    value_from: str
+    value_from: str  # an ARN or parameter name; anything else is kept as its redacted shape
 
 
 # Drivers that keep logs on the host (lost with the instance, readable only there): not audit logs.
 LOCAL_LOG_DRIVERS = frozenset({"json-file", "journald", "local", "none"})
 
 
-class EcsContainer(Frozen):
+class EcsContainer(Quiet):
+    """Only what checks read; command, labels, log options and credentials are never kept.
+
+    `image` and `user` are stored with secret-looking parts redacted (`cardaudit.redact`).
+    """
+
     name: str
     image: str = ""
     log_driver: str | None = None

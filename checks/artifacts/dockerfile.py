@@ -62,8 +62,13 @@ def dockerfile_user_not_root(dockerfiles: list[DockerfileDoc]) -> Iterator[Resul
                                          "root unless that image sets one", base_image=stage.base)
             continue
         ref = doc.file.ref(line=stage.user_line)
+        withheld = {v.name for v in doc.withheld_args}
         resolved = _substitute(user, doc.args)
-        if "$" in resolved:
+        if any(m.group(1) in withheld for m in _VARIABLE.finditer(user)):
+            # The default was secret-looking and is not kept: nothing to compare with root.
+            yield Result.not_assessed(ref, f"USER {user} takes a build argument whose default is withheld "
+                                           "as secret-looking")
+        elif "$" in resolved:
             yield Result.not_assessed(ref, f"USER {user} depends on a build argument without a default")
         elif _ROOT.match(resolved):
             yield Result.failed(ref, f"the final stage runs as root (USER {user})", user=user)

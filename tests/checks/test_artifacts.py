@@ -83,7 +83,7 @@ def test_taskdef_secrets_and_redaction(inventory: Inventory) -> None:
 @pytest.mark.parametrize(("directory", "message"), [
     ("broken", "acme/fixtures:taskdefs/broken/taskdef.json:5: invalid JSON: Expecting ',' delimiter"),
     ("not-a-taskdef", "acme/fixtures:taskdefs/not-a-taskdef/taskdef.json:1: not a task definition"),
-    ("latin1", "acme/fixtures:taskdefs/latin1/taskdef.json: not UTF-8 text (byte 15)"),
+    ("latin1", "acme/fixtures:taskdefs/latin1/taskdef.json:1: not UTF-8 text (byte 15)"),
 ])
 def test_taskdef_parse_errors_name_file_and_line(inventory: Inventory, directory: str, message: str) -> None:
     findings = [f for f in _run("taskdef_no_plaintext_secrets", inventory)
@@ -106,7 +106,7 @@ def test_dockerfile_user(inventory: Inventory) -> None:
     assert lines["fail-heredoc"][0] == 6  # the real USER, not the `USER root` text inside the heredoc
     assert lines["fail-no-user"][0] == 5
     assert lines["error-typo"] == (
-        3, "cannot parse acme/fixtures:docker/error-typo/Dockerfile:3: unknown instruction FORM")
+        3, "cannot parse acme/fixtures:docker/error-typo/Dockerfile:3: unknown instruction (did you mean FROM?)")
     assert lines["error-before-from"][1].endswith("Dockerfile:1: RUN before any FROM")
 
 
@@ -150,7 +150,8 @@ def test_buildspec_scan_gates_push(inventory: Inventory) -> None:
     assert "without on-failure: ABORT on build" in no_abort.reason
     assert by_dir["error-yaml"].reason.startswith(
         "cannot parse acme/fixtures:buildspecs/error-yaml/buildspec.yml:6: invalid YAML")
-    assert by_dir["error-version"].reason.endswith("buildspec.yml:1: unsupported buildspec version 1.0")
+    assert by_dir["error-version"].reason.endswith(
+        "buildspec.yml:1: unsupported buildspec version (0.1 or 0.2 expected)")
 
 
 def test_templates_plaintext_secrets(inventory: Inventory) -> None:

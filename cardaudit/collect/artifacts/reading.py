@@ -1,39 +1,38 @@
-"""Reading repository files: text with size and encoding limits, and YAML with lines kept."""
+"""Reading repository files: bounded text under the checkout's root, and bounded YAML with lines kept.
+
+Every read goes through `cardaudit.safefile` (regular files only, a size cap, no symlink out of
+the root) and every YAML document through `cardaudit.safeyaml` (node, alias, depth and time
+bounds); whatever goes wrong is a ParseProblem with the line when there is one.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
+from cardaudit import limits
+from cardaudit.limits import LimitExceeded
 from cardaudit.models.artifacts import ParseProblem
+from cardaudit.safefile import read_bounded_text
+from cardaudit.safeyaml import YamlSyntaxError, load_yaml
 
-MAX_BYTES = 5_000_000
 
-
-def read_text(path: Path) -> str | ParseProblem:
-    """The file as text, or the problem that prevents reading it."""
+def read_text(root: Path, path: str) -> str | ParseProblem:
+    """The file at `path` under `root` as text, or the problem that prevents reading it."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return ParseProblem(message=f"larger than {MAX_BYTES} bytes; not read")
-        return path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        return ParseProblem(message=f"cannot read: {exc.strerror}")
-    except UnicodeDecodeError as exc:
-        return ParseProblem(message=f"not UTF-8 text (byte {exc.start})")
+        return read_bounded_text(root / path, limits.MAX_REPO_FILE_BYTES, root=root)
+    except LimitExceeded as exc:
+        return ParseProblem(line=exc.line, message=exc.message)
 
 
-def read_yaml(path: Path) -> Any | ParseProblem:
+def read_yaml(root: Path, path: str) -> Any | ParseProblem:
     """The round-trip YAML tree (lines on every node, intrinsic tags kept), or the problem."""
-    text = read_text(path)
+    text = read_text(root, path)
     if isinstance(text, ParseProblem):
         return text
     try:
-        return YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return ParseProblem(line=mark.line + 1 if mark else None, message=f"invalid YAML: {exc.problem or exc.context}")
-    except YAMLError as exc:
-        return ParseProblem(message=f"invalid YAML: {exc}")
+        return load_yaml(text)
+    except YamlSyntaxError as exc:
+        return ParseProblem(line=exc.line, message=f"invalid YAML: {exc.message}")
+    except LimitExceeded as exc:
+        return ParseProblem(line=exc.line, message=exc.message)

@@ -16,17 +16,18 @@ from cardaudit.collect.artifacts.reading import read_yaml
 from cardaudit.models.artifacts import ParseProblem, TemplateDoc, TemplateFunction
 from cardaudit.models.containers import EnvVar, ValueShape
 from cardaudit.models.inventory import RepoFile
-from cardaudit.redact import env_var
+from cardaudit.redact import env_var, redact_text
 from cardaudit.yamlfile import line_of
 
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 
 
 def _variable(name: str, value: Any) -> EnvVar:
-    if isinstance(value, str) and not isinstance(value, TaggedScalar):
-        return env_var(name, value)
-    # !Ref, !Sub, !GetAtt, {"Fn::...": ...}: resolved at deploy time, not a literal in the file.
-    return EnvVar(name=name, shape=ValueShape.REFERENCE, length=0)
+    if isinstance(value, TaggedScalar | dict | list):
+        # !Ref, !Sub, !GetAtt, {"Fn::...": ...}: resolved at deploy time, not a literal in the file.
+        return EnvVar(name=name, shape=ValueShape.REFERENCE, length=0)
+    # A literal (a number or a date too): only its shape is kept.
+    return env_var(name, "" if value is None else str(value))
 
 
 def _variables(node: Any) -> CommentedMap | None:
@@ -36,7 +37,7 @@ def _variables(node: Any) -> CommentedMap | None:
 
 
 def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
-    doc = read_yaml(root / file.path)
+    doc = read_yaml(root, file.path)
     if isinstance(doc, ParseProblem):
         return TemplateDoc(file=file, problem=doc)
     resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
@@ -68,8 +69,8 @@ def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
         name_value = props.get("FunctionName")
         functions.append(TemplateFunction(
             logical_id=str(logical_id), line=line_of(resources, (logical_id,)),
-            function_name=name_value if isinstance(name_value, str) and not isinstance(name_value, TaggedScalar)
-            else None,
+            function_name=redact_text(name_value)
+            if isinstance(name_value, str) and not isinstance(name_value, TaggedScalar) else None,
             environment=[_variable(k, v) for k, v in merged.items()], env_sources=sources, env_lines=lines,
         ))
     return TemplateDoc(file=file, functions=functions)
