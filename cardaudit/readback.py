@@ -9,6 +9,7 @@ quotes a value from it: a saved file may hold what a user pasted anywhere.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,17 +28,24 @@ _LOC_PARTS = 6  # a location deeper than this is shortened: a nested value can m
 
 
 def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """The line of the deepest object or array on `loc`, decoded again with lines (error path only)."""
+    """The line of `loc`, decoded again with lines (error path only).
+
+    Objects and arrays know their line; a key is looked for from its object's line on.
+    """
     try:
         node: Any = loads_with_lines(text)
     except (ValueError, LimitExceeded):
         return None
     line: int | None = getattr(node, "line", None)
+    lines = text.splitlines()
     for part in loc:
         inside = (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node))
         if not inside:
             break
+        if isinstance(node, dict) and line is not None:
+            key = re.compile(re.escape(json.dumps(part)) + r"\s*:")
+            line = next((n + 1 for n in range(line - 1, len(lines)) if key.search(lines[n])), line)
         node = node[part]
         line = getattr(node, "line", line)
     return line
