@@ -55,8 +55,8 @@ def stats(ctx: typer.Context, catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profi
         from cardaudit.catalogue.stats import (
             ASSESSMENTS,
             ISSUER_CHECKLIST,
-            assessment_split,
             Rule,
+            assessment_split,
             automated_coverage,
             counting_rules,
             profile_counts,
