@@ -1,8 +1,8 @@
 """Hostile files: every repository file is one ERROR finding, every config file `file:line` exit 2.
 
 Each case runs in its own process, under a timeout (no hang), and reports that process's peak RSS
-(`resource.getrusage`), which must stay under 300 MB. Static files live in tests/fixtures/hostile;
-FIFOs, symlinks and huge (sparse) files are made at test time.
+(VmHWM, or `resource.getrusage` where there is no /proc), which must stay under 300 MB. Static
+files live in tests/fixtures/hostile; FIFOs, symlinks and huge (sparse) files are made at test time.
 
 `pytest tests/test_hostile_files.py -s` prints the table: case, result, peak RSS, time.
 """
@@ -61,7 +61,12 @@ else:
         out["rc"] = 0
     except SystemExit as exc:
         out["rc"] = exc.code if isinstance(exc.code, int) else 1
-out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this program's own peak; ru_maxrss on Linux keeps the parent's peak across exec.
+try:
+    with open("/proc/self/status") as status:
+        out["rss_mb"] = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 with open(out_path, "w") as handle:
     json.dump(out, handle)
 """
@@ -260,6 +265,13 @@ def _attestations_oversized(tmp_path: Path) -> tuple[list[str], str]:
     return ["audit", "--inventory", "none.json", "--attestations", str(path)], str(path)
 
 
+def _ownership_at_node_bound(tmp_path: Path) -> tuple[list[str], str]:
+    """Just past the node bound with no alias at all: the most memory a refused file can cost."""
+    path = tmp_path / "ownership.yaml"
+    path.write_text("version: 1\nx-pad:\n" + "  - 0\n" * limits.MAX_YAML_NODES)
+    return ["owners", "lint", "--ownership", str(path)], str(path)
+
+
 def _deep_inventory(tmp_path: Path) -> tuple[list[str], str]:
     path = tmp_path / "inventory.json"
     path.write_text('{"kind": "cardaudit-inventory/1", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
@@ -288,6 +300,7 @@ CONFIG_CASES: dict[str, tuple[Callable[[Path], tuple[list[str], str]], str]] = {
     "attestations.yaml date 2026-02-30": (_inventory_cmd("impossible-date-attestations.yaml"),
                                           ":7: not a valid date or time"),
     "ownership.yaml nested 3,000 levels": (_ownership_cmd("deep-ownership.yaml"), ":2: nested deeper than 64"),
+    "ownership.yaml of 100,000 plain nodes": (_ownership_at_node_bound, ":100000: more than 100000 YAML nodes"),
     "ownership.yaml as a FIFO": (_ownership_fifo, ": a FIFO, not a regular file"),
     "ownership.yaml symlinked to /dev/zero": (_ownership_dev_zero, ": a character device, not a regular file"),
     "attestations.yaml over the size cap": (_attestations_oversized,
