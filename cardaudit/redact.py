@@ -104,7 +104,8 @@ def _is_reference(value: str) -> bool:
 
 def _withhold(match: re.Match[str]) -> str:
     value = match.group("value")
-    return match.group("flag") + (value if _is_reference(value) else placeholder(value.strip("\"'")))
+    kept = _is_reference(value) or value.startswith("<redacted:")  # a placeholder is withheld already
+    return match.group("flag") + (value if kept else placeholder(value.strip("\"'")))
 
 
 def _flag(match: re.Match[str]) -> str:

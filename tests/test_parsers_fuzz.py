@@ -47,3 +47,17 @@ def test_ownership_loader_only_raises_config_errors(data: bytes) -> None:
         except ConfigError as exc:
             problem = exc
         assert problem is None or problem.text.startswith(str(path))
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=texty, after=texty, flag=st.sampled_from(["-p ", "--password=", "--token ", "DB_PASS=", "-u bob:",
+                                                        "Authorization: Bearer ", "https://u:", ""]))
+def test_redacted_commands_never_keep_a_planted_secret(before: str, after: str, flag: str) -> None:
+    from cardaudit.redact import redact_text
+
+    secret = "AKIACNRYFUZZ0000ZZZZ" if not flag else "cnry-fuzz-pw"
+    tail = "@host/x" if flag == "https://u:" else ""
+    text = f"{before} {flag}{secret}{tail} {after}"
+    once = redact_text(text)
+    assert secret not in once
+    assert redact_text(once) == once  # placeholders are never redacted again
