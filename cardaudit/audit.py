@@ -43,16 +43,19 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
     from cardaudit.collect.artifacts import parse_artifacts
     from cardaudit.collect.artifacts.discover import discover
     from cardaudit.collect.aws import collect_aws
-    from cardaudit.collect.session import audit_session
+    from cardaudit.collect.deadline import Deadline
+    from cardaudit.collect.session import audit_session, guard_session
 
-    base = session or audit_session(config.profile)
+    # A session handed in is guarded too: the allow-list holds for every session cardaudit calls with.
+    base = guard_session(session) if session is not None else audit_session(config.profile)
+    deadline = Deadline.after(config.timeout)
     if config.accounts:
         if not config.role_name:
             raise ConfigError("--accounts needs --role-name, the read-only role to assume in each account")
         inventory = collect_accounts(base, config.accounts, config.role_name, config.regions, config.workers,
-                                     config.external_id)
+                                     config.external_id, deadline=deadline)
     else:
-        inventory = collect_aws(base, config.regions, config.workers)
+        inventory = collect_aws(base, config.regions, config.workers, deadline=deadline)
     files = discover(config.repos)
     return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": files,
                                         **parse_artifacts(config.repos, files)})

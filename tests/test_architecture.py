@@ -118,9 +118,10 @@ def test_the_collect_stage_imports_no_later_stage() -> None:
 
 
 def test_collectors_do_not_import_each_other_sideways() -> None:
-    """Service collectors share only the helpers (api, session, shapes, regions), never another service."""
+    """Service collectors share only the helpers (api, contain, deadline, responses, session, shapes, regions)."""
     shared = {"cardaudit.collect.api", "cardaudit.collect.session", "cardaudit.collect.shapes",
-              "cardaudit.collect.regions", "cardaudit.collect.artifacts.reading",
+              "cardaudit.collect.regions", "cardaudit.collect.contain", "cardaudit.collect.deadline",
+              "cardaudit.collect.responses", "cardaudit.collect.artifacts.reading",
               "cardaudit.collect.artifacts.jsonlines"}
     graph = _edges(top_level_only=False)
     services = {name for name in graph if _within(name, "cardaudit.collect") and name.count(".") == 2

@@ -8,51 +8,57 @@ skipped: every slice records the failure for it, so its checks are NOT_ASSESSED 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
 
-from cardaudit.collect.api import Api, error_code
-from cardaudit.collect.aws import GLOBAL_CLIENT_REGION, SERVICES, ServiceCollector, account_of, collect_aws
+from cardaudit.collect.api import Api
+from cardaudit.collect.aws import (
+    GLOBAL_CLIENT_REGION,
+    SERVICES,
+    ServiceCollector,
+    blind_account,
+    caller_account,
+    collect_aws,
+)
+from cardaudit.collect.contain import DEADLINE_REACHED, BadResponse, CallFailed
+from cardaudit.collect.deadline import NO_DEADLINE, Deadline
 from cardaudit.collect.session import client, guard_session
 from cardaudit.errors import CollectionSetupError
-from cardaudit.models.inventory import GLOBAL, CollectionError, Inventory, Scope
+from cardaudit.models.inventory import GLOBAL, CollectionError, Inventory
 
 ORGANIZATION = "organization"
 
 
-def organization_accounts(session: boto3.session.Session) -> list[str]:
-    """Active member accounts of the organization (run from the management or a delegated account)."""
-    api = Api(client(session, "organizations", GLOBAL_CLIENT_REGION), "", GLOBAL)
+def organization_accounts(session: boto3.session.Session, deadline: Deadline = NO_DEADLINE) -> list[str]:
+    """Active member accounts of the organization (run from the management or a delegated account).
+
+    Raises CallFailed (organizations:ListAccounts) when they cannot be listed.
+    """
+    api = Api(client(session, "organizations", GLOBAL_CLIENT_REGION), "", GLOBAL, deadline=deadline)
     try:
         accounts = api.pages("list_accounts", "Accounts")
-    except (ClientError, BotoCoreError) as exc:
-        code, message = error_code(exc)
-        raise CollectionSetupError(f"cannot list the organization's accounts (organizations:ListAccounts: "
-                                   f"{code} {message})") from exc
-    return sorted(a["Id"] for a in accounts if a.get("Status", "ACTIVE") == "ACTIVE")
+        return sorted(str(a["Id"]) for a in accounts if a.get("Status", "ACTIVE") == "ACTIVE")
+    except Exception as exc:  # contained like any call
+        raise api.failed(exc) from exc
 
 
 def assume(session: boto3.session.Session, account: str, role_name: str,
-           external_id: str | None = None) -> boto3.session.Session:
-    """A guarded session for `role_name` in `account` (raises ClientError when it cannot be assumed)."""
+           external_id: str | None = None, deadline: Deadline = NO_DEADLINE) -> boto3.session.Session:
+    """A guarded session for `role_name` in `account` (raises CallFailed when it cannot be assumed)."""
     partition = "aws"
     params = {"RoleArn": f"arn:{partition}:iam::{account}:role/{role_name}", "RoleSessionName": "cardaudit"}
     if external_id:
         params["ExternalId"] = external_id
-    creds = client(session, "sts", session.region_name or GLOBAL_CLIENT_REGION).assume_role(**params)["Credentials"]
-    return guard_session(boto3.session.Session(
-        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"], region_name=session.region_name,
-    ))
-
-
-def _unreachable(account: str, error: CollectionError, services: Sequence[ServiceCollector]) -> Inventory:
-    slices = {name: {"scopes": [Scope(account=account, region=GLOBAL)], "errors": [error]}
-              for collector in services for name in collector.slices}
-    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [account], "regions": [],
-                                     **slices})
+    api = Api(client(session, "sts", session.region_name or GLOBAL_CLIENT_REGION), account, GLOBAL, deadline=deadline)
+    try:
+        creds = api.call("assume_role", **params)["Credentials"]
+        keys = {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
+                "aws_session_token": creds["SessionToken"]}
+        if not all(isinstance(value, str) and value for value in keys.values()):
+            raise BadResponse("AssumeRole answered without usable credentials")
+    except Exception as exc:  # an account whose role cannot be assumed is blind, not fatal
+        raise api.failed(exc) from exc
+    return guard_session(boto3.session.Session(**keys, region_name=session.region_name))
 
 
 def merge(inventories: list[Inventory]) -> Inventory:
@@ -74,20 +80,34 @@ def merge(inventories: list[Inventory]) -> Inventory:
 
 def collect_accounts(session: boto3.session.Session, accounts: list[str], role_name: str,
                      regions: list[str] | None = None, workers: int = 8, external_id: str | None = None,
-                     services: Sequence[ServiceCollector] = SERVICES) -> Inventory:
-    targets = organization_accounts(session) if accounts == [ORGANIZATION] else accounts
+                     services: Sequence[ServiceCollector] = SERVICES, deadline: Deadline = NO_DEADLINE) -> Inventory:
+    try:
+        targets = organization_accounts(session, deadline) if accounts == [ORGANIZATION] else accounts
+    except CallFailed as exc:
+        # Which accounts to audit is unknown: the report says so, every check NOT_ASSESSED.
+        error = CollectionError(service="organizations", operation="ListAccounts", code=exc.code,
+                                message=exc.message, account=ORGANIZATION, region=GLOBAL)
+        return blind_account(ORGANIZATION, error, services)
     if not targets:
         raise CollectionSetupError("no account to audit")
-    home = account_of(session)
+    try:
+        home: str | None = caller_account(session, deadline)
+    except CallFailed:
+        home = None  # the caller's own account is then reached through the role too
     inventories: list[Inventory] = []
     for account in targets:
-        try:
-            target = session if account == home else assume(session, account, role_name, external_id)
-        except (ClientError, BotoCoreError) as exc:
-            code, message = error_code(exc)
-            error = CollectionError(service="sts", operation="AssumeRole", code=code, message=message[:300],
-                                    account=account, region=GLOBAL)
-            inventories.append(_unreachable(account, error, services))
+        if deadline.expired():
+            error = CollectionError(service="sts", operation="-", code=DEADLINE_REACHED,
+                                    message=deadline.reason(f"account {account} was read"), account=account,
+                                    region=GLOBAL)
+            inventories.append(blind_account(account, error, services))
             continue
-        inventories.append(collect_aws(target, regions, workers, services))
+        try:
+            target = session if account == home else assume(session, account, role_name, external_id, deadline)
+        except CallFailed as exc:
+            error = CollectionError(service="sts", operation="AssumeRole", code=exc.code, message=exc.message,
+                                    account=account, region=GLOBAL)
+            inventories.append(blind_account(account, error, services))
+            continue
+        inventories.append(collect_aws(target, regions, workers, services, deadline=deadline))
     return merge(inventories)

@@ -2,21 +2,24 @@
 
 Clients are built in the calling thread (boto3 sessions are not thread-safe to build clients
 from); the calls then run on a bounded pool. Any failed call that a collector did not handle as
-a per-resource detail marks its slices blind for that (account, region), with the error code.
+a per-resource detail marks its slices blind for that (account, region), with the error code;
+whatever a job raises, except `ReadOnlyViolation`, is contained the same way. A job still running
+when the run's deadline passes is abandoned: its slices are blind there, "deadline reached".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
 
-from cardaudit.collect.api import Api, error_code
+from cardaudit.collect.api import Api
 from cardaudit.collect.cloudtrail import collect_cloudtrail
+from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
+from cardaudit.collect.deadline import NO_DEADLINE, Deadline
 from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
 from cardaudit.collect.events import collect_events
@@ -96,24 +99,51 @@ class _Outcome:
     error: CollectionError | None
 
 
+# The account of a run whose caller could not be identified: every slice is blind for it.
+UNKNOWN_ACCOUNT = "unknown"
+
+
+def caller_account(session: boto3.session.Session, deadline: Deadline = NO_DEADLINE) -> str:
+    """The caller's account id, or CallFailed naming sts:GetCallerIdentity."""
+    api = Api(client(session, "sts", session.region_name or GLOBAL_CLIENT_REGION), "", GLOBAL, deadline=deadline)
+    account = api.call("get_caller_identity").get("Account")
+    if not isinstance(account, str) or not account.isdigit():
+        raise CallFailed("sts:GetCallerIdentity", "BadResponse", "response without an account id")
+    return account
+
+
 def account_of(session: boto3.session.Session) -> str:
     try:
-        identity = client(session, "sts", session.region_name or GLOBAL_CLIENT_REGION).get_caller_identity()
-    except (ClientError, BotoCoreError) as exc:
-        code, message = error_code(exc)
-        raise CollectionSetupError(f"cannot identify the account (sts:GetCallerIdentity: {code} {message})") from exc
-    return str(identity["Account"])
+        return caller_account(session)
+    except CallFailed as exc:
+        raise CollectionSetupError(f"cannot identify the account ({exc.operation}: {exc.code} {exc.message})") from exc
 
 
 def _run(collector: ServiceCollector, api: Api, scope: Scope) -> _Outcome:
     try:
         return _Outcome(collector, scope, collector.collect(api), None)
-    except (ClientError, BotoCoreError) as exc:
-        code, message = error_code(exc)
-        operation = exc.operation_name if isinstance(exc, ClientError) else "request"
-        error = CollectionError(service=collector.service, operation=operation, code=code,
-                                message=message[:300], account=scope.account, region=scope.region)
+    except Exception as exc:  # noqa: BLE001 -- one job's failure blinds its slices there, never the run
+        failure = api.failed(exc)  # re-raises ReadOnlyViolation: a bug, exit 4
+        operation = failure.operation.rpartition(":")[2]
+        error = CollectionError(service=collector.service, operation=operation or "-", code=failure.code,
+                                message=failure.message, account=scope.account, region=scope.region)
         return _Outcome(collector, scope, {}, error)
+
+
+def _late(collector: ServiceCollector, scope: Scope, deadline: Deadline) -> _Outcome:
+    where = f"{collector.service} was read in {scope.account}/{scope.region}"
+    return _Outcome(collector, scope, {}, CollectionError(
+        service=collector.service, operation="-", code=DEADLINE_REACHED, message=deadline.reason(where),
+        account=scope.account, region=scope.region))
+
+
+def blind_account(account: str, error: CollectionError, services: Sequence[ServiceCollector] = SERVICES,
+                  regions: Sequence[str] = ()) -> Inventory:
+    """An inventory in which every slice is blind for `account`, with `error` as the reason."""
+    slices = {name: {"scopes": [Scope(account=account, region=GLOBAL)], "errors": [error]}
+              for collector in services for name in collector.slices}
+    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [account],
+                                     "regions": sorted(regions), **slices})
 
 
 def collect_aws(
@@ -122,33 +152,53 @@ def collect_aws(
     workers: int = 8,
     services: Sequence[ServiceCollector] = SERVICES,
     detail_workers: int = 4,
+    deadline: Deadline = NO_DEADLINE,
 ) -> Inventory:
     started = datetime.now(UTC)
-    account = account_of(session)
-    plan: RegionPlan = plan_regions(session, regions)
+    try:
+        account = caller_account(session, deadline)
+    except CallFailed as exc:
+        # Without the account id nothing can be read; the report still says so, check by check.
+        error = CollectionError(service="sts", operation="GetCallerIdentity", code=exc.code, message=exc.message,
+                                account=UNKNOWN_ACCOUNT, region=GLOBAL)
+        return blind_account(UNKNOWN_ACCOUNT, error, services, regions or [])
+    plan: RegionPlan = plan_regions(session, regions, deadline)
     if not plan.enabled and not plan.disabled:
         raise CollectionSetupError("no region to audit")
 
     outcomes: list[_Outcome] = []
-    futures: list[Future[_Outcome]] = []
+    jobs: dict[Future[_Outcome], tuple[ServiceCollector, Scope]] = {}
     # Building a client costs tens of milliseconds and must happen in this thread; each job is
     # submitted as soon as its client exists, so building overlaps with the calls in flight.
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="collect") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="collect")
+    try:
         for collector in services:
             if not collector.regional:
-                api = Api(client(session, collector.service, GLOBAL_CLIENT_REGION), account, GLOBAL, detail_workers)
-                futures.append(pool.submit(_run, collector, api, Scope(account=account, region=GLOBAL)))
+                api = Api(client(session, collector.service, GLOBAL_CLIENT_REGION), account, GLOBAL, detail_workers,
+                          deadline)
+                scope = Scope(account=account, region=GLOBAL)
+                jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
                 continue
             for region in plan.enabled:
-                api = Api(client(session, collector.service, region), account, region, detail_workers)
-                futures.append(pool.submit(_run, collector, api, Scope(account=account, region=region)))
+                api = Api(client(session, collector.service, region), account, region, detail_workers, deadline)
+                scope = Scope(account=account, region=region)
+                jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
             for region in plan.disabled:
                 outcomes.append(_Outcome(collector, Scope(account=account, region=region), {}, CollectionError(
                     service=collector.service, operation="-", code=REGION_NOT_ENABLED,
                     message=f"{region} is not enabled for this account (opt-in region or unknown name)",
                     account=account, region=region)))
-        outcomes.extend(f.result() for f in futures)
-
+        wait(jobs, timeout=deadline.remaining())
+    finally:
+        # A job still in a call at the deadline is abandoned, not waited for: its thread ends when
+        # the call's own timeouts end it, and its result is not used.
+        pool.shutdown(wait=deadline.at is None, cancel_futures=True)
+    for future, (collector, scope) in jobs.items():
+        if future.done() and not future.cancelled():
+            outcomes.append(future.result())
+        else:
+            outcomes.append(_late(collector, scope, deadline))
+    outcomes = [replace(o, error=plan.annotate(o.error)) if o.error is not None else o for o in outcomes]
     return assemble(outcomes, account, sorted(set(plan.enabled) | set(plan.disabled)), started)
 
 

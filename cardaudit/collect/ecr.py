@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from cardaudit.collect.api import Api, error_code, tag_dict
+from cardaudit.collect.api import Api, tag_dict
+from cardaudit.collect.contain import CallFailed, failure_of
 from cardaudit.models.inventory import AwsResource, EcrRepository, ImageScan, Unknown, Vulnerability
 
 
@@ -34,9 +33,8 @@ def _latest_image(api: Api, repo: str) -> ImageScan | Unknown | None:
     """The most recently pushed image and its critical findings (active ones, for enhanced scans)."""
     try:
         images = api.pages("describe_images", "imageDetails", repositoryName=repo)
-    except (ClientError, BotoCoreError) as exc:
-        code, message = error_code(exc)
-        return Unknown(operation="ecr:DescribeImages", code=code, message=message[:300])
+    except CallFailed as exc:
+        return Unknown(operation=exc.operation, code=exc.code, message=exc.message)
     if not images:
         return None
     latest = max(images, key=lambda i: i.get("imagePushedAt") or datetime.min.replace(tzinfo=UTC))
@@ -46,6 +44,7 @@ def _latest_image(api: Api, repo: str) -> ImageScan | Unknown | None:
     counts: dict[str, int] = {}
     status, scan_type = "NOT_SCANNED", "BASIC"
     try:
+        api.deadline.check("ecr:DescribeImageScanFindings")
         paginator = api.client.get_paginator("describe_image_scan_findings")
         for page in paginator.paginate(repositoryName=repo, imageId={"imageDigest": latest["imageDigest"]}):
             status = str((page.get("imageScanStatus") or {}).get("status", status))
@@ -56,10 +55,10 @@ def _latest_image(api: Api, repo: str) -> ImageScan | Unknown | None:
             for raw, is_enhanced in [(f, False) for f in found.get("findings") or []] + [(f, True) for f in enhanced]:
                 if raw.get("severity") == "CRITICAL" and raw.get("status", "ACTIVE") == "ACTIVE":
                     critical.append(_vulnerability(raw, is_enhanced))
-    except (ClientError, BotoCoreError) as exc:
-        code, message = error_code(exc)
+    except Exception as exc:  # noqa: BLE001 -- any failure of this call leaves the image's findings Unknown
+        code, message = failure_of(exc)
         if code != "ScanNotFoundException":
-            return Unknown(operation="ecr:DescribeImageScanFindings", code=code, message=message[:300])
+            return Unknown(operation="ecr:DescribeImageScanFindings", code=code, message=message)
     return ImageScan(**base, status=status, scan_type=scan_type, critical=critical, severity_counts=counts)
 
 

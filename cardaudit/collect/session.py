@@ -1,4 +1,13 @@
-"""Clients for the audit: standard retries, and a guard that refuses any call that is not a read."""
+"""Clients for the audit: bounded timeouts and retries, an allow-list guard, and a response check.
+
+The guard is an allow-list: exactly the operations the resource-type declarations name
+(`collect.policy.declared_operations()`, the same set `docs/iam-policy.json` is rendered from)
+plus the run's set-up calls pass; anything else is refused in botocore's `before-parameter-build`
+event, before its parameters are serialized, and so before anything is signed or sent. That
+refuses writes, data reads (GetSecretValue, GetObject) and the reads that mint credentials or
+hand out data (GetPasswordData, GetFunction's code URL, GetClusterCredentials) alike, because
+none of them is declared.
+"""
 
 from __future__ import annotations
 
@@ -8,49 +17,69 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from cardaudit.collect.policy import declared_operations
+from cardaudit.collect.responses import check_body
 from cardaudit.errors import ReadOnlyViolation
 
-# Operation-name prefixes that only read. Everything else (Create, Put, Delete, Update, Start,
-# Generate, Tag, ...) is refused before the request is signed.
-READ_PREFIXES = ("Describe", "List", "Get", "BatchGet", "Head", "Lookup", "Search")
-_READ = re.compile(rf"^({'|'.join(READ_PREFIXES)})[A-Z]")
+# Sized for an audit, not for a workload that must eventually succeed: a hanging endpoint costs at
+# most 3 attempts x (5 s connect or 15 s read), and a throttled call gives up after ~1.5 s of backoff
+# instead of minutes; what is not read is NOT_ASSESSED, never waited on forever.
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 15
+MAX_ATTEMPTS = 3
 
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 6},
-    connect_timeout=10,
-    read_timeout=60,
+    retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},  # the first attempt included
+    connect_timeout=CONNECT_TIMEOUT,
+    read_timeout=READ_TIMEOUT,
     max_pool_connections=20,
 )
 
-
-# Reads of data rather than configuration: an auditor has no business with secret values,
-# objects, parameters, items or log lines, so these are refused too.
+# A lint on the declarations, not the guard: a declared operation must at least be named like a
+# read and not be a read of data or secret values, so a write cannot be declared by mistake.
+READ_PREFIXES = ("Describe", "List", "Get", "BatchGet", "Head", "Lookup", "Search")
+_READ = re.compile(rf"^({'|'.join(READ_PREFIXES)})[A-Z]")
 DATA_READS = frozenset({
     "GetSecretValue", "BatchGetSecretValue", "GetObject", "GetObjectTorrent", "GetParameter", "GetParameters",
     "GetParametersByPath", "GetParameterHistory", "GetItem", "BatchGetItem", "GetRecords", "GetShardIterator",
     "GetLogEvents", "GetQueryResults", "GetRandomPassword", "GetDataKey", "GetAuthorizationToken",
 })
-
-
 # Obtaining temporary credentials for the audit role in another account changes nothing there.
 TOKEN_OPERATIONS = frozenset({"AssumeRole"})
 
 
 def is_read_operation(name: str) -> bool:
+    """Whether an operation name reads like a configuration read (the declarations' lint)."""
     return (bool(_READ.match(name)) and name not in DATA_READS) or name in TOKEN_OPERATIONS
 
 
-def _refuse_writes(model: Any, **_: Any) -> None:
-    name = model.name
-    if not is_read_operation(name):
-        service = model.service_model.service_name
-        raise ReadOnlyViolation(f"refused {service}:{name}: cardaudit only reads configuration, never writes "
-                                "and never reads data or secret values")
+ALLOWED: frozenset[str] = declared_operations()
+
+
+def operation_name(model: Any) -> str:
+    """`states:DescribeStateMachine`: the signing (IAM) prefix of the service and the API's name."""
+    return f"{model.service_model.signing_name}:{model.name}"
+
+
+def is_allowed(operation: str) -> bool:
+    return operation in ALLOWED
+
+
+def _refuse_undeclared(model: Any, **_: Any) -> None:
+    name = operation_name(model)
+    if name not in ALLOWED:
+        raise ReadOnlyViolation(f"refused {name}: cardaudit calls only the read operations its collectors "
+                                "declare, never writes and never reads data or secret values")
 
 
 def guard_session(session: boto3.session.Session) -> boto3.session.Session:
-    """Register the read-only guard on a session; every client it builds afterwards carries it."""
-    session.events.register("before-call.*.*", _refuse_writes, unique_id="cardaudit-read-only")
+    """Register the guard and the response check on a session; every client it builds carries them.
+
+    Registering is idempotent, and it changes the session it is given: a session handed to
+    cardaudit stays guarded afterwards.
+    """
+    session.events.register("before-parameter-build.*.*", _refuse_undeclared, unique_id="cardaudit-read-only")
+    session.events.register("before-parse.*.*", check_body, unique_id="cardaudit-response-check")
     return session
 
 

@@ -49,6 +49,9 @@ def audit_command(
     workers: Annotated[int, typer.Option(help="Concurrent API workers.")] = 8,
     checks: Annotated[str | None, typer.Option(help="Only these checks: comma-separated ids or globs (ecr_*).")]
     = None,
+    timeout: Annotated[float | None, typer.Option(
+        help="Seconds AWS collection may take; what is not read by then is NOT_ASSESSED, and the report is "
+             "still written.", min=1)] = None,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
@@ -62,7 +65,8 @@ def audit_command(
                              accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
                              save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
-                             repos=parse_repos(repo), workers=workers, checks=parse_csv(checks))
+                             repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
+                             timeout=timeout)
         formats = parse_formats(format)
         report = audit.run(config)
         print_summary(report, out)

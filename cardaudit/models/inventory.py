@@ -26,7 +26,7 @@ from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
 from cardaudit.models.aws.kms import KmsKey
 from cardaudit.models.aws.lambda_ import LambdaFunction
 from cardaudit.models.aws.rds import RdsCluster, RdsInstance
-from cardaudit.models.aws.resource import AwsResource, Unknown
+from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.sqs import SqsQueue
@@ -62,6 +62,8 @@ class CollectionError(Frozen):
     def reason(self) -> str:
         if self.code == REGION_NOT_ENABLED:
             return f"region {self.region} is not enabled for account {self.account}"
+        if self.code == DEADLINE_REACHED:
+            return f"deadline reached before {self.service} was read in {self.account}/{self.region}"
         return f"{self.service}:{self.operation} failed in {self.account}/{self.region}: {self.code}"
 
 

@@ -34,6 +34,7 @@ class AuditConfig(Frozen):
     repos: dict[str, Path] = Field(default_factory=dict)
     workers: int = 8
     checks: list[str] | None = None  # check ids or globs (ecr_*); None runs them all
+    timeout: float | None = Field(default=None, gt=0)  # seconds for AWS collection; what is left is NOT_ASSESSED
 
 
 Stage = Literal["evaluate", "attribute"]

@@ -22,7 +22,9 @@ def ecr_repository_scan_on_push_enabled(repositories: list[EcrRepository]) -> It
     """What it checks:
     Each repository's images are scanned on push: by a registry scanning rule that matches the
     repository (basic or enhanced scanning), or, under basic scanning, by the repository's own
-    `scanOnPush` setting.
+    `scanOnPush` setting. When the registry scanning configuration cannot be read, the
+    repository is NOT_ASSESSED: enhanced scanning ignores `scanOnPush`, so the flag alone
+    proves nothing.
 
     Why it matters:
     Images that are never scanned can ship known critical vulnerabilities into the cardholder
@@ -34,7 +36,13 @@ def ecr_repository_scan_on_push_enabled(repositories: list[EcrRepository]) -> It
     re-evaluation.
     """
     for repo in repositories:
-        if repo.registry_scan_frequency in _SCANNING:
+        if isinstance(repo.registry_scan_type, Unknown):
+            # Which setting decides depends on the registry's scanning type: under enhanced scanning
+            # the repository flag is ignored, so neither on nor off can be judged without it.
+            yield Result.not_assessed(repo.ref(), f"the registry scanning configuration could not be read, and it "
+                                      f"decides whether scanOnPush counts ({repo.registry_scan_type.reason})",
+                                      scan_on_push=repo.scan_on_push)
+        elif repo.registry_scan_frequency in _SCANNING:
             yield Result.passed(repo.ref(), f"registry rule scans it ({repo.registry_scan_frequency})",
                                 scan_type=str(repo.registry_scan_type), frequency=repo.registry_scan_frequency)
         elif repo.registry_scan_type == "ENHANCED":
@@ -43,9 +51,6 @@ def ecr_repository_scan_on_push_enabled(repositories: list[EcrRepository]) -> It
                                 scan_type="ENHANCED")
         elif repo.scan_on_push:
             yield Result.passed(repo.ref(), "scanOnPush is enabled", scan_on_push=True)
-        elif isinstance(repo.registry_scan_type, Unknown):
-            yield Result.not_assessed(repo.ref(), f"scanOnPush is off and the registry rules could not be read "
-                                      f"({repo.registry_scan_type.reason})", scan_on_push=False)
         else:
             yield Result.failed(repo.ref(), "images are not scanned on push (scanOnPush off, no matching rule)",
                                 scan_on_push=False, scan_type=repo.registry_scan_type)

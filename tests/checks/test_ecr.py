@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Aws, outcomes, run_check
 
 CHECK = "ecr_repository_scan_on_push_enabled"
@@ -31,9 +33,22 @@ def test_unreadable_registry_rules(aws: Aws) -> None:
     ecr.create_repository(repositoryName="card-api", imageScanningConfiguration={"scanOnPush": True})
     ecr.create_repository(repositoryName="ledger-ingest")
     aws.deny("ecr", "GetRegistryScanningConfiguration")
-    # scanOnPush on is seen and honest; off could be overridden by a rule nobody could read.
-    assert outcomes(run_check(CHECK, aws.collect("ecr"))) == {
-        ("card-api", "PASS"), ("ledger-ingest", "NOT_ASSESSED")}
+    # Enhanced scanning ignores scanOnPush, so without the registry configuration neither the flag
+    # on nor the flag off decides anything.
+    findings = run_check(CHECK, aws.collect("ecr"))
+    assert outcomes(findings) == {("card-api", "NOT_ASSESSED"), ("ledger-ingest", "NOT_ASSESSED")}
+    assert all("ecr:GetRegistryScanningConfiguration failed: AccessDenied" in f.reason for f in findings)
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "InternalServerError"])
+def test_unreadable_registry_rules_never_pass_on_the_flag(aws: Aws, code: str) -> None:
+    ecr = aws.client("ecr")
+    ecr.create_repository(repositoryName="sandbox-tool", imageScanningConfiguration={"scanOnPush": True})
+    ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[{
+        "scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "prod-*", "filterType": "WILDCARD"}]}])
+    assert outcomes(run_check(CHECK, aws.collect("ecr"))) == {("sandbox-tool", "FAIL")}
+    aws.deny("ecr", "GetRegistryScanningConfiguration", code=code)
+    assert outcomes(run_check(CHECK, aws.collect("ecr"))) == {("sandbox-tool", "NOT_ASSESSED")}
 
 
 def test_denied_listing(aws: Aws) -> None:

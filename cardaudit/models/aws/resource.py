@@ -10,6 +10,10 @@ from cardaudit.models.base import Frozen
 from cardaudit.models.finding import ResourceRef
 from cardaudit.models.resource_type import ResourceType
 
+# The code of a call or a collection cut short by the run's deadline (`--timeout`); its message
+# says what was not read in time.
+DEADLINE_REACHED = "DeadlineReached"
+
 
 class Unknown(Frozen):
     """A detail of one resource that could not be read (AccessDenied, throttled, invalid state)."""
@@ -21,6 +25,8 @@ class Unknown(Frozen):
 
     @property
     def reason(self) -> str:
+        if self.code == DEADLINE_REACHED:
+            return f"deadline reached before {self.operation} was read"
         return f"{self.operation} failed: {self.code}"
 
 
