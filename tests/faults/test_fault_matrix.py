@@ -142,8 +142,11 @@ def test_fault_gives_a_report_and_no_false_pass(demo: Demo, op: Operation, mode:
     assert not problems, problems
     if mode == "hang" and changed:
         # The report says what ran out: the deadline, or (for a set-up call) the call's own timeout.
+        # Under load a detail may be cut before it starts, so the reason can sit on the finding only.
         codes = {e.code for e in faulted.collection_errors}
-        assert codes & {"DeadlineReached", "ReadTimeoutError"}, codes
+        reasons = {f.reason for f in faulted.findings if f.status == Status.NOT_ASSESSED}
+        assert codes & {"DeadlineReached", "ReadTimeoutError"} or any(
+            "deadline reached" in r or "ReadTimeoutError" in r for r in reasons), (codes, sorted(reasons))
 
 
 # One CLI run per mode, on an operation of another service each time: the report is written and the
