@@ -247,3 +247,19 @@ def test_blind_scopes_and_incomplete_inventories_are_not_assessed(tmp_path: Path
     assert {s for _, s in _of("shadowed_rule", found)} <= {"NOT_ASSESSED"}
     complete = _run(tmp_path, rules, _inventory(repo_files=files), findings=[control])
     assert _of("failing_control_unowned", complete) == {("failing-controls", "PASS")}
+
+
+def test_a_rule_on_unread_tags_is_not_called_stale(tmp_path: Path) -> None:
+    """A tag rule that matches nothing only because a resource's tags could not be read is NOT_ASSESSED."""
+    from cardaudit.models.inventory import Unknown
+
+    blind = Unknown(operation="lambda:ListTags", code="AccessDenied")
+    inventory = _inventory(_lambda("card-events-consumer", {}).model_copy(update={"tags": blind}),
+                           _repo("card-api", {"team": "app"}))
+    found = _run(tmp_path, RULES, inventory)
+    stale = {f.resource.id: f for f in found if f.check_id == "ownership_stale_rule"}
+    assert stale["app-lambdas"].status == Status.NOT_ASSESSED
+    assert "tags or IaC state could not be read" in stale["app-lambdas"].reason
+    readable = _run(tmp_path, RULES, _inventory(_lambda("card-events-consumer", {}), _repo("card-api")))
+    assert {f.resource.id: f.status for f in readable if f.check_id == "ownership_stale_rule"}["app-lambdas"] == (
+        Status.FAIL)

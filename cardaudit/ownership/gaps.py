@@ -60,6 +60,8 @@ class RuleUsage:
 
     matched: set[tuple[str, str]] = field(default_factory=set)  # (section, rule id)
     won: set[tuple[str, str]] = field(default_factory=set)
+    # Rules that would have matched some subject whose tags or IaC state could not be read.
+    possible: set[tuple[str, str]] = field(default_factory=set)
 
     def record(self, section: str, resolution: Resolution) -> None:
         self.matched.update((section, c.rule_id) for c in resolution.candidates)

@@ -230,22 +230,26 @@ class Resolver:
             ))
         return decide(facts.subject, candidates, self._caveat(facts, candidates))
 
-    def _caveat(self, facts: ResourceFacts, candidates: list[Candidate]) -> str | None:
-        """What unread evidence could change the answer: a rule that might have matched at the winner's rank."""
+    def possible_rules(self, facts: ResourceFacts) -> dict[str, int]:
+        """Rules that do not match, but would if the unread evidence (tags, IaC state) said so: id -> rank."""
         unknown_iac: set[str] = {s.source.tool for s in self.iac.errors}
         if facts.tags is None:
             unknown_iac |= TAG_TOOLS
         if facts.tags is not None and not unknown_iac:
-            return None
-        best = max((c.tier for c in candidates), default=None)
-        matched = {c.rule_id for c in candidates}
-        could: list[str] = []
+            return {}
+        out: dict[str, int] = {}
         for rule in self.ownership.model.resources:
-            if rule.id in matched:
+            if match_resource(rule.match, facts) is not None:
                 continue
             hit = match_resource(rule.match, facts, facts.tags is None, frozenset(unknown_iac))
-            if hit is not None and (best is None or (rule.priority if rule.priority is not None else hit[0]) >= best):
-                could.append(rule.id)
+            if hit is not None:
+                out[rule.id] = rule.priority if rule.priority is not None else hit[0]
+        return out
+
+    def _caveat(self, facts: ResourceFacts, candidates: list[Candidate]) -> str | None:
+        """What unread evidence could change the answer: a rule that might have matched at the winner's rank."""
+        best = max((c.tier for c in candidates), default=None)
+        could = [rule_id for rule_id, rank in self.possible_rules(facts).items() if best is None or rank >= best]
         if not could:
             return None
         why = []

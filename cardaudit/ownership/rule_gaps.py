@@ -89,6 +89,8 @@ def usage_findings(ownership: Ownership, usage: RuleUsage, complete: bool, colle
         for index, rule_id, blind in rules:
             ref = _rule_ref(ownership, (section, index), rule_id)
             if (section, rule_id) not in usage.matched:
+                if (section, rule_id) in usage.possible and not blind:
+                    blind = "it could match a resource whose tags or IaC state could not be read"
                 if blind or (section == "resources" and not complete):
                     reason = blind or "the inventory is incomplete (collection errors), so a match may be missing"
                     out.append(gap_finding(STALE_RULE, Result.not_assessed(ref, f"rule '{rule_id}': {reason}")))

@@ -29,6 +29,7 @@ def resource_findings(inventory: Inventory, resolver: Resolver, usage: RuleUsage
         facts = facts_of(resource, resolver.iac)
         resolution = resolver.resource(facts)
         usage.record("resources", resolution)
+        usage.possible.update(("resources", rule_id) for rule_id in resolver.possible_rules(facts))
         out += _ownership(resource, resolution, resolver)
         out += _double_managed(resource, facts, resolution, resolver)
         out += _unmanaged(resource, facts, resolution, resolver)
