@@ -219,7 +219,7 @@ def test_unreadable_tags_never_turn_a_contest_into_a_pass(tmp_path: Path) -> Non
                            _repo("card-api", {"team": "app"}))
     found = _run(tmp_path, RULES, inventory)
     assert _of("iac_double_managed", found) == {("card-events-consumer", "NOT_ASSESSED"), ("card-api", "PASS")}
-    assert _of("resource_contested", found) == set()
+    assert _of("resource_contested", found) == {("card-events-consumer", "NOT_ASSESSED")}
     assert _of("resource_unowned", found) == {("card-events-consumer", "NOT_ASSESSED"), ("card-api", "PASS")}
     unowned = next(f for f in found if f.check_id == "ownership_resource_unowned"
                    and f.resource.name == "card-events-consumer")

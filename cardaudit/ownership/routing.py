@@ -39,12 +39,16 @@ def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver)
     return out
 
 
-def unrouted_findings(findings: list[Finding], complete: bool = True) -> list[Finding]:
+def unrouted_findings(findings: list[Finding], complete: bool = True,
+                      not_enabled: frozenset[tuple[str, str]] = frozenset()) -> list[Finding]:
     """One FAIL per resource with failing control findings but no owner; one PASS when all are routed.
 
-    After collection errors the PASS becomes NOT_ASSESSED: failures in the blind scopes are not seen.
+    A resource (or a blind scope) with no owner whose controls could not all be judged is NOT_ASSESSED:
+    a failure there would reach nobody. After collection errors the PASS becomes NOT_ASSESSED, since
+    failures in the blind scopes are not seen. Regions the account has not enabled hold nothing.
     """
-    failing = [f for f in findings if f.kind == "control" and f.status in (Status.FAIL, Status.ERROR)]
+    control = [f for f in findings if f.kind == "control"]
+    failing = [f for f in control if f.status in (Status.FAIL, Status.ERROR)]
     unrouted: dict[str, list[Finding]] = {}
     for f in failing:
         if not f.owner:
@@ -56,10 +60,20 @@ def unrouted_findings(findings: list[Finding], complete: bool = True) -> list[Fi
                                                   "nobody is asked to fix it",
                                checks=checks, findings=sorted(f.id for f in group))
         out.append(gap_finding(FAILING_UNROUTED, result))
-    ref = ResourceRef(type="cardaudit::Findings", id="failing-controls")
-    if not out and not complete:
+    unseen: dict[str, list[Finding]] = {}
+    for f in control:
+        if (f.status == Status.NOT_ASSESSED and not f.owner and f.resource.key not in unrouted
+                and (f.resource.account or "", f.resource.region or "") not in not_enabled):
+            unseen.setdefault(f.resource.key, []).append(f)
+    for group in unseen.values():
+        checks = sorted({f.check_id for f in group})
         out.append(gap_finding(FAILING_UNROUTED, Result.not_assessed(
-            ref, f"{len(failing)} failing finding(s) seen, all routed, but collection errors hide the rest")))
+            group[0].resource, f"no team owns it and {', '.join(checks)} could not judge it: a failure here would "
+                               "reach nobody", checks=checks)))
+    ref = ResourceRef(type="cardaudit::Findings", id="failing-controls")
+    if not complete:
+        out.append(gap_finding(FAILING_UNROUTED, Result.not_assessed(
+            ref, f"{len(failing)} failing finding(s) seen, but collection errors hide the rest")))
     elif failing and not out:
         out.append(gap_finding(FAILING_UNROUTED, Result.passed(ref, f"all {len(failing)} failing findings "
                                                                     "are routed to a team")))

@@ -7,7 +7,7 @@ from datetime import date
 
 from cardaudit.models.attribution import Applicability, RequirementAttribution, RequirementOwner
 from cardaudit.models.finding import Finding
-from cardaudit.models.inventory import Inventory
+from cardaudit.models.inventory import REGION_NOT_ENABLED, Inventory
 from cardaudit.ownership.gaps import RuleUsage
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.routing import attribute, unrouted_findings
@@ -49,13 +49,14 @@ def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Res
     ownership = resolver.ownership
     gaps = (
         resource_findings(inventory, resolver, usage)
-        + blind_scope_findings(inventory)
+        + blind_scope_findings(inventory, resolver)
         + artifact_findings(inventory, resolver, usage)
         + requirement_findings(requirement_ids, in_scope, resolver, usage)
         + unknown_team_findings(ownership)
         + usage_findings(ownership, usage, inventory.complete(), inventory.collected_types(), inventory.repos)
         + review_findings(ownership, today)
         + tpsp_findings(ownership)
-        + unrouted_findings(routed, inventory.complete())
+        + unrouted_findings(routed, inventory.complete(), frozenset(
+            (e.account, e.region) for e in inventory.collection_errors() if e.code == REGION_NOT_ENABLED))
     )
     return routed + gaps

@@ -54,6 +54,8 @@ def _ownership(resource: AwsResource, resolution: Resolution, resolver: Resolver
         # A rule the unread evidence could satisfy ranks with the winner: the owner, or a contest, is unknown.
         result = Result.not_assessed(ref, f"resolves to {resolution.primary} ({rules_text(resolution)}), but "
                                           f"{resolution.caveat}")
+        out.append(gap_finding(CONTESTED, Result.not_assessed(
+            ref, f"one owner seen ({resolution.primary}), but {resolution.caveat}: another could tie"), resolution))
     elif resolution.primary not in teams:
         result = Result.failed(ref, f"resolves to undeclared team '{resolution.primary}' ({rules_text(resolution)})")
     else:
@@ -62,13 +64,20 @@ def _ownership(resource: AwsResource, resolution: Resolution, resolver: Resolver
     return out
 
 
-def blind_scope_findings(inventory: Inventory) -> list[Finding]:
-    """One NOT_ASSESSED per (account, region) whose resources could not be listed: their owners are unknown."""
+def blind_scope_findings(inventory: Inventory, resolver: Resolver) -> list[Finding]:
+    """Per (account, region) whose resources could not all be listed: each resource gap kind is NOT_ASSESSED there.
+
+    A resource that was never listed has no owner, IaC source or tag to judge; its gaps are unknown,
+    not absent.
+    """
+    settings = resolver.ownership.model.settings
+    kinds = [UNOWNED, CONTESTED, DOUBLE_MANAGED, *([UNMANAGED] if settings.iac_sources else []),
+             *([TAG_MISMATCH] if settings.owner_tag_keys else [])]
     blind = sorted({(e.account, e.region) for e in inventory.collection_errors() if e.code != REGION_NOT_ENABLED})
-    return [gap_finding(UNOWNED, Result.not_assessed(
+    return [gap_finding(kind, Result.not_assessed(
         ResourceRef(type="*", id="*", account=account, region=region),
-        "resources here could not all be listed (collection errors), so their owners are not known"))
-        for account, region in blind]
+        "resources here could not all be listed (collection errors), so their ownership is not known"))
+        for account, region in blind for kind in kinds]
 
 
 def _double_managed(resource: AwsResource, facts: ResourceFacts, resolution: Resolution,

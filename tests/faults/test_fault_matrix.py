@@ -80,7 +80,9 @@ def compare(clean: Report, faulted: Report) -> tuple[list[str], list[str], int, 
         # A finding that said nothing (NOT_ASSESSED) may go; one that judged must leave a NOT_ASSESSED.
         if key not in after and f.status != Status.NOT_ASSESSED and f.check_id not in blind_checks:
             gone = f"finding {key} ({f.status.value}) gone with no NOT_ASSESSED for its check"
-            (unflagged if f.kind == "ownership" else problems).append(gone)
+            problems.append(gone)
+            if f.kind == "ownership":
+                unflagged.append(gone)
     items_before = {r.id: r.status for r in clean.requirements}
     for r in faulted.requirements:
         old = items_before.get(r.id)
