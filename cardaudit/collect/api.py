@@ -44,6 +44,9 @@ class Api:
     # 2,000 calls, which sequentially at AWS latencies take minutes.
     detail_workers: int = 4
     deadline: Deadline = NO_DEADLINE
+    # Every region this run reads for the account: a collector that finds a resource homed in a
+    # region outside it (a multi-region trail's shadow) can keep it rather than lose it.
+    audited_regions: tuple[str, ...] = ()
     # The operation each thread called last, so a shape error raised by collector code after the
     # call returned is charged to that operation.
     _last: threading.local = field(default_factory=threading.local, compare=False, repr=False)

@@ -180,7 +180,8 @@ def collect_aws(
                 jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
                 continue
             for region in plan.enabled:
-                api = Api(client(session, collector.service, region), account, region, detail_workers, deadline)
+                api = Api(client(session, collector.service, region), account, region, detail_workers, deadline,
+                          audited_regions=tuple(plan.enabled))
                 scope = Scope(account=account, region=region)
                 jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
             for region in plan.disabled:

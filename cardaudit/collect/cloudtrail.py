@@ -20,9 +20,12 @@ def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
     trails: list[AwsResource] = []
     # A multi-region trail shows up in every region as a "shadow"; so does an organization trail
     # in member accounts, where it is the only trail. Shadows are included, and each trail is kept
-    # once: by the collection of its home region.
+    # once: by the collection of its home region, or, when the run does not read its home region
+    # (`--regions` without it), by the first region it reads, so the trail is not taken for absent.
     for t in api.call("describe_trails", includeShadowTrails=True).get("trailList", []):
-        if t.get("HomeRegion", api.region) != api.region:
+        home = t.get("HomeRegion", api.region)
+        unaudited_home = bool(api.audited_regions) and home not in api.audited_regions
+        if home != api.region and not (unaudited_home and api.region == api.audited_regions[0]):
             continue
         arn = t["TrailARN"]
         tags = api.detail(
@@ -30,7 +33,7 @@ def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
             ResourceIdList=[arn],
         )
         custom = t.get("HasCustomEventSelectors")
-        # GetEventSelectors must be asked in the trail's home region, which is this one.
+        # Asked by ARN: from the home region, or for a kept shadow from here, where a refusal is Unknown.
         events = api.detail("get_event_selectors", partial(event_selection, has_custom=custom), TrailName=arn)
         trails.append(Trail(
             arn=arn, account=api.account, region=t.get("HomeRegion", api.region), name=t["Name"], tags=tags,

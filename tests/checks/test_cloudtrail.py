@@ -383,3 +383,16 @@ def test_empty_answer_is_the_default_only_when_the_trail_says_so() -> None:
 ], ids=lambda v: str(v) if isinstance(v, str) else "")
 def test_arn_coverage_of_a_bucket(arns: ArnCondition, coverage: str) -> None:
     assert arn_coverage(arns, "arn:aws:s3:::cards/") == coverage
+
+
+def test_a_trail_homed_outside_the_audited_regions_is_still_seen(aws: Aws) -> None:
+    """`--regions eu-west-1` with the account's multi-region trail homed in us-east-1: the trail is kept
+    (from its shadow in the first audited region), so the account is never failed for having no trail."""
+    _trail(aws, "acme-org-audit", multi=True, validation=True, region="us-east-1")
+    inventory = aws.collect("cloudtrail", regions=["eu-west-1"])
+    trails = inventory.cloudtrail_trails.items
+    assert [(t.name, t.region) for t in trails] == [("acme-org-audit", "us-east-1")]
+    statuses = outcomes(run_check(MULTI, inventory))
+    assert statuses in ({("acme-org-audit", "PASS")}, {("acme-org-audit", "NOT_ASSESSED")}), statuses
+    both = aws.collect("cloudtrail", regions=["eu-west-1", "us-east-1"])
+    assert [t.name for t in both.cloudtrail_trails.items] == ["acme-org-audit"]  # kept once, from its home
