@@ -263,3 +263,20 @@ def test_a_rule_on_unread_tags_is_not_called_stale(tmp_path: Path) -> None:
     readable = _run(tmp_path, RULES, _inventory(_lambda("card-events-consumer", {}), _repo("card-api")))
     assert {f.resource.id: f.status for f in readable if f.check_id == "ownership_stale_rule"}["app-lambdas"] == (
         Status.FAIL)
+
+
+def test_a_failure_whose_owner_unread_state_could_name_is_not_unrouted(tmp_path: Path) -> None:
+    """Without the Pulumi state, a failing resource the state would assign is 'owner unknown', not 'nobody'."""
+    failing = Finding(id="f", check_id="ecr_repository_scan_on_push_enabled", status=Status.FAIL,
+                      severity=Severity.HIGH, resource=_repo("card-api").ref(), reason="r")
+    rules = RULES.replace("  - {id: repos, match: {type: AWS::ECR::Repository}, primary: app}\n", "").replace(
+        "  - {id: card-api-repo,", "  - {id: unused-glob,").replace("repository/card-*", "repository/zz-*").replace(
+        "  - {id: never-wins, match: {account: \"111122223333\", region: eu-west-1}, primary: infra}\n", "")
+    found = _run(tmp_path, rules, _inventory(_repo("card-api")), findings=[failing])
+    assert _of("failing_control_unowned", found) == {("failing-controls", "PASS")}  # the state assigns it
+    (tmp_path / "state.json").unlink()
+    path = tmp_path / "ownership.yaml"
+    loaded = load_ownership(path)
+    resolver = Resolver(loaded, load_iac(loaded.model.settings.iac_sources, {}, tmp_path / "elsewhere"))
+    blind = ownership_stage([failing], _inventory(_repo("card-api")), resolver, [], set(), TODAY)
+    assert _of("failing_control_unowned", blind) == {("card-api", "NOT_ASSESSED")}

@@ -22,25 +22,33 @@ def resolve_ref(ref: ResourceRef, by_arn: dict[str, AwsResource], resolver: Reso
     return resolver.resource(_facts_for(ref, by_arn, resolver))
 
 
-def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver) -> list[Finding]:
-    """Set owner, supporting teams and the deciding rule on each control finding."""
+def attribute(findings: list[Finding], inventory: Inventory, resolver: Resolver) -> tuple[list[Finding], set[str]]:
+    """Set owner, supporting teams and the deciding rule on each control finding.
+
+    Also returns the resources whose owner unread evidence (tags, an IaC state) could change: a
+    failure there is not "owned by nobody" but "owner unknown".
+    """
     by_arn = {r.arn: r for r in inventory.resources()}
     teams = resolver.ownership.model.teams
     out: list[Finding] = []
+    uncertain: set[str] = set()
     for finding in findings:
         if finding.kind != "control" or finding.owner is not None:
             out.append(finding)
             continue
         resolution = resolve_ref(finding.resource, by_arn, resolver)
+        if resolution.caveat:
+            uncertain.add(finding.resource.key)
         # A rule naming an undeclared team routes to nobody; that gap is reported on its own.
         if resolution.status == "owned" and resolution.primary in teams:
             finding = finding.with_owner(resolution.primary, list(resolution.supporting), resolution.rule_where)
         out.append(finding)
-    return out
+    return out, uncertain
 
 
 def unrouted_findings(findings: list[Finding], complete: bool = True,
-                      not_enabled: frozenset[tuple[str, str]] = frozenset()) -> list[Finding]:
+                      not_enabled: frozenset[tuple[str, str]] = frozenset(),
+                      uncertain: frozenset[str] = frozenset()) -> list[Finding]:
     """One FAIL per resource with failing control findings but no owner; one PASS when all are routed.
 
     A resource (or a blind scope) with no owner whose controls could not all be judged is NOT_ASSESSED:
@@ -54,11 +62,15 @@ def unrouted_findings(findings: list[Finding], complete: bool = True,
         if not f.owner:
             unrouted.setdefault(f.resource.key, []).append(f)
     out: list[Finding] = []
-    for group in unrouted.values():
+    for key, group in unrouted.items():
         checks = sorted({f.check_id for f in group})
-        result = Result.failed(group[0].resource, f"failing {', '.join(checks)} but no team owns it: "
-                                                  "nobody is asked to fix it",
-                               checks=checks, findings=sorted(f.id for f in group))
+        if key in uncertain:
+            result = Result.not_assessed(group[0].resource, f"failing {', '.join(checks)}; no owner resolved, but "
+                                                            "unread tags or IaC state could name one", checks=checks)
+        else:
+            result = Result.failed(group[0].resource, f"failing {', '.join(checks)} but no team owns it: "
+                                                      "nobody is asked to fix it",
+                                   checks=checks, findings=sorted(f.id for f in group))
         out.append(gap_finding(FAILING_UNROUTED, result))
     unseen: dict[str, list[Finding]] = {}
     for f in control:

@@ -45,7 +45,7 @@ def attribute_requirements(resolver: Resolver, requirement_ids: Iterable[str]) -
 def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Resolver,
                     requirement_ids: Iterable[str], in_scope: set[str], today: date) -> list[Finding]:
     usage = RuleUsage()
-    routed = attribute(findings, inventory, resolver)
+    routed, uncertain = attribute(findings, inventory, resolver)
     ownership = resolver.ownership
     gaps = (
         resource_findings(inventory, resolver, usage)
@@ -57,6 +57,7 @@ def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Res
         + review_findings(ownership, today)
         + tpsp_findings(ownership)
         + unrouted_findings(routed, inventory.complete(), frozenset(
-            (e.account, e.region) for e in inventory.collection_errors() if e.code == REGION_NOT_ENABLED))
+            (e.account, e.region) for e in inventory.collection_errors() if e.code == REGION_NOT_ENABLED),
+            frozenset(uncertain))
     )
     return routed + gaps
