@@ -140,8 +140,10 @@ def test_fault_gives_a_report_and_no_false_pass(demo: Demo, op: Operation, mode:
         # Under load a detail may be cut before it starts, so the reason can sit on the finding only.
         codes = {e.code for e in faulted.collection_errors}
         reasons = {f.reason for f in faulted.findings if f.status == Status.NOT_ASSESSED}
-        assert codes & {"DeadlineReached", "ReadTimeoutError"} or any(
-            "deadline reached" in r or "ReadTimeoutError" in r for r in reasons), (codes, sorted(reasons))
+        # A code can carry a qualifier ("DeadlineReached (region not verified)") when the machine is slow
+        # enough for the deadline to catch the region look-up too.
+        assert any(c.startswith(("DeadlineReached", "ReadTimeoutError")) for c in codes) or any(
+            "deadline" in r.lower() or "ReadTimeoutError" in r for r in reasons), (codes, sorted(reasons))
 
 
 # One CLI run per mode, on an operation of another service each time: the report is written and the
