@@ -45,13 +45,8 @@ def read_bounded(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
         raise LimitExceeded(f"larger than {max_bytes} bytes; not read")
     # Inside a root the real path is opened without following a last-moment symlink.
     flags = _FLAGS | (getattr(os, "O_NOFOLLOW", 0) if root is not None else 0)
+    fd = _open_regular(target, flags)
     try:
-        fd = os.open(target, flags)
-    except OSError as exc:
-        raise LimitExceeded(f"cannot read: {exc.strerror}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise LimitExceeded(_not_regular(os.fstat(fd).st_mode))
         chunks: list[bytes] = []
         left = max_bytes + 1
         while left > 0:
@@ -70,6 +65,23 @@ def read_bounded(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
     return data
 
 
+def _open_regular(target: Path, flags: int) -> int:
+    """A descriptor on `target`, checked again once open: the path may have been swapped for a FIFO."""
+    try:
+        fd = os.open(target, flags)
+    except OSError as exc:
+        raise LimitExceeded(f"cannot read: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        raise LimitExceeded(f"cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise LimitExceeded(_not_regular(mode))
+    return fd
+
+
 def read_bounded_text(path: Path, max_bytes: int, root: Path | None = None) -> str:
     """The file as UTF-8 text, or LimitExceeded."""
     data = read_bounded(path, max_bytes, root)
@@ -83,14 +95,13 @@ def read_prefix(path: Path, size: int, root: Path | None = None) -> bytes:
     """At most the first `size` bytes of a regular file (to sniff its kind), under the same rules."""
     target = _inside(path, root) if root is not None else path
     try:
-        if not stat.S_ISREG(os.stat(target).st_mode):
-            raise LimitExceeded(_not_regular(os.stat(target).st_mode))
-        fd = os.open(target, _FLAGS)
+        mode = os.stat(target).st_mode
     except OSError as exc:
         raise LimitExceeded(f"cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise LimitExceeded(_not_regular(mode))
+    fd = _open_regular(target, _FLAGS)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise LimitExceeded(_not_regular(os.fstat(fd).st_mode))
         return os.read(fd, size)
     except OSError as exc:
         raise LimitExceeded(f"cannot read: {exc.strerror}") from None
