@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import sys
 
-from cardaudit.catalogue.load import CATALOGUES, catalogue_path, compiled_path
+from cardaudit.catalogue.load import CATALOGUES, catalogue_path, compiled_path, read_yaml_catalogue
 from cardaudit.models.control import CatalogueFile
-from cardaudit.yamlfile import load_model
 
 
 def compiled_text(name: str) -> str:
-    model, _ = load_model(CatalogueFile, catalogue_path(name))
+    # Read as any YAML catalogue is, so the tree's checks (ids, parent order) run before compiling.
+    catalogue = read_yaml_catalogue(catalogue_path(name))
+    model = CatalogueFile(catalogue="pci-dss", version=catalogue.version, items=catalogue.items)
     return model.model_dump_json(indent=1, exclude_defaults=True) + "\n"
 
 

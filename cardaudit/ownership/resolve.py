@@ -208,6 +208,7 @@ class Resolver:
         self._artifact_index = {rule.id: i for i, rule in enumerate(ownership.model.artifacts)}
         self._resource_cache: dict[tuple[object, ...], Resolution] = {}
         self._requirement_cache: dict[str, Resolution] = {}
+        self._possible_cache: dict[tuple[object, ...], dict[str, int]] = {}
 
     def resource(self, facts: ResourceFacts) -> Resolution:
         # The attribute stage asks about each resource more than once (its findings, then its gaps).
@@ -232,6 +233,13 @@ class Resolver:
 
     def possible_rules(self, facts: ResourceFacts) -> dict[str, int]:
         """Rules that do not match, but would if the unread evidence (tags, IaC state) said so: id -> rank."""
+        # Asked twice per resource (its caveat, then the stale-rule bookkeeping): computed once.
+        key = facts.key
+        if key not in self._possible_cache:
+            self._possible_cache[key] = self._possible_rules(facts)
+        return self._possible_cache[key]
+
+    def _possible_rules(self, facts: ResourceFacts) -> dict[str, int]:
         unknown_iac: set[str] = {s.source.tool for s in self.iac.errors}
         if facts.tags is None:
             unknown_iac |= TAG_TOOLS
