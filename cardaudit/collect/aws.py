@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import boto3
 
@@ -49,40 +50,70 @@ Collect = Callable[[Api], dict[str, list[AwsResource]]]
 
 @dataclass(frozen=True)
 class ServiceCollector:
+    """One collect function: the unit that runs per (account, region) and fails alone.
+
+    A service whose resource types are read by separate functions (EC2: security groups, VPCs,
+    instances, volumes...) lists each with the slices it fills, so that one refused call blinds
+    only what that function reads, never the service's other slices.
+    """
+
     service: str  # boto3 service name
     regional: bool
     slices: tuple[str, ...]
     collect: Collect
 
+    @property
+    def name(self) -> str:
+        return self.collect.__name__.removeprefix("collect_")
 
-# One collect function per boto3 service; which slices it fills, and whether it runs per region,
-# come from the resource types' declarations.
-_COLLECTORS: dict[str, Collect] = {
-    "ecs": collect_ecs,
-    "ecr": collect_ecr,
-    "s3": collect_s3,
-    "kms": collect_kms,
-    "cloudtrail": collect_cloudtrail,
-    "iam": collect_iam,
-    "lambda": collect_lambda,
-    "sqs": collect_sqs,
-    "stepfunctions": collect_stepfunctions,
-    "events": collect_events,
-    "rds": collect_rds,
-    "secretsmanager": collect_secretsmanager,
-}
+
+# One entry per collect function: (boto3 service, function, the slices it fills). `None` means
+# every slice the service's resource types declare. Whether it runs per region comes from the
+# declarations; every declared slice must be filled by exactly one function.
+_COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
+    ("ecs", collect_ecs, None),
+    ("ecr", collect_ecr, None),
+    ("s3", collect_s3, None),
+    ("kms", collect_kms, None),
+    ("cloudtrail", collect_cloudtrail, None),
+    ("iam", collect_iam, None),
+    ("lambda", collect_lambda, None),
+    ("sqs", collect_sqs, None),
+    ("stepfunctions", collect_stepfunctions, None),
+    ("events", collect_events, None),
+    ("rds", collect_rds, None),
+    ("secretsmanager", collect_secretsmanager, None),
+    # -- network
+
+    # -- identity
+
+    # -- monitoring
+
+    # -- storage
+
+    # -- datastores
+
+    # -- edge
+
+    # -- containers
+
+    # -- patching
+
+)
 
 
 def _services() -> tuple[ServiceCollector, ...]:
     out: list[ServiceCollector] = []
-    for service, collect in _COLLECTORS.items():
+    for service, collect, slices in _COLLECTORS:
         types = [t for t in resource_types() if t.service == service]
         if not types or len({t.regional for t in types}) != 1:
             raise TypeError(f"{service}: declare at least one resource type, all regional or all global")
-        out.append(ServiceCollector(service, types[0].regional, tuple(t.slice for t in types), collect))
-    undeclared = {t.service for t in resource_types()} - set(_COLLECTORS)
-    if undeclared:
-        raise TypeError(f"no collect function for declared service(s) {sorted(undeclared)}")
+        out.append(ServiceCollector(service, types[0].regional, slices or tuple(t.slice for t in types), collect))
+    for service in {t.service for t in resource_types()}:
+        declared = sorted(t.slice for t in resource_types() if t.service == service)
+        filled = sorted(name for c in out if c.service == service for name in c.slices)
+        if filled != declared:
+            raise TypeError(f"{service}: collect functions fill {filled}, the declarations name {declared}")
     return tuple(out)
 
 
@@ -171,16 +202,23 @@ def collect_aws(
     # Building a client costs tens of milliseconds and must happen in this thread; each job is
     # submitted as soon as its client exists, so building overlaps with the calls in flight.
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="collect")
+    clients: dict[tuple[str, str], Any] = {}  # one per (service, region), shared by its collect functions
+
+    def client_for(service: str, region: str) -> Any:
+        if (service, region) not in clients:
+            clients[service, region] = client(session, service, region)
+        return clients[service, region]
+
     try:
         for collector in services:
             if not collector.regional:
-                api = Api(client(session, collector.service, GLOBAL_CLIENT_REGION), account, GLOBAL, detail_workers,
+                api = Api(client_for(collector.service, GLOBAL_CLIENT_REGION), account, GLOBAL, detail_workers,
                           deadline)
                 scope = Scope(account=account, region=GLOBAL)
                 jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
                 continue
             for region in plan.enabled:
-                api = Api(client(session, collector.service, region), account, region, detail_workers, deadline,
+                api = Api(client_for(collector.service, region), account, region, detail_workers, deadline,
                           audited_regions=tuple(plan.enabled))
                 scope = Scope(account=account, region=region)
                 jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
@@ -207,7 +245,7 @@ def assemble(outcomes: list[_Outcome], account: str, regions: list[str], started
     items: dict[str, list[AwsResource]] = {}
     scopes: dict[str, list[Scope]] = {}
     errors: dict[str, list[CollectionError]] = {}
-    for outcome in sorted(outcomes, key=lambda o: (o.collector.service, o.scope.region)):
+    for outcome in sorted(outcomes, key=lambda o: (o.collector.service, o.collector.name, o.scope.region)):
         for name in outcome.collector.slices:
             scopes.setdefault(name, []).append(outcome.scope)
             if outcome.error is not None:

@@ -113,6 +113,22 @@ def seed_aws(session: boto3.session.Session) -> None:
     _seed_lambda(session, roles)
     _seed_step_functions(session, network, roles)
     _seed_rds(session, network, keys)
+    # The wider estate, one module per domain; imported here because each builds on this module.
+    from cardaudit.demo import (
+        seed_containers,
+        seed_datastores,
+        seed_edge,
+        seed_identity,
+        seed_monitoring,
+        seed_network,
+        seed_patching,
+        seed_storage,
+    )
+
+    seeded = Seeded(network=network, keys=keys, roles=roles, secret_arn=secret_arn)
+    for domain in (seed_network, seed_identity, seed_monitoring, seed_storage, seed_datastores, seed_edge,
+                   seed_containers, seed_patching):
+        domain.seed(session, seeded)
 
 
 def backdate(account: str = DEMO_ACCOUNT) -> None:
@@ -141,6 +157,16 @@ def backdate(account: str = DEMO_ACCOUNT) -> None:
 
 # --------------------------------------------------------------------------------------------
 # helpers
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What the core estate created that the domain seed modules build on."""
+
+    network: _Network
+    keys: _Keys
+    roles: dict[str, str]  # workload role name -> ARN
+    secret_arn: str
 
 
 def _client(session: boto3.session.Session, service: str, region: str) -> Any:

@@ -107,6 +107,23 @@ class Inventory(Frozen):
     rds_instances: Slice[RdsInstance] = Field(default_factory=Slice)
     rds_clusters: Slice[RdsCluster] = Field(default_factory=Slice)
     secrets: Slice[Secret] = Field(default_factory=Slice)
+
+    # -- network: EC2: security groups, NACLs, VPCs and flow logs, instances, EBS
+
+    # -- identity: IAM: account summary, password policy, policies, groups
+
+    # -- monitoring: CloudWatch Logs, CloudWatch alarms, Config, GuardDuty, Security Hub
+
+    # -- storage: S3 and RDS settings
+
+    # -- datastores: DynamoDB, EFS, SNS, KMS policies, Secrets Manager, Backup
+
+    # -- edge: ELB, CloudFront, API Gateway, WAF, ACM
+
+    # -- containers: ECS hardening, CodeBuild
+
+    # -- patching: Lambda, ECR, Inspector, SSM
+
     repos: list[str] = Field(default_factory=list)  # repository checkouts read, by name
     repo_files: list[RepoFile] = Field(default_factory=list)
     repo_task_definitions: list[RepoTaskDefinition] = Field(default_factory=list)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cardaudit import audit
-from cardaudit.collect.aws import SERVICES, collect_aws
+from cardaudit.collect.aws import SERVICES, ServiceCollector, collect_aws
 from cardaudit.collect.deadline import Deadline
 from cardaudit.models.base import Status
 from cardaudit.models.control import ItemStatus
@@ -31,7 +31,9 @@ pytestmark = pytest.mark.faults
 
 DEADLINE = 0.6  # seconds: the run's --timeout in "hang" scenarios; the hung call answers nothing until after it
 OPERATIONS = operations()
-_COLLECTORS = {c.service: c for c in SERVICES}
+_COLLECTORS: dict[str, list[ServiceCollector]] = {}
+for _c in SERVICES:
+    _COLLECTORS.setdefault(_c.service, []).append(_c)
 
 
 @dataclass
@@ -105,10 +107,10 @@ def _run(demo: Demo, op: Operation, mode: str) -> tuple[Report, Report]:
     timeout = DEADLINE if mode == "hang" else None
     with Fault(op, mode, hang_seconds=DEADLINE + 0.3).on(session):
         if op.service in _COLLECTORS:
-            collector = _COLLECTORS[op.service]
-            faulted = collect_aws(session, demo.config.regions, workers=8, services=[collector],
+            collectors = _COLLECTORS[op.service]
+            faulted = collect_aws(session, demo.config.regions, workers=8, services=collectors,
                                   deadline=Deadline.after(timeout))
-            inventory = _splice(demo.inventory, faulted, collector.slices)
+            inventory = _splice(demo.inventory, faulted, tuple(n for c in collectors for n in c.slices))
             return demo.report, audit.run(demo.config, inventory=inventory)
         config: AuditConfig
         clean: Report
