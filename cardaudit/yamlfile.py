@@ -6,6 +6,7 @@ ruamel.yaml keeps the line of every key and list item, so a validation error's l
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,12 +25,19 @@ M = TypeVar("M", bound=BaseModel)
 def read_yaml(path: Path) -> Any:
     """The round-trip tree of a config file, read under the bounds of `cardaudit.limits`."""
     try:
-        text = read_bounded_text(path, limits.MAX_CONFIG_FILE_BYTES)
-        return load_yaml(text)
+        return _parsed(read_bounded_text(path, limits.MAX_CONFIG_FILE_BYTES))
     except YamlSyntaxError as exc:
         raise ConfigError(f"YAML syntax error: {exc.message}", path, exc.line) from None
     except LimitExceeded as exc:
         raise ConfigError(exc.message, path, exc.line) from None
+
+
+@lru_cache(maxsize=16)
+def _parsed(text: str) -> Any:
+    """One parse per distinct text: a process that audits several times (the demo, a scheduled
+    loop, the test suite) reads ownership.yaml and attestations.yaml once. Callers only read
+    the tree."""
+    return load_yaml(text)
 
 
 def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:

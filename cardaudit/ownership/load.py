@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ class Ownership:
     path: Path
     raw: Any = field(repr=False)
 
-    @property
+    @cached_property  # asked once per rule line; resolving the path each time was most of the cost
     def shown_path(self) -> str:
         """The file as a person would type it: relative to the working directory when inside it."""
         try:

@@ -2,9 +2,10 @@
 
 `before-send` answers one operation with a canned HTTP response instead of sending it, so the
 answer goes through botocore's real parsers, retry handler and cardaudit's response check:
-an AWS error in the service's own protocol (AccessDenied, throttling on every attempt), a
-plain-text 500, an HTML page with status 200, an empty, binary or truncated body, or a socket
-that answers nothing until after the run's deadline.
+an AWS error in the service's own protocol (AccessDenied, throttling on every attempt, an opt-in
+region's refusal in one region), no connection to the endpoint, a plain-text 500, an HTML page
+with status 200, an empty, binary or truncated body, or a socket that answers nothing until after
+the run's deadline.
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ from typing import Any
 
 import boto3
 from botocore.awsrequest import AWSResponse
-from botocore.exceptions import ReadTimeoutError
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from cardaudit.collect.policy import SETUP_OPERATIONS
 from cardaudit.models.inventory import resource_types
 
-MODES = ("denied", "throttled", "http500", "html200", "empty", "binary", "truncated", "hang")
+# The faults every operation gets: refused, throttled past its retries, no connection to the
+# endpoint, a malformed answer, and an opt-in region's refusal in one region only.
+EVERY_OPERATION = ("denied", "throttled", "connection", "malformed", "optin")
+# The malformed answers, one per operation in turn (each reaches botocore's parsers differently).
+MALFORMED = ("http500", "html200", "empty", "binary", "truncated")
+MODES = (*EVERY_OPERATION[:3], *MALFORMED, "optin", "hang")
+# The region whose calls the "optin" fault refuses; the other audited region must not change.
+OPTIN_REGION = "us-east-1"
 
 _BOTO = boto3.session.Session(region_name="us-east-1")
 
@@ -40,6 +48,18 @@ class Operation:
     @property
     def event(self) -> str:
         return f"before-send.{self.service_id}.{self.name}"
+
+
+def scenarios(ops: list[Operation]) -> list[tuple[Operation, str]]:
+    """(operation, mode) pairs: the five faults for every operation, the malformed kind in turn,
+    and a hang past the deadline for every third operation (each costs the deadline's wait)."""
+    out: list[tuple[Operation, str]] = []
+    for index, op in enumerate(ops):
+        for mode in EVERY_OPERATION:
+            out.append((op, MALFORMED[index % len(MALFORMED)] if mode == "malformed" else mode))
+        if index % 3 == 0:
+            out.append((op, "hang"))
+    return out
 
 
 def operations() -> list[Operation]:
@@ -79,6 +99,7 @@ def _error(op: Operation, code: str, status: int) -> tuple[int, dict[str, str], 
                         "</Error><RequestId>fault</RequestId></ErrorResponse>").encode()
 
 
+_OPTIN = {"json": "UnrecognizedClientException", "rest-json": "UnrecognizedClientException", "ec2": "AuthFailure"}
 _DENIED = {"json": "AccessDeniedException", "rest-json": "AccessDeniedException", "ec2": "UnauthorizedOperation"}
 _THROTTLED = {"json": "ThrottlingException", "rest-json": "TooManyRequestsException", "ec2": "RequestLimitExceeded",
               "rest-xml": "SlowDown"}
@@ -92,6 +113,8 @@ def canned(op: Operation, mode: str) -> tuple[int, dict[str, str], bytes]:
     if mode == "throttled":
         return _error(op, _THROTTLED.get(op.protocol, "Throttling"), 503 if op.protocol in ("ec2", "rest-xml")
                       else 429 if op.protocol == "rest-json" else 400)
+    if mode == "optin":  # what AWS answers in a region the account has not enabled
+        return _error(op, _OPTIN.get(op.protocol, "InvalidClientTokenId"), 403)
     if mode == "http500":
         return 500, {"Content-Type": "text/plain"}, b"Internal Server Error"
     if mode == "html200":
@@ -118,10 +141,14 @@ class Fault:
     _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __call__(self, request: Any, **_: Any) -> AWSResponse:
+    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
         with self._lock:
             self.calls += 1
             first = self.calls == 1
+        if self.mode == "optin" and (getattr(request, "context", None) or {}).get("client_region") != OPTIN_REGION:
+            return None  # sent as usual: only the one region refuses
+        if self.mode == "connection":
+            raise EndpointConnectionError(endpoint_url=request.url)
         if self.mode == "hang":
             if first:
                 self._release.wait(self.hang_seconds)
