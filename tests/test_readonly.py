@@ -126,3 +126,32 @@ def test_declaration_lint_on_operation_names(name: str, allowed: bool) -> None:
 
 # What each collector calls, and the shipped IAM policy, are tested against the resource types'
 # declarations in test_resource_types.py.
+
+
+def test_iam_policy_command_prints_the_shipped_policy() -> None:
+    from typer.testing import CliRunner
+
+    from cardaudit import cli
+
+    result = CliRunner().invoke(cli.app, ["iam-policy"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (DOCS / "iam-policy.json").read_text()
+
+
+def test_iam_policy_covers_every_call_of_a_whole_audit(aws: Aws) -> None:
+    """Every call a full audit of the seeded demo account makes is granted by the policy, by IAM action."""
+    from cardaudit.demo.seed import seed_aws
+
+    seed_aws(aws.seed_session)
+    made: set[str] = set()
+    session = boto3.session.Session(region_name=REGION)
+
+    def record(model: Any, **_: Any) -> None:
+        made.add(f"{model.service_model.signing_name}:{model.name}")
+
+    session.events.register("before-call.*.*", record)
+    audit.run(AuditConfig(regions=["eu-west-1", "us-east-1"]), session=session)
+    by_op = {op: t.iam_action(op) for t in resource_types() for op in t.operations}
+    granted = {a for stmt in json.loads((DOCS / "iam-policy.json").read_text())["Statement"] for a in stmt["Action"]}
+    assert len(made) > 40  # the audit really read the account
+    assert {by_op.get(op, op) for op in made} <= granted, sorted({by_op.get(op, op) for op in made} - granted)

@@ -4,7 +4,7 @@ Each resource type declares the operations its collector calls (`ResourceType.op
 adds a few calls of its own, listed here. `docs/iam-policy.json` is rendered from both, and a test
 keeps the file equal to the rendering. Regenerate it with:
 
-    python -m cardaudit.collect.policy > docs/iam-policy.json
+    cardaudit iam-policy > docs/iam-policy.json   (or: python -m cardaudit.collect.policy)
 """
 
 from __future__ import annotations
