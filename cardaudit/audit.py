@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from cardaudit import __version__
 from cardaudit.catalogue.attest import load_attestations
+from cardaudit.catalogue.awsverdicts import attach_verdicts
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable, profile_named
@@ -53,9 +54,10 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
         if not config.role_name:
             raise ConfigError("--accounts needs --role-name, the read-only role to assume in each account")
         inventory = collect_accounts(base, config.accounts, config.role_name, config.regions, config.workers,
-                                     config.external_id, deadline=deadline)
+                                     config.external_id, deadline=deadline, verdicts=config.aws_verdicts)
     else:
-        inventory = collect_aws(base, config.regions, config.workers, deadline=deadline)
+        inventory = collect_aws(base, config.regions, config.workers, deadline=deadline,
+                                verdicts=config.aws_verdicts)
     files = discover(config.repos)
     return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": files,
                                         **parse_artifacts(config.repos, files)})
@@ -114,5 +116,6 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         ),
         findings=sorted(findings, key=lambda f: (f.kind, f.check_id, f.resource.key)),
         requirements=requirements, collection_errors=errors, summary=Summary.of(findings, requirements, errors),
+        aws_verdicts=attach_verdicts(inventory.aws_verdicts, catalogue, findings),
         checks=[s.info() for s in sorted(ran, key=lambda s: s.id)],
     )

@@ -22,6 +22,7 @@ import pytest
 
 from cardaudit import arns
 from cardaudit.collect.aws import SERVICES, ServiceCollector
+from cardaudit.collect.awsverdicts import VERDICT_OPERATIONS
 from cardaudit.collect.policy import SETUP_OPERATIONS, declared_operations, iam_actions, render_policy
 from cardaudit.collect.resource_types_page import render_resource_types
 from cardaudit.collect.session import is_read_operation
@@ -70,7 +71,7 @@ def test_declared_operations_are_real_read_operations() -> None:
             assert name in model.operation_names, (t.cfn_type, op)
             assert is_read_operation(name), (t.cfn_type, op)
         assert {op for op, _ in t.iam_actions} <= set(t.operations), t.cfn_type
-    for op in SETUP_OPERATIONS:
+    for op in (*SETUP_OPERATIONS, *VERDICT_OPERATIONS):
         assert is_read_operation(op.split(":")[1]), op
 
 
@@ -87,8 +88,10 @@ def test_derived_tables_say_what_the_declarations_say() -> None:
     assert filled == {service: {t.slice for t in types if t.service == service} for service in services}
     for collector in SERVICES:
         assert {t.regional for t in types if t.service == collector.service} == {collector.regional}
-    assert set(iam_actions()) == set(SETUP_OPERATIONS) | {a for t in types for a in t.policy_actions()}
-    assert declared_operations() == set(SETUP_OPERATIONS) | {op for t in types for op in t.operations}
+    assert set(iam_actions()) == set(SETUP_OPERATIONS) | {a for t in types for a in t.policy_actions()} | set(
+        VERDICT_OPERATIONS)
+    assert declared_operations() == set(SETUP_OPERATIONS) | {op for t in types for op in t.operations} | set(
+        VERDICT_OPERATIONS)
 
 
 def test_aws_checks_name_the_type_they_read() -> None:

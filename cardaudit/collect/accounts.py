@@ -24,6 +24,7 @@ from cardaudit.collect.contain import DEADLINE_REACHED, BadResponse, CallFailed
 from cardaudit.collect.deadline import NO_DEADLINE, Deadline
 from cardaudit.collect.session import client, guard_session
 from cardaudit.errors import CollectionSetupError
+from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.inventory import GLOBAL, CollectionError, Inventory
 
 ORGANIZATION = "organization"
@@ -68,6 +69,8 @@ def merge(inventories: list[Inventory]) -> Inventory:
         "collected_at": min(i.collected_at for i in inventories),
         "accounts": [a for i in inventories for a in i.accounts],
         "regions": sorted({r for i in inventories for r in i.regions}),
+        "aws_verdicts": AwsVerdicts(verdicts=[v for i in inventories for v in i.aws_verdicts.verdicts],
+                                    reads=[r for i in inventories for r in i.aws_verdicts.reads]),
     }
     for name in first.slice_names():
         merged[name] = {
@@ -80,7 +83,8 @@ def merge(inventories: list[Inventory]) -> Inventory:
 
 def collect_accounts(session: boto3.session.Session, accounts: list[str], role_name: str,
                      regions: list[str] | None = None, workers: int = 8, external_id: str | None = None,
-                     services: Sequence[ServiceCollector] = SERVICES, deadline: Deadline = NO_DEADLINE) -> Inventory:
+                     services: Sequence[ServiceCollector] = SERVICES, deadline: Deadline = NO_DEADLINE,
+                     verdicts: bool = False) -> Inventory:
     try:
         targets = organization_accounts(session, deadline) if accounts == [ORGANIZATION] else accounts
     except CallFailed as exc:
@@ -109,5 +113,5 @@ def collect_accounts(session: boto3.session.Session, accounts: list[str], role_n
                                     account=account, region=GLOBAL)
             inventories.append(blind_account(account, error, services))
             continue
-        inventories.append(collect_aws(target, regions, workers, services, deadline=deadline))
+        inventories.append(collect_aws(target, regions, workers, services, deadline=deadline, verdicts=verdicts))
     return merge(inventories)

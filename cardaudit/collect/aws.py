@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 
 from cardaudit.collect.api import Api
+from cardaudit.collect.awsverdicts import collect_verdicts
 from cardaudit.collect.cloudtrail import collect_cloudtrail
 from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
 from cardaudit.collect.deadline import NO_DEADLINE, Deadline
@@ -184,6 +185,7 @@ def collect_aws(
     services: Sequence[ServiceCollector] = SERVICES,
     detail_workers: int = 4,
     deadline: Deadline = NO_DEADLINE,
+    verdicts: bool = False,
 ) -> Inventory:
     started = datetime.now(UTC)
     try:
@@ -238,7 +240,12 @@ def collect_aws(
         else:
             outcomes.append(_late(collector, scope, deadline))
     outcomes = [replace(o, error=plan.annotate(o.error)) if o.error is not None else o for o in outcomes]
-    return assemble(outcomes, account, sorted(set(plan.enabled) | set(plan.disabled)), started)
+    inventory = assemble(outcomes, account, sorted(set(plan.enabled) | set(plan.disabled)), started)
+    if not verdicts:
+        return inventory
+    imported = collect_verdicts(lambda service, region: Api(client_for(service, region), account, region,
+                                                            detail_workers, deadline), list(plan.enabled), workers)
+    return inventory.model_copy(update={"aws_verdicts": imported})
 
 
 def assemble(outcomes: list[_Outcome], account: str, regions: list[str], started: datetime) -> Inventory:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from cardaudit.collect.awsverdicts import VERDICT_OPERATIONS
 from cardaudit.models.inventory import resource_types
 
 # Calls a run makes outside any resource type: who the caller is, which regions are enabled,
@@ -25,12 +26,13 @@ def resource_operations() -> frozenset[str]:
 
 def declared_operations() -> frozenset[str]:
     """Every AWS operation cardaudit may call: what an allow-list of the read-only guard would hold."""
-    return resource_operations() | frozenset(SETUP_OPERATIONS)
+    return resource_operations() | frozenset(SETUP_OPERATIONS) | frozenset(VERDICT_OPERATIONS)
 
 
 def iam_actions() -> list[str]:
     """The IAM actions of the shipped policy: setup calls first, then each type's, without repeats."""
-    ordered = [*SETUP_OPERATIONS, *(action for t in resource_types() for action in t.policy_actions())]
+    ordered = [*SETUP_OPERATIONS, *(action for t in resource_types() for action in t.policy_actions()),
+               *VERDICT_OPERATIONS]
     return list(dict.fromkeys(ordered))
 
 

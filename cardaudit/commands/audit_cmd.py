@@ -52,6 +52,10 @@ def audit_command(
     timeout: Annotated[float | None, typer.Option(
         help="Seconds AWS collection may take; what is not read by then is NOT_ASSESSED, and the report is "
              "still written.", min=1)] = None,
+    aws_verdicts: Annotated[bool, typer.Option(
+        "--aws-verdicts/--no-aws-verdicts",
+        help="Also read AWS's own verdicts (Security Hub's PCI DSS results, Config conformance packs, Inspector) "
+             "and show where they disagree with the checks. They never change a result.")] = True,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
@@ -66,7 +70,7 @@ def audit_command(
                              save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
-                             timeout=timeout)
+                             timeout=timeout, aws_verdicts=aws_verdicts)
         formats = parse_formats(format)
         report = audit.run(config)
         print_summary(report, out)

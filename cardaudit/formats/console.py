@@ -35,6 +35,7 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     if report.collection_errors:
         console.print(f"[yellow]Could not see:[/] {len(report.collection_errors)} collection error(s); "
                       "affected checks are NOT_ASSESSED")
+    _print_aws_verdicts(report, console)
     failing = [f for f in report.findings if f.status in (Status.FAIL, Status.ERROR)]
     failing.sort(key=lambda f: (-Severity(f.severity).rank, f.kind, f.check_id))
     if not failing:
@@ -54,6 +55,23 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
         pci = (", ".join(f.pci[:3]),) if wide else ()
         table.add_row(f.severity.value, f.check_id, _safe(_short(f)), _safe(f.owner or "-"), *pci, _safe(f.reason))
     console.print(table)
+
+
+def _print_aws_verdicts(report: Report, console: Console) -> None:
+    imported = report.aws_verdicts
+    if not imported.attempted:
+        return
+    by_source: dict[str, list[int]] = {}
+    for read in imported.reads:
+        seen = by_source.setdefault(read.source, [0, 0, 0])  # verdicts, regions read, regions not read
+        seen[0] += read.count
+        seen[1 if read.read else 2] += 1
+    parts = [f"{source} {n} ({read} read{f', {unread} not read' if unread else ''})"
+             for source, (n, read, unread) in sorted(by_source.items())]
+    console.print(f"AWS verdicts:  {', '.join(parts)}; disagreeing with a check: {len(imported.disagreements)}")
+    for d in imported.disagreements[:10]:
+        console.print(f"  [yellow]disagree[/] {d.item} {_safe(d.resource)}: {d.check_id} {d.ours.value}, "
+                      f"{d.source} {_safe(d.control)} {d.theirs}")
 
 
 def _safe(text: str) -> str:

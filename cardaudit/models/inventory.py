@@ -31,6 +31,7 @@ from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.stepfunctions import StateMachine
+from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen
 from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueShape
 from cardaudit.models.resource_type import ResourceType
@@ -130,6 +131,8 @@ class Inventory(Frozen):
     dockerfiles: list[DockerfileDoc] = Field(default_factory=list)
     buildspecs: list[BuildspecDoc] = Field(default_factory=list)
     templates: list[TemplateDoc] = Field(default_factory=list)
+    # AWS's own verdicts (Security Hub, Config, Inspector), read beside the slices when asked for.
+    aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)
 
     @classmethod
     def slice_names(cls) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen, Severity, Status
 from cardaudit.models.control import RequirementStatus
 from cardaudit.models.finding import Finding
@@ -35,6 +36,7 @@ class AuditConfig(Frozen):
     workers: int = 8
     checks: list[str] | None = None  # check ids or globs (ecr_*); None runs them all
     timeout: float | None = Field(default=None, gt=0)  # seconds for AWS collection; what is left is NOT_ASSESSED
+    aws_verdicts: bool = True  # also read Security Hub, Config conformance packs and Inspector (a second source)
 
 
 Stage = Literal["evaluate", "attribute"]
@@ -100,6 +102,7 @@ class Report(Frozen):
     collection_errors: list[CollectionError] = Field(default_factory=list)
     summary: Summary
     checks: list[CheckInfo] = Field(default_factory=list)  # every check and gap kind that ran
+    aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)  # AWS's own, beside the checks
 
     def check(self, check_id: str) -> CheckInfo | None:
         return next((c for c in self.checks if c.id == check_id), None)

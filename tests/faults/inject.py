@@ -20,6 +20,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
+from cardaudit.collect.awsverdicts import VERDICT_OPERATIONS
 from cardaudit.collect.policy import SETUP_OPERATIONS
 from cardaudit.models.inventory import resource_types
 
@@ -63,9 +64,10 @@ def scenarios(ops: list[Operation]) -> list[tuple[Operation, str]]:
 
 
 def operations() -> list[Operation]:
-    """Every operation cardaudit declares, resource types' and set-up calls alike."""
+    """Every operation cardaudit declares: resource types', set-up calls and AWS verdict reads."""
     pairs = {(t.service, op) for t in resource_types() for op in t.operations}
     pairs |= {(op.split(":")[0], op) for op in SETUP_OPERATIONS}
+    pairs |= {(op.split(":")[0], op) for op in VERDICT_OPERATIONS}
     out: list[Operation] = []
     for service, declared in sorted(pairs, key=lambda p: p[1]):
         model = _BOTO.client(service).meta.service_model

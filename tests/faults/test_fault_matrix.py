@@ -19,6 +19,7 @@ import pytest
 
 from cardaudit import audit
 from cardaudit.collect.aws import SERVICES, ServiceCollector, collect_aws
+from cardaudit.collect.awsverdicts import VERDICT_OPERATIONS
 from cardaudit.collect.deadline import Deadline
 from cardaudit.models.base import Status
 from cardaudit.models.control import ItemStatus
@@ -113,6 +114,12 @@ def _run(demo: Demo, op: Operation, mode: str) -> tuple[Report, Report]:
                                   deadline=Deadline.after(timeout))
             inventory = _splice(demo.inventory, faulted, tuple(n for c in collectors for n in c.slices))
             return demo.report, audit.run(demo.config, inventory=inventory)
+        if op.declared in VERDICT_OPERATIONS:
+            # AWS's verdicts are read after the slices; only they are read again under the fault.
+            faulted = collect_aws(session, demo.config.regions, workers=8, services=[], verdicts=True,
+                                  deadline=Deadline.after(timeout))
+            inventory = demo.inventory.model_copy(update={"aws_verdicts": faulted.aws_verdicts})
+            return demo.report, audit.run(demo.config, inventory=inventory)
         config: AuditConfig
         clean: Report
         if op.declared == "sts:AssumeRole":
@@ -137,6 +144,10 @@ def test_fault_gives_a_report_and_no_false_pass(demo: Demo, op: Operation, mode:
     assert isinstance(faulted, Report)
     assert not flips, flips
     assert not problems, problems
+    if op.declared in VERDICT_OPERATIONS:
+        # AWS's verdicts never change a result; a source that could not be read says why.
+        assert [(f.check_id, f.status) for f in faulted.findings] == [(f.check_id, f.status) for f in clean.findings]
+        assert all(r.reason for r in faulted.aws_verdicts.unread())
     if mode == "optin" and op.service in _COLLECTORS and _COLLECTORS[op.service][0].regional:
         # Exactly the refusing region goes blind: a finding elsewhere may change only when it
         # depends on that region, and then it says so. (A global service's one client lives in
