@@ -52,7 +52,9 @@ DEMO_GAPS: dict[str, str] = {
         "SSE-S3 (AES256) only, not SSE-KMS; holds card data but the trail records no object-level events "
         "on it; ownership.yaml names the undeclared team 'data'"
     ),
-    f"arn:aws:cloudtrail:{HOME_REGION}:{DEMO_ACCOUNT}:trail/acme-org-audit": "log file validation disabled",
+    f"arn:aws:cloudtrail:{HOME_REGION}:{DEMO_ACCOUNT}:trail/acme-org-audit": (
+        "log file validation disabled; Security Hub's stale CloudTrail.4 result still says PASSED (disagreement)"
+    ),
     f"arn:aws:iam::{DEMO_ACCOUNT}:user/bob.dev": "console password without MFA",
     f"arn:aws:iam::{DEMO_ACCOUNT}:user/ci-deployer": "access key 200 days old (after backdate)",
     f"arn:aws:lambda:{HOME_REGION}:{DEMO_ACCOUNT}:function:card-events-consumer": (
@@ -129,6 +131,41 @@ def seed_aws(session: boto3.session.Session) -> None:
     for domain in (seed_network, seed_identity, seed_monitoring, seed_storage, seed_datastores, seed_edge,
                    seed_containers, seed_patching):
         domain.seed(session, seeded)
+    _seed_security_hub_results(session, keys)
+
+
+def _securityhub_result(control: str, status: str, resource_type: str, resource: str, updated: str) -> dict[str, Any]:
+    """One Security Hub control result in ASFF, as the PCI DSS v4.0.1 standard's evaluation writes it."""
+    return {
+        "SchemaVersion": "2018-10-08",
+        "Id": _arn("securityhub", f"security-control/{control}/finding/{resource.rsplit(':', 1)[-1][-24:]}"),
+        "ProductArn": f"arn:aws:securityhub:{HOME_REGION}::product/aws/securityhub",
+        "GeneratorId": f"security-control/{control}", "AwsAccountId": DEMO_ACCOUNT,
+        "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
+        "CreatedAt": "2026-06-02T08:00:00Z", "UpdatedAt": updated, "Severity": {"Label": "MEDIUM"},
+        "Title": f"{control} evaluation", "Description": f"Security Hub control {control}",
+        "Resources": [{"Type": resource_type, "Id": resource, "Region": HOME_REGION}],
+        "Compliance": {"Status": status, "SecurityControlId": control,
+                       "AssociatedStandards": [{"StandardsId": "standards/pci-dss/v/4.0.1"}]},
+        "RecordState": "ACTIVE", "Workflow": {"Status": "NEW"},
+    }
+
+
+def _seed_security_hub_results(session: boto3.session.Session, keys: _Keys) -> None:
+    """Security Hub's own PCI DSS results, which the audit reads beside its checks.
+
+    The trail's CloudTrail.4 result is from before log file validation was switched off and was
+    never re-evaluated (Security Hub evaluates periodically): AWS still says PASSED where the
+    check sees FAIL, the disagreement the report must flag. The other two agree with the checks.
+    """
+    trail = _arn("cloudtrail", "trail/acme-org-audit")
+    results = [
+        _securityhub_result("CloudTrail.4", "PASSED", "AwsCloudTrailTrail", trail, "2026-10-01T06:00:00Z"),
+        _securityhub_result("S3.17", "FAILED", "AwsS3Bucket", "arn:aws:s3:::acme-settlement-inbound",
+                            "2026-11-29T06:00:00Z"),
+        _securityhub_result("KMS.4", "PASSED", "AwsKmsKey", keys.cards_data, "2026-11-29T06:00:00Z"),
+    ]
+    _client(session, "securityhub", HOME_REGION).batch_import_findings(Findings=results)
 
 
 def backdate(account: str = DEMO_ACCOUNT) -> None:
