@@ -119,7 +119,7 @@ def _seed_ecs(session: boto3.session.Session, seeded: Seeded) -> None:
         settings=[{"name": "containerInsights", "value": "disabled"}],
         tags=_tag_list(_tags("infra", "settlement-reports"), "key", "value"),
     )
-    # Its monitoring daemon, installed from the vendor's sample task definition (gap).
+    # Its monitoring daemon, which the reporting team installed from the vendor's sample (gap).
     ecs.register_task_definition(
         family="host-metrics-agent",
         networkMode="host",
@@ -143,7 +143,7 @@ def _seed_ecs(session: boto3.session.Session, seeded: Seeded) -> None:
                 "logConfiguration": _awslogs("/ecs/host-metrics-agent", "cadvisor"),
             },
         ],
-        tags=_tag_list(_tags("infra", "settlement-reports"), "key", "value"),
+        tags=_tag_list(_tags("app", "settlement-reports"), "key", "value"),
     )
 
 
