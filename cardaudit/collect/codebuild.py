@@ -40,9 +40,11 @@ def source_of(raw: dict[str, Any]) -> CodeBuildSource:
         credentials = "token"
     else:
         credentials = None  # a bare user name (https://alice@bitbucket.org/...) carries no secret
-    kept = placeholder(userinfo) if credentials else redact_text(userinfo)
+    if credentials is None:
+        return CodeBuildSource(type=kind, location=redact_text(location))
+    # The placeholder is not passed through redact_text again: its own colon reads as user:password.
     rest = location[len(parts.scheme) + len("://") + len(userinfo) + len("@"):]
-    return CodeBuildSource(type=kind, location=redact_text(f"{parts.scheme}://{kept}@{rest}"),
+    return CodeBuildSource(type=kind, location=f"{parts.scheme}://{placeholder(userinfo)}@{redact_text(rest)}",
                            credentials=credentials)
 
 

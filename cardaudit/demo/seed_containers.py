@@ -167,7 +167,7 @@ def _seed_codebuild(session: boto3.session.Session) -> None:
         roles[name] = str(iam.create_role(
             RoleName=name, AssumeRolePolicyDocument=_trust("codebuild.amazonaws.com"),
             Description=f"CodeBuild service role of {app}",
-            Tags=_tag_list(_tags("infra", app, **{"managed-by": "pulumi"})),
+            Tags=_tag_list(_tags("infra", app)),
         )["Role"]["Arn"])
         iam.put_role_policy(RoleName=name, PolicyName="build", PolicyDocument=_policy(*statements))
 
@@ -199,7 +199,7 @@ def _seed_codebuild(session: boto3.session.Session) -> None:
             "s3Logs": {"status": "ENABLED", "location": f"acme-ci-logs-{DEMO_ACCOUNT}/codebuild/card-api-build",
                        "encryptionDisabled": False},
         },
-        tags=_tag_list(_tags("infra", "card-api", **{"managed-by": "pulumi"}), "key", "value"),
+        tags=_tag_list(_tags("infra", "card-api"), "key", "value"),
     )
     # Built by hand in 2021 to upload the monthly reports to the scheme's bucket (gaps).
     codebuild.create_project(

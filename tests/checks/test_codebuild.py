@@ -71,6 +71,8 @@ def test_codebuild_checks_exact_outcomes(aws: Aws) -> None:
     reasons = {f.resource.name: f.reason for f in source}
     assert reasons["settlement-report-build"] == "BITBUCKET source URL carries a secret"
     assert reasons["docs-build"] == "GITHUB source URL carries a token"
+    legacy_source = next(f for f in source if f.resource.name == "settlement-report-build")
+    assert legacy_source.evidence["locations"] == ["https://<redacted:text:29>@bitbucket.org/acme/settlement-reports.git"]
     assert outcomes(run_check(LOGGING, inventory)) == {
         ("card-api-build", "PASS"), ("settlement-report-build", "FAIL"), ("docs-build", "PASS"), ("lint", "PASS")}
     # Only projects writing logs to S3 are judged for their encryption.
