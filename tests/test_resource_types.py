@@ -222,6 +222,11 @@ def _seed_one_of_each(aws: Aws) -> None:
     rds.create_db_cluster(DBClusterIdentifier="ledger", Engine="aurora-postgresql", MasterUsername="cards",
                           MasterUserPassword="Correct-Horse-9")
     aws.client("secretsmanager").create_secret(Name="prod/card-api/db", SecretString="x")
+    aws.client("codebuild").create_project(
+        name="card-api-build", source={"type": "GITHUB", "location": "https://github.com/acme/card-api.git"},
+        artifacts={"type": "NO_ARTIFACTS"}, serviceRole=role,
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                     "computeType": "BUILD_GENERAL1_SMALL"})
 
 
 def test_declarations_hold_for_real_resources(aws: Aws) -> None:

@@ -20,6 +20,7 @@ import boto3
 from cardaudit.collect.api import Api
 from cardaudit.collect.awsverdicts import collect_verdicts
 from cardaudit.collect.cloudtrail import collect_cloudtrail
+from cardaudit.collect.codebuild import collect_codebuild
 from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
 from cardaudit.collect.deadline import NO_DEADLINE, Deadline
 from cardaudit.collect.ecr import collect_ecr
@@ -97,6 +98,7 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     # -- edge
 
     # -- containers
+    ("codebuild", collect_codebuild, None),
 
     # -- patching
 

@@ -33,6 +33,8 @@ def collect_ecs(api: Api) -> dict[str, list[AwsResource]]:
             containers=[container_from_api(c) for c in td.get("containerDefinitions", [])],
             network_mode=td.get("networkMode"), execution_role_arn=td.get("executionRoleArn"),
             task_role_arn=td.get("taskRoleArn"), requires_compatibilities=td.get("requiresCompatibilities", []),
+            pid_mode=td.get("pidMode"), ipc_mode=td.get("ipcMode"),
+            os_family=(td.get("runtimePlatform") or {}).get("operatingSystemFamily"),
         )
 
     arns = _latest_per_family(api.pages("list_task_definitions", "taskDefinitionArns", status="ACTIVE"))
@@ -49,6 +51,7 @@ def collect_ecs(api: Api) -> dict[str, list[AwsResource]]:
                 arn=c["clusterArn"], account=api.account, region=api.region, name=c["clusterName"],
                 tags=tag_dict(c.get("tags"), "key", "value"),
                 container_insights=None if insights is None else insights in ("enabled", "enhanced"),
+                container_insights_setting=insights,
             ))
     for cluster_arn in cluster_arns:
         service_arns = api.pages("list_services", "serviceArns", cluster=cluster_arn)

@@ -73,6 +73,32 @@ def _value_from(value: str) -> str:
     return placeholder(value)
 
 
+_CAPABILITY = re.compile(r"^[A-Z_]{1,32}$")
+
+
+def _capabilities_added(raw: dict[str, Any]) -> list[str]:
+    """linuxParameters.capabilities.add, named as ECS names them (SYS_ADMIN, not CAP_SYS_ADMIN)."""
+    linux = raw.get("linuxParameters")
+    if linux is None:
+        return []
+    if not isinstance(linux, dict):
+        raise ShapeError("linuxParameters", "an object")
+    capabilities = linux.get("capabilities")
+    if capabilities is None:
+        return []
+    if not isinstance(capabilities, dict):
+        raise ShapeError("linuxParameters.capabilities", "an object")
+    added = capabilities.get("add")
+    if added is None:
+        return []
+    if not isinstance(added, list) or not all(isinstance(c, str) for c in added):
+        raise ShapeError("linuxParameters.capabilities.add", "a list of strings")
+    names = [c.strip().upper().removeprefix("CAP_") for c in added]
+    # Only what can be a capability name is kept; anything else in a file is withheld as a shape.
+    return [name if _CAPABILITY.match(name) else placeholder(original)
+            for name, original in zip(names, added, strict=True)]
+
+
 def container_from_api(raw: dict[str, Any]) -> EcsContainer:
     """Shared with the repo taskdef.json parser: both speak the RegisterTaskDefinition shape."""
     log = raw.get("logConfiguration")
@@ -94,4 +120,5 @@ def container_from_api(raw: dict[str, Any]) -> EcsContainer:
         privileged=_flag(raw, "privileged"),
         user=redact_text(user) if user is not None else None,
         readonly_root_filesystem=_flag(raw, "readonlyRootFilesystem"),
+        capabilities_add=_capabilities_added(raw),
     )

@@ -59,3 +59,5 @@ class EcsContainer(Quiet):
     privileged: bool = False
     user: str | None = None
     readonly_root_filesystem: bool = False
+    # linuxParameters.capabilities.add, upper-cased as the kernel names them (SYS_ADMIN, NET_ADMIN).
+    capabilities_add: list[str] = Field(default_factory=list)

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.aws.cloudtrail import Trail
+from cardaudit.models.aws.codebuild import CodeBuildProject, CodeBuildSource, CodeBuildVariable
 from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.events import EventRule
@@ -37,7 +38,8 @@ from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueSh
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
+    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "CodeBuildProject", "CodeBuildSource",
+    "CodeBuildVariable", "EcrRepository", "EcsCluster", "EcsContainer",
     "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
     "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
     "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
@@ -122,6 +124,7 @@ class Inventory(Frozen):
     # -- edge: ELB, CloudFront, API Gateway, WAF, ACM
 
     # -- containers: ECS hardening, CodeBuild
+    codebuild_projects: Slice[CodeBuildProject] = Field(default_factory=Slice)
 
     # -- patching: Lambda, ECR, Inspector, SSM
 

@@ -27,9 +27,17 @@ class EcsTaskDefinition(AwsResource):
     execution_role_arn: str | None = None
     task_role_arn: str | None = None
     requires_compatibilities: list[str] = Field(default_factory=list)
+    # Namespaces shared with the host or other tasks: "host" or "task"; None is ECS's default
+    # (a private namespace per container).
+    pid_mode: str | None = None
+    ipc_mode: str | None = None
+    # runtimePlatform.operatingSystemFamily (LINUX, WINDOWS_SERVER_2022_CORE...); None when not given.
+    os_family: str | None = None
 
 
 class EcsCluster(AwsResource):
+    """A cluster; `container_insights` is None when DescribeClusters gave no containerInsights setting."""
+
     resource_type: ClassVar[ResourceType] = ResourceType(
         cfn_type="AWS::ECS::Cluster", slice="ecs_clusters", service="ecs", regional=True,
         arn=("ecs", "cluster"), asff_type="AwsEcsCluster",
@@ -37,6 +45,7 @@ class EcsCluster(AwsResource):
     )
 
     container_insights: bool | None = None
+    container_insights_setting: str | None = None  # as AWS gives it: enabled, enhanced or disabled
 
 
 class EcsService(AwsResource):
