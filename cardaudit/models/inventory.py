@@ -19,27 +19,30 @@ from pydantic import Field
 
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.aws.cloudtrail import Trail
-from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
+from cardaudit.models.aws.ecr import EcrImage, EcrRegistryScanning, EcrRepository, ImageScan, ScanRule, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.events import EventRule
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
+from cardaudit.models.aws.inspector2 import InspectorAccountStatus
 from cardaudit.models.aws.kms import KmsKey
-from cardaudit.models.aws.lambda_ import LambdaFunction
+from cardaudit.models.aws.lambda_ import LambdaFunction, PolicyStatement
 from cardaudit.models.aws.rds import RdsCluster, RdsInstance
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.sqs import SqsQueue
+from cardaudit.models.aws.ssm import PatchState, SsmManagedInstance
 from cardaudit.models.aws.stepfunctions import StateMachine
 from cardaudit.models.base import Frozen
 from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueShape
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrImage", "EcrRegistryScanning", "EcrRepository",
+    "EcsCluster", "EcsContainer", "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser",
+    "ImageScan", "InspectorAccountStatus", "KmsKey", "LambdaFunction", "PatchState", "PolicyStatement", "RdsCluster",
+    "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule", "Secret", "SecretRef", "SqsQueue",
+    "SsmManagedInstance", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
 ]
 
 GLOBAL = "global"
@@ -123,6 +126,9 @@ class Inventory(Frozen):
     # -- containers: ECS hardening, CodeBuild
 
     # -- patching: Lambda, ECR, Inspector, SSM
+    ecr_registries: Slice[EcrRegistryScanning] = Field(default_factory=Slice)
+    inspector_accounts: Slice[InspectorAccountStatus] = Field(default_factory=Slice)
+    ssm_managed_instances: Slice[SsmManagedInstance] = Field(default_factory=Slice)
 
     repos: list[str] = Field(default_factory=list)  # repository checkouts read, by name
     repo_files: list[RepoFile] = Field(default_factory=list)
