@@ -61,10 +61,11 @@ def seed(session: boto3.session.Session, seeded: Seeded) -> None:
     _seed_inspector(session)
 
 
-def _role(session: boto3.session.Session, name: str, app: str, *statements: dict[str, Any]) -> str:
+def _role(session: boto3.session.Session, name: str, app: str, *statements: dict[str, Any], pulumi: bool = True) -> str:
     iam = _client(session, "iam", GLOBAL_REGION)
+    tags = _tags("infra", app, **{"managed-by": "pulumi"}) if pulumi else _tags("app", app)
     arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=_trust("lambda.amazonaws.com"),
-                               Tags=_tag_list(_tags("infra", app, **{"managed-by": "pulumi"})))["Role"]["Arn"]
+                               Tags=_tag_list(tags))["Role"]["Arn"]
     iam.put_role_policy(RoleName=name, PolicyName=f"{name}-policy", PolicyDocument=_policy(*statements))
     return arn
 
@@ -90,7 +91,7 @@ def _seed_functions(session: boto3.session.Session, seeded: Seeded) -> None:
     # A partner once needed chargeback files pulled over HTTPS; the function got a public URL
     # and was never upgraded from python3.8.
     export_role = _role(session, "chargeback-export-role", "chargebacks",
-                        _allow(logs, [_arn("logs", "log-group:/aws/lambda/chargeback-export:*")]))
+                        _allow(logs, [_arn("logs", "log-group:/aws/lambda/chargeback-export:*")]), pulumi=False)
     awslambda.create_function(
         FunctionName="chargeback-export", Description="Exports chargeback files for the acquirer portal",
         Runtime="python3.8", Role=export_role, Handler="app.handler", Code={"ZipFile": _lambda_zip()},
