@@ -27,6 +27,7 @@ from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
 from cardaudit.collect.events import collect_events
 from cardaudit.collect.iam import collect_iam
+from cardaudit.collect.inspector2 import collect_inspector2
 from cardaudit.collect.kms import collect_kms
 from cardaudit.collect.lambda_ import collect_lambda
 from cardaudit.collect.rds import collect_rds
@@ -35,6 +36,7 @@ from cardaudit.collect.s3 import collect_s3
 from cardaudit.collect.secretsmanager import collect_secretsmanager
 from cardaudit.collect.session import client
 from cardaudit.collect.sqs import collect_sqs
+from cardaudit.collect.ssm import collect_ssm
 from cardaudit.collect.stepfunctions import collect_stepfunctions
 from cardaudit.errors import CollectionSetupError
 from cardaudit.models.inventory import (
@@ -101,6 +103,8 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("codebuild", collect_codebuild, None),
 
     # -- patching
+    ("inspector2", collect_inspector2, None),
+    ("ssm", collect_ssm, None),
 
 )
 

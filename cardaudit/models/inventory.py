@@ -20,17 +20,19 @@ from pydantic import Field
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.aws.cloudtrail import Trail
 from cardaudit.models.aws.codebuild import CodeBuildProject, CodeBuildSource, CodeBuildVariable
-from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
+from cardaudit.models.aws.ecr import EcrImage, EcrRegistryScanning, EcrRepository, ImageScan, ScanRule, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.events import EventRule
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
+from cardaudit.models.aws.inspector2 import InspectorAccountStatus
 from cardaudit.models.aws.kms import KmsKey
-from cardaudit.models.aws.lambda_ import LambdaFunction
+from cardaudit.models.aws.lambda_ import LambdaFunction, PolicyStatement
 from cardaudit.models.aws.rds import RdsCluster, RdsInstance
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.sqs import SqsQueue
+from cardaudit.models.aws.ssm import PatchState, SsmManagedInstance
 from cardaudit.models.aws.stepfunctions import StateMachine
 from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen
@@ -39,10 +41,11 @@ from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
     "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "CodeBuildProject", "CodeBuildSource",
-    "CodeBuildVariable", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "CodeBuildVariable", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster", "EcsContainer",
+    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan",
+    "InspectorAccountStatus", "KmsKey", "LambdaFunction", "PatchState", "PolicyStatement", "RdsCluster",
+    "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule", "Secret", "SecretRef", "SqsQueue",
+    "SsmManagedInstance", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
 ]
 
 GLOBAL = "global"
@@ -127,6 +130,9 @@ class Inventory(Frozen):
     codebuild_projects: Slice[CodeBuildProject] = Field(default_factory=Slice)
 
     # -- patching: Lambda, ECR, Inspector, SSM
+    ecr_registries: Slice[EcrRegistryScanning] = Field(default_factory=Slice)
+    inspector_accounts: Slice[InspectorAccountStatus] = Field(default_factory=Slice)
+    ssm_managed_instances: Slice[SsmManagedInstance] = Field(default_factory=Slice)
 
     repos: list[str] = Field(default_factory=list)  # repository checkouts read, by name
     repo_files: list[RepoFile] = Field(default_factory=list)
