@@ -19,6 +19,15 @@ from pydantic import Field
 
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.aws.cloudtrail import Trail
+from cardaudit.models.aws.ec2 import (
+    EbsEncryptionByDefault,
+    Instance,
+    NetworkAcl,
+    SecurityGroup,
+    Snapshot,
+    Volume,
+    Vpc,
+)
 from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.events import EventRule
@@ -36,10 +45,11 @@ from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueSh
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EbsEncryptionByDefault", "EcrRepository", "EcsCluster",
+    "EcsContainer", "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan",
+    "Instance", "KmsKey", "LambdaFunction", "NetworkAcl", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType",
+    "S3Bucket", "Secret", "SecretRef", "SecurityGroup", "Snapshot", "SqsQueue", "StateMachine", "Trail", "Unknown",
+    "ValueShape", "Volume", "Vpc", "Vulnerability",
 ]
 
 GLOBAL = "global"
@@ -109,6 +119,13 @@ class Inventory(Frozen):
     secrets: Slice[Secret] = Field(default_factory=Slice)
 
     # -- network: EC2: security groups, NACLs, VPCs and flow logs, instances, EBS
+    ec2_security_groups: Slice[SecurityGroup] = Field(default_factory=Slice)
+    ec2_network_acls: Slice[NetworkAcl] = Field(default_factory=Slice)
+    ec2_vpcs: Slice[Vpc] = Field(default_factory=Slice)
+    ec2_instances: Slice[Instance] = Field(default_factory=Slice)
+    ec2_volumes: Slice[Volume] = Field(default_factory=Slice)
+    ec2_snapshots: Slice[Snapshot] = Field(default_factory=Slice)
+    ec2_ebs_encryption_by_default: Slice[EbsEncryptionByDefault] = Field(default_factory=Slice)
 
     # -- identity: IAM: account summary, password policy, policies, groups
 
