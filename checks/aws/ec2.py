@@ -258,17 +258,17 @@ def vpc_flow_logs_enabled(vpcs: list[Vpc]) -> Iterator[Result]:
                    and f.deliver_status != "FAILED"]
         label = {"cidr": vpc.cidr, "default_vpc": vpc.is_default}
         if working:
-            yield Result.passed(vpc.ref(), f"flow log {working[0].flow_log_id} records {working[0].traffic_type}",
+            yield Result.passed(vpc.ref(), f"an active flow log records {working[0].traffic_type} traffic",
                                 flow_logs=[f.flow_log_id for f in working], **label)
             continue
         if not vpc.flow_logs:
             reason = "no flow log"
         else:
-            reason = "no flow log that counts: " + "; ".join(
-                f"{f.flow_log_id} " + ("records accepted traffic only" if f.traffic_type not in _USEFUL_TRAFFIC
-                                       else "fails to deliver" if f.deliver_status == "FAILED"
-                                       else f"is {f.status or 'in an unknown state'}")
-                for f in vpc.flow_logs)
+            reason = "no flow log that counts: " + "; ".join(sorted({
+                "one records accepted traffic only" if f.traffic_type not in _USEFUL_TRAFFIC
+                else "one fails to deliver" if f.deliver_status == "FAILED"
+                else f"one is {f.status or 'in an unknown state'}"
+                for f in vpc.flow_logs}))
         yield Result.failed(vpc.ref(), reason, flow_logs=[f.flow_log_id for f in vpc.flow_logs], **label)
 
 
@@ -331,8 +331,7 @@ def ec2_instance_no_public_ip(instances: list[Instance]) -> Iterator[Result]:
     for instance in instances:
         label = {"state": instance.state, "vpc": instance.vpc_id, "subnet": instance.subnet_id}
         if instance.public_ip:
-            yield Result.failed(instance.ref(), f"public IPv4 address {instance.public_ip}",
-                                public_ip=instance.public_ip, **label)
+            yield Result.failed(instance.ref(), "has a public IPv4 address", public_ip=instance.public_ip, **label)
         else:
             yield Result.passed(instance.ref(), "no public IPv4 address", **label)
 

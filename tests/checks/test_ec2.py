@@ -19,11 +19,12 @@ SCOPE = {("*@eu-west-1", "NOT_ASSESSED")}
 
 
 def by_label(findings: list[Finding], labels: dict[str, str]) -> set[tuple[str, str]]:
-    """(label, status): resources are named by their random EC2 ids, which the test labels."""
+    """(label, status): each resource by the test's label for its random EC2 id, a scope as `*@region`."""
     out = set()
     for f in findings:
-        name = f.resource.name or f"{f.resource.id}@{f.resource.region}"
-        out.add((labels.get(name, name), f.status.value))
+        ref = f.resource
+        name = f"*@{ref.region}" if ref.id == "*" else labels.get(ref.id, ref.id)
+        out.add((name, f.status.value))
     return out
 
 
@@ -76,8 +77,11 @@ def test_security_groups_open_to_the_internet(aws: Aws) -> None:
     assert by_label(admin, labels) == defaults | {
         ("web", "PASS"), ("ssh-world", "FAIL"), ("rdp-range-v6", "FAIL"), ("db-world", "PASS"),
         ("db-from-web", "PASS"), ("everything", "FAIL"), ("udp-all-v6", "PASS")}  # UDP 22 is not SSH
-    rdp = next(f for f in admin if labels.get(f.resource.name or "") == "rdp-range-v6")
+    rdp = next(f for f in admin if labels.get(f.resource.id) == "rdp-range-v6")
     assert rdp.reason == "open to the internet: RDP (3389) from ::/0"
+    # Shown by its name, identified by its id.
+    assert (rdp.resource.name, rdp.resource.arn) == ("rdp-range-v6", f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/"
+                                                                     f"{rdp.resource.id}")
 
     database = run_check("ec2_security_group_no_internet_database_ports", inventory)
     assert by_label(database, labels) == defaults | {
@@ -143,7 +147,7 @@ def test_network_acl_rule_order(aws: Aws) -> None:
     assert by_label(findings, labels) == {
         ("default-acl", "FAIL"), (f"default-acl@{vpc}", "FAIL"), ("deny-first", "PASS"), ("narrow-deny", "FAIL"),
         ("allow-first", "FAIL"), ("v6-open", "FAIL"), ("empty", "PASS")}
-    reasons = {labels[f.resource.name or ""]: f.reason for f in findings}
+    reasons = {labels[f.resource.id]: f.reason for f in findings}
     assert reasons["narrow-deny"] == "admits SSH (22) from 0.0.0.0/0 by rule 100"
     assert reasons["allow-first"] == "admits RDP (3389) from 0.0.0.0/0 by rule 40"
     assert reasons["v6-open"] == "admits SSH (22) from ::/0 by rule 100"
@@ -172,7 +176,7 @@ def test_vpc_flow_logs(aws: Aws) -> None:
     findings = run_check("vpc_flow_logs_enabled", aws.collect("ec2"))
     assert by_label(findings, labels) == {
         ("default", "FAIL"), ("all", "PASS"), ("reject", "PASS"), ("accept-only", "FAIL"), ("undelivered", "FAIL")}
-    reasons = {labels[f.resource.name or ""]: f.reason for f in findings}
+    reasons = {labels[f.resource.id]: f.reason for f in findings}
     assert reasons["default"] == "no flow log"
     assert reasons["accept-only"].endswith("records accepted traffic only")
     assert reasons["undelivered"].endswith("fails to deliver")
@@ -190,11 +194,14 @@ def test_instances_imdsv2_and_public_ip(aws: Aws) -> None:
     labels = {}
     for label, subnet, tokens in (("bastion", public["SubnetId"], "optional"), ("batch", private, "required")):
         instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet,
-                                     MetadataOptions={"HttpTokens": tokens})["Instances"][0]
+                                     MetadataOptions={"HttpTokens": tokens}, TagSpecifications=[
+                                         {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": label}]}],
+                                     )["Instances"][0]
         labels[instance["InstanceId"]] = label
     inventory = aws.collect("ec2")
-    assert by_label(run_check("ec2_instance_imdsv2_required", inventory), labels) == {
-        ("bastion", "FAIL"), ("batch", "PASS")}
+    imds = run_check("ec2_instance_imdsv2_required", inventory)
+    assert by_label(imds, labels) == {("bastion", "FAIL"), ("batch", "PASS")}
+    assert {f.resource.name for f in imds} == {"bastion", "batch"}  # the Name tag
     assert by_label(run_check("ec2_instance_no_public_ip", inventory), labels) == {
         ("bastion", "FAIL"), ("batch", "PASS")}  # the default subnet maps public IPs on launch
 
@@ -241,7 +248,7 @@ def test_ebs_volumes_and_snapshots(aws: Aws) -> None:
         ("leaked", "FAIL"), ("shared", "PASS")}
     public = run_check("ebs_snapshot_not_public", inventory)
     assert by_label(public, labels) == {("leaked", "FAIL"), ("shared", "PASS")}
-    assert next(f for f in public if f.resource.name == shared).evidence["shared_with"] == [OTHER_ACCOUNT]
+    assert next(f for f in public if f.resource.id == shared).evidence["shared_with"] == [OTHER_ACCOUNT]
 
     # Who may create volumes unreadable: that snapshot's exposure is unknown, its encryption is not.
     aws.deny("ec2", "DescribeSnapshotAttribute")

@@ -2,7 +2,9 @@
 EBS volumes and snapshots, and each region's EBS encryption-by-default setting.
 
 Every model is named by its AWS id (`sg-...`, `vpc-...`, `i-...`), which is also the id IaC
-tools give it, so a Pulumi or Terraform state claims it by name.
+tools give it, so a Pulumi or Terraform state claims it by name. Findings show people the
+resource's `Name` tag (a security group's own name when untagged) and keep the id in the
+reference's `id` and ARN: `sg-0f3c...` says nothing to the team asked to fix it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import Field
 
 from cardaudit.models.aws.resource import AwsResource, Unknown
 from cardaudit.models.base import Frozen
+from cardaudit.models.finding import ResourceRef
 from cardaudit.models.resource_type import ResourceType
 
 # Protocol names and numbers EC2 accepts for TCP and UDP; "-1" is every protocol.
@@ -21,6 +24,12 @@ _TCP = frozenset({"tcp", "6"})
 _UDP = frozenset({"udp", "17"})
 
 Transport = Literal["tcp", "udp"]
+
+
+def _shown_by_name(resource: AwsResource, ref: ResourceRef, fallback: str | None = None) -> ResourceRef:
+    """`ref` shown by the resource's Name tag (or `fallback`); its id and ARN stay the AWS ones."""
+    tag = resource.tags.get("Name") if isinstance(resource.tags, dict) else None
+    return ref.model_copy(update={"name": tag or fallback or resource.name})
 
 
 def is_internet(cidr: str) -> bool:
@@ -91,6 +100,9 @@ class SecurityGroup(AwsResource):
     ingress: list[SecurityGroupRule] = Field(default_factory=list)
     egress: list[SecurityGroupRule] = Field(default_factory=list)
 
+    def ref(self, field: str | None = None) -> ResourceRef:
+        return _shown_by_name(self, super().ref(field), self.group_name)
+
     @property
     def is_default(self) -> bool:
         """The VPC's default group: AWS names it `default` and refuses that name to any other group."""
@@ -122,6 +134,9 @@ class NetworkAcl(AwsResource):
     is_default: bool = False
     entries: list[NetworkAclEntry] = Field(default_factory=list)
     subnets: list[str] = Field(default_factory=list)  # associated subnet ids
+
+    def ref(self, field: str | None = None) -> ResourceRef:
+        return _shown_by_name(self, super().ref(field))
 
     def first_match(self, family: Literal[4, 6], transport: Transport, port: int) -> NetworkAclEntry | None:
         """The inbound entry that decides traffic from every address of `family` to `port`.
@@ -160,6 +175,9 @@ class Vpc(AwsResource):
     is_default: bool = False
     flow_logs: list[FlowLog] = Field(default_factory=list)  # flow logs attached to the VPC itself
 
+    def ref(self, field: str | None = None) -> ResourceRef:
+        return _shown_by_name(self, super().ref(field))
+
 
 class Instance(AwsResource):
     resource_type: ClassVar[ResourceType] = ResourceType(
@@ -177,6 +195,9 @@ class Instance(AwsResource):
     http_tokens: str | None = None  # required (IMDSv2 only) or optional
     http_endpoint: str | None = None  # enabled or disabled
 
+    def ref(self, field: str | None = None) -> ResourceRef:
+        return _shown_by_name(self, super().ref(field))
+
 
 class Volume(AwsResource):
     resource_type: ClassVar[ResourceType] = ResourceType(
@@ -190,6 +211,9 @@ class Volume(AwsResource):
     kms_key_id: str | None = None
     state: str = ""
     attached_to: list[str] = Field(default_factory=list)  # instance ids
+
+    def ref(self, field: str | None = None) -> ResourceRef:
+        return _shown_by_name(self, super().ref(field))
 
 
 class Snapshot(AwsResource):
@@ -208,6 +232,9 @@ class Snapshot(AwsResource):
     # createVolumePermission: "all" is public; otherwise the account ids it is shared with.
     public: bool | Unknown
     shared_with: list[str] | Unknown = Field(default_factory=list)
+
+    def ref(self, field: str | None = None) -> ResourceRef:
+        return _shown_by_name(self, super().ref(field))
 
 
 class EbsEncryptionByDefault(AwsResource):
