@@ -227,6 +227,11 @@ def _seed_one_of_each(aws: Aws) -> None:
         artifacts={"type": "NO_ARTIFACTS"}, serviceRole=role,
         environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
                      "computeType": "BUILD_GENERAL1_SMALL"})
+    # network: security groups, NACLs and VPCs come with moto's default VPC; the instance brings its volume.
+    ec2 = aws.client("ec2")
+    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    volume = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance]}])["Volumes"][0]
+    ec2.create_snapshot(VolumeId=volume["VolumeId"])
 
 
 def test_declarations_hold_for_real_resources(aws: Aws) -> None:

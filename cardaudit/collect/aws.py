@@ -23,6 +23,15 @@ from cardaudit.collect.cloudtrail import collect_cloudtrail
 from cardaudit.collect.codebuild import collect_codebuild
 from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
 from cardaudit.collect.deadline import NO_DEADLINE, Deadline
+from cardaudit.collect.ec2 import (
+    collect_ebs_encryption_by_default,
+    collect_instances,
+    collect_network_acls,
+    collect_security_groups,
+    collect_snapshots,
+    collect_volumes,
+    collect_vpcs,
+)
 from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
 from cardaudit.collect.events import collect_events
@@ -88,6 +97,13 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("rds", collect_rds, None),
     ("secretsmanager", collect_secretsmanager, None),
     # -- network
+    ("ec2", collect_security_groups, ("ec2_security_groups",)),
+    ("ec2", collect_network_acls, ("ec2_network_acls",)),
+    ("ec2", collect_vpcs, ("ec2_vpcs",)),
+    ("ec2", collect_instances, ("ec2_instances",)),
+    ("ec2", collect_volumes, ("ec2_volumes",)),
+    ("ec2", collect_snapshots, ("ec2_snapshots",)),
+    ("ec2", collect_ebs_encryption_by_default, ("ec2_ebs_encryption_by_default",)),
 
     # -- identity
 

@@ -20,6 +20,15 @@ from pydantic import Field
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.aws.cloudtrail import Trail
 from cardaudit.models.aws.codebuild import CodeBuildProject, CodeBuildSource, CodeBuildVariable
+from cardaudit.models.aws.ec2 import (
+    EbsEncryptionByDefault,
+    Instance,
+    NetworkAcl,
+    SecurityGroup,
+    Snapshot,
+    Volume,
+    Vpc,
+)
 from cardaudit.models.aws.ecr import EcrImage, EcrRegistryScanning, EcrRepository, ImageScan, ScanRule, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.events import EventRule
@@ -41,11 +50,12 @@ from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
     "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "CodeBuildProject", "CodeBuildSource",
-    "CodeBuildVariable", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan",
-    "InspectorAccountStatus", "KmsKey", "LambdaFunction", "PatchState", "PolicyStatement", "RdsCluster",
-    "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule", "Secret", "SecretRef", "SqsQueue",
-    "SsmManagedInstance", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "CodeBuildVariable", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster",
+    "EcsContainer", "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan",
+    "InspectorAccountStatus", "Instance", "KmsKey", "LambdaFunction", "NetworkAcl", "PatchState", "PolicyStatement",
+    "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule", "Secret", "SecretRef",
+    "SecurityGroup", "Snapshot", "SqsQueue", "SsmManagedInstance", "StateMachine", "Trail", "Unknown", "ValueShape",
+    "Volume", "Vpc", "Vulnerability",
 ]
 
 GLOBAL = "global"
@@ -115,6 +125,13 @@ class Inventory(Frozen):
     secrets: Slice[Secret] = Field(default_factory=Slice)
 
     # -- network: EC2: security groups, NACLs, VPCs and flow logs, instances, EBS
+    ec2_security_groups: Slice[SecurityGroup] = Field(default_factory=Slice)
+    ec2_network_acls: Slice[NetworkAcl] = Field(default_factory=Slice)
+    ec2_vpcs: Slice[Vpc] = Field(default_factory=Slice)
+    ec2_instances: Slice[Instance] = Field(default_factory=Slice)
+    ec2_volumes: Slice[Volume] = Field(default_factory=Slice)
+    ec2_snapshots: Slice[Snapshot] = Field(default_factory=Slice)
+    ec2_ebs_encryption_by_default: Slice[EbsEncryptionByDefault] = Field(default_factory=Slice)
 
     # -- identity: IAM: account summary, password policy, policies, groups
 
