@@ -18,9 +18,14 @@ from typing import Generic, Literal, TypeVar
 from pydantic import Field
 
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
+from cardaudit.models.aws.acm import AcmCertificate
+from cardaudit.models.aws.apigateway import ApiGatewayDomainName, ApiGatewayStage
+from cardaudit.models.aws.cloudfront import CloudFrontDistribution
 from cardaudit.models.aws.cloudtrail import Trail
 from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
+from cardaudit.models.aws.elb import ElbLoadBalancer
+from cardaudit.models.aws.elbv2 import Elbv2LoadBalancer
 from cardaudit.models.aws.events import EventRule
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
 from cardaudit.models.aws.kms import KmsKey
@@ -31,15 +36,18 @@ from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.stepfunctions import StateMachine
+from cardaudit.models.aws.wafv2 import WafV2WebAcl
 from cardaudit.models.base import Frozen
 from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueShape
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "OTHER", "AccessKey", "AcmCertificate", "ApiGatewayDomainName", "ApiGatewayStage", "AwsResource",
+    "BucketEncryption", "CloudFrontDistribution", "EcrRepository", "EcsCluster", "EcsContainer", "EcsService",
+    "EcsTaskDefinition", "ElbLoadBalancer", "Elbv2LoadBalancer", "EnvVar", "EventRule", "IamRole", "IamUser",
+    "ImageScan", "KmsKey", "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket",
+    "Secret", "SecretRef", "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "WafV2WebAcl",
 ]
 
 GLOBAL = "global"
@@ -119,6 +127,13 @@ class Inventory(Frozen):
     # -- datastores: DynamoDB, EFS, SNS, KMS policies, Secrets Manager, Backup
 
     # -- edge: ELB, CloudFront, API Gateway, WAF, ACM
+    elbv2_load_balancers: Slice[Elbv2LoadBalancer] = Field(default_factory=Slice)
+    elb_load_balancers: Slice[ElbLoadBalancer] = Field(default_factory=Slice)
+    cloudfront_distributions: Slice[CloudFrontDistribution] = Field(default_factory=Slice)
+    apigateway_stages: Slice[ApiGatewayStage] = Field(default_factory=Slice)
+    apigateway_domain_names: Slice[ApiGatewayDomainName] = Field(default_factory=Slice)
+    wafv2_web_acls: Slice[WafV2WebAcl] = Field(default_factory=Slice)
+    acm_certificates: Slice[AcmCertificate] = Field(default_factory=Slice)
 
     # -- containers: ECS hardening, CodeBuild
 
