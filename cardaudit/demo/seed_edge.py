@@ -48,8 +48,8 @@ def seed(session: boto3.session.Session, seeded: Seeded) -> None:
     public_alb = _seed_load_balancers(session, seeded, certs)
     _seed_classic(session, seeded, certs)
     stage_arn = _seed_api_gateway(session, certs)
-    _seed_waf(session, [public_alb, stage_arn])
-    _seed_cloudfront(session, certs)
+    cdn_acl = _seed_waf(session, [public_alb, stage_arn])
+    _seed_cloudfront(session, certs, cdn_acl)
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,9 +196,10 @@ def _seed_api_gateway(session: boto3.session.Session, certs: dict[str, str]) -> 
 # WAF
 
 
-def _seed_waf(session: boto3.session.Session, protected: list[str]) -> None:
+def _seed_waf(session: boto3.session.Session, protected: list[str]) -> str:
     """cards-edge-acl protects the public ALB and the partner API's prod stage, and logs; the
-    partner-api-acl prepared for a migration protects nothing yet and logs nowhere (gap)."""
+    partner-api-acl prepared for a migration protects nothing yet and logs nowhere (gap). Returns
+    the ARN of the CloudFront web ACL."""
     waf = _client(session, "wafv2", HOME_REGION)
     visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True}
     core_rules = [{"Name": "aws-common", "Priority": 0, "OverrideAction": {"None": {}},
@@ -216,9 +217,10 @@ def _seed_waf(session: boto3.session.Session, protected: list[str]) -> None:
         "ResourceArn": acls["cards-edge-acl"],
         "LogDestinationConfigs": [_arn("logs", "log-group:aws-waf-logs-cards-edge")]})
     # CloudFront's web ACLs live in us-east-1, in the CLOUDFRONT scope.
-    _client(session, "wafv2", GLOBAL_REGION).create_web_acl(
+    return str(_client(session, "wafv2", GLOBAL_REGION).create_web_acl(
         Name="statements-cdn-acl", Scope="CLOUDFRONT", DefaultAction={"Allow": {}}, Rules=core_rules,
-        VisibilityConfig={**visibility, "MetricName": "statements-cdn-acl"}, Tags=_tag_list(_tags("infra", "edge")))
+        VisibilityConfig={**visibility, "MetricName": "statements-cdn-acl"},
+        Tags=_tag_list(_tags("infra", "edge")))["Summary"]["ARN"])
 
 
 def _teach_moto_list_resources_for_web_acl() -> None:
@@ -248,19 +250,17 @@ def _teach_moto_list_resources_for_web_acl() -> None:
         arns = [arn for arn in acl.associated_resources if fragment in arn]
         return 200, {"Content-Type": "application/json"}, json.dumps({"ResourceArns": arns})
 
-    WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl
+    WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------
 # CloudFront
 
 
-def _seed_cloudfront(session: boto3.session.Session, certs: dict[str, str]) -> None:
+def _seed_cloudfront(session: boto3.session.Session, certs: dict[str, str], waf_acl: str) -> None:
     """statements-site (custom certificate, TLS 1.2, logs, WAF; one legacy behaviour allows HTTP)
     and marketing-site (default certificate, no logs, no WAF)."""
     cloudfront = _client(session, "cloudfront", GLOBAL_REGION)
-    waf_acl = next(a["ARN"] for a in _client(session, "wafv2", GLOBAL_REGION).list_web_acls(
-        Scope="CLOUDFRONT")["WebACLs"] if a["Name"] == "statements-cdn-acl")
 
     def behaviour(policy: str, path: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {"TargetOriginId": "origin", "ViewerProtocolPolicy": policy, "MinTTL": 0,
