@@ -23,9 +23,9 @@ def _estate(aws: Aws) -> None:
     ):
         elb.create_load_balancer(LoadBalancerName=name, Listeners=listeners, AvailabilityZones=["eu-west-1a"],
                                  Scheme=scheme)
-        elb.create_load_balancer_policy(LoadBalancerName=name, PolicyName="tls", PolicyTypeName="SSLNegotiationPolicyType",
-                                        PolicyAttributes=[{"AttributeName": "Reference-Security-Policy",
-                                                           "AttributeValue": policy}])
+        elb.create_load_balancer_policy(
+            LoadBalancerName=name, PolicyName="tls", PolicyTypeName="SSLNegotiationPolicyType",
+            PolicyAttributes=[{"AttributeName": "Reference-Security-Policy", "AttributeValue": policy}])
         elb.set_load_balancer_policies_of_listener(LoadBalancerName=name, LoadBalancerPort=443, PolicyNames=["tls"])
     elb.modify_load_balancer_attributes(LoadBalancerName="web", LoadBalancerAttributes={
         "AccessLog": {"Enabled": True, "S3BucketName": "logs", "EmitInterval": 5}})
