@@ -31,6 +31,13 @@ def parse_arn(arn: str) -> ParsedArn | None:
     kind, sep, rest = (resource[:cut], resource[cut], resource[cut + 1:]) if cut >= 0 else (resource, "", "")
     if not sep:
         kind, rest = "", resource
+    if not kind and resource.startswith("/"):
+        # API Gateway writes a path: "/restapis/a1b2c3/stages/prod" is of the type `restapis`.
+        kind, _, rest = resource[1:].partition("/")
+    elif service == "elasticloadbalancing" and kind == "loadbalancer" and rest.count("/") == 2:
+        # Both generations of load balancer are `loadbalancer/...`: v2 ARNs go on with the kind
+        # (app, net, gwy), the name and an id; classic ones with the name alone.
+        kind = "loadbalancer/app"
     cfn_type = _TYPES.get((service, kind), f"AWS::{service.upper()}::{kind or 'Resource'}")
     name = rest.rsplit("/", 1)[-1] if rest else resource
     return ParsedArn(partition, service, region or "global", account, resource, cfn_type, name)

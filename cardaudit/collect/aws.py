@@ -17,8 +17,11 @@ from typing import Any
 
 import boto3
 
+from cardaudit.collect.acm import collect_acm
 from cardaudit.collect.api import Api
+from cardaudit.collect.apigateway import collect_apigateway_domains, collect_apigateway_stages
 from cardaudit.collect.awsverdicts import collect_verdicts
+from cardaudit.collect.cloudfront import collect_cloudfront
 from cardaudit.collect.cloudtrail import collect_cloudtrail
 from cardaudit.collect.codebuild import collect_codebuild
 from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
@@ -34,6 +37,8 @@ from cardaudit.collect.ec2 import (
 )
 from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
+from cardaudit.collect.elb import collect_elb
+from cardaudit.collect.elbv2 import collect_elbv2
 from cardaudit.collect.events import collect_events
 from cardaudit.collect.iam import collect_iam
 from cardaudit.collect.inspector2 import collect_inspector2
@@ -47,6 +52,7 @@ from cardaudit.collect.session import client
 from cardaudit.collect.sqs import collect_sqs
 from cardaudit.collect.ssm import collect_ssm
 from cardaudit.collect.stepfunctions import collect_stepfunctions
+from cardaudit.collect.wafv2 import collect_wafv2
 from cardaudit.errors import CollectionSetupError
 from cardaudit.models.inventory import (
     GLOBAL,
@@ -114,6 +120,13 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     # -- datastores
 
     # -- edge
+    ("elbv2", collect_elbv2, None),
+    ("elb", collect_elb, None),
+    ("cloudfront", collect_cloudfront, None),
+    ("apigateway", collect_apigateway_stages, ("apigateway_stages",)),
+    ("apigateway", collect_apigateway_domains, ("apigateway_domain_names",)),
+    ("wafv2", collect_wafv2, None),
+    ("acm", collect_acm, None),
 
     # -- containers
     ("codebuild", collect_codebuild, None),

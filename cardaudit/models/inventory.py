@@ -18,6 +18,9 @@ from typing import Generic, Literal, TypeVar
 from pydantic import Field
 
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
+from cardaudit.models.aws.acm import AcmCertificate
+from cardaudit.models.aws.apigateway import ApiGatewayDomainName, ApiGatewayStage
+from cardaudit.models.aws.cloudfront import CloudFrontDistribution
 from cardaudit.models.aws.cloudtrail import Trail
 from cardaudit.models.aws.codebuild import CodeBuildProject, CodeBuildSource, CodeBuildVariable
 from cardaudit.models.aws.ec2 import (
@@ -31,6 +34,8 @@ from cardaudit.models.aws.ec2 import (
 )
 from cardaudit.models.aws.ecr import EcrImage, EcrRegistryScanning, EcrRepository, ImageScan, ScanRule, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
+from cardaudit.models.aws.elb import ElbLoadBalancer
+from cardaudit.models.aws.elbv2 import Elbv2LoadBalancer
 from cardaudit.models.aws.events import EventRule
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
 from cardaudit.models.aws.inspector2 import InspectorAccountStatus
@@ -43,19 +48,21 @@ from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.ssm import PatchState, SsmManagedInstance
 from cardaudit.models.aws.stepfunctions import StateMachine
+from cardaudit.models.aws.wafv2 import WafV2WebAcl
 from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen
 from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueShape
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "CodeBuildProject", "CodeBuildSource",
-    "CodeBuildVariable", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster",
-    "EcsContainer", "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan",
-    "InspectorAccountStatus", "Instance", "KmsKey", "LambdaFunction", "NetworkAcl", "PatchState", "PolicyStatement",
-    "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule", "Secret", "SecretRef",
-    "SecurityGroup", "Snapshot", "SqsQueue", "SsmManagedInstance", "StateMachine", "Trail", "Unknown", "ValueShape",
-    "Volume", "Vpc", "Vulnerability",
+    "OTHER", "AccessKey", "AcmCertificate", "ApiGatewayDomainName", "ApiGatewayStage", "AwsResource",
+    "BucketEncryption", "CloudFrontDistribution", "CodeBuildProject", "CodeBuildSource", "CodeBuildVariable",
+    "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster", "EcsContainer",
+    "EcsService", "EcsTaskDefinition", "ElbLoadBalancer", "Elbv2LoadBalancer", "EnvVar", "EventRule", "IamRole",
+    "IamUser", "ImageScan", "InspectorAccountStatus", "Instance", "KmsKey", "LambdaFunction", "NetworkAcl",
+    "PatchState", "PolicyStatement", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule",
+    "Secret", "SecretRef", "SecurityGroup", "Snapshot", "SqsQueue", "SsmManagedInstance", "StateMachine", "Trail",
+    "Unknown", "ValueShape", "Volume", "Vpc", "Vulnerability", "WafV2WebAcl",
 ]
 
 GLOBAL = "global"
@@ -142,6 +149,13 @@ class Inventory(Frozen):
     # -- datastores: DynamoDB, EFS, SNS, KMS policies, Secrets Manager, Backup
 
     # -- edge: ELB, CloudFront, API Gateway, WAF, ACM
+    elbv2_load_balancers: Slice[Elbv2LoadBalancer] = Field(default_factory=Slice)
+    elb_load_balancers: Slice[ElbLoadBalancer] = Field(default_factory=Slice)
+    cloudfront_distributions: Slice[CloudFrontDistribution] = Field(default_factory=Slice)
+    apigateway_stages: Slice[ApiGatewayStage] = Field(default_factory=Slice)
+    apigateway_domain_names: Slice[ApiGatewayDomainName] = Field(default_factory=Slice)
+    wafv2_web_acls: Slice[WafV2WebAcl] = Field(default_factory=Slice)
+    acm_certificates: Slice[AcmCertificate] = Field(default_factory=Slice)
 
     # -- containers: ECS hardening, CodeBuild
     codebuild_projects: Slice[CodeBuildProject] = Field(default_factory=Slice)
