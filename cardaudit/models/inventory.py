@@ -19,16 +19,21 @@ from pydantic import Field
 
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.aws.cloudtrail import Trail
+from cardaudit.models.aws.cloudwatch import MetricAlarm
+from cardaudit.models.aws.config import ConfigRecording
 from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.events import EventRule
+from cardaudit.models.aws.guardduty import GuardDutyDetector
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
 from cardaudit.models.aws.kms import KmsKey
 from cardaudit.models.aws.lambda_ import LambdaFunction
+from cardaudit.models.aws.logs import LogGroup, MetricFilter
 from cardaudit.models.aws.rds import RdsCluster, RdsInstance
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
+from cardaudit.models.aws.securityhub import SecurityHubHub
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.stepfunctions import StateMachine
 from cardaudit.models.base import Frozen
@@ -36,10 +41,11 @@ from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueSh
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "ConfigRecording", "EcrRepository", "EcsCluster",
+    "EcsContainer", "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "GuardDutyDetector", "IamRole",
+    "IamUser", "ImageScan", "KmsKey", "LambdaFunction", "LogGroup", "MetricAlarm", "MetricFilter", "RdsCluster",
+    "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef", "SecurityHubHub", "SqsQueue",
+    "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
 ]
 
 GLOBAL = "global"
@@ -113,6 +119,12 @@ class Inventory(Frozen):
     # -- identity: IAM: account summary, password policy, policies, groups
 
     # -- monitoring: CloudWatch Logs, CloudWatch alarms, Config, GuardDuty, Security Hub
+    logs_log_groups: Slice[LogGroup] = Field(default_factory=Slice)
+    logs_metric_filters: Slice[MetricFilter] = Field(default_factory=Slice)
+    cloudwatch_alarms: Slice[MetricAlarm] = Field(default_factory=Slice)
+    config_recorders: Slice[ConfigRecording] = Field(default_factory=Slice)
+    guardduty_detectors: Slice[GuardDutyDetector] = Field(default_factory=Slice)
+    securityhub_hubs: Slice[SecurityHubHub] = Field(default_factory=Slice)
 
     # -- storage: S3 and RDS settings
 
