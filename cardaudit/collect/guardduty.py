@@ -20,7 +20,7 @@ def collect_guardduty(api: Api) -> dict[str, list[AwsResource]]:
         got = api.detail("get_detector", lambda r: dict[str, Any](r), DetectorId=detector_id)
         return GuardDutyDetector(
             arn=f"arn:aws:guardduty:{api.region}:{api.account}:detector/{detector_id}", account=api.account,
-            region=api.region, name=detector_id, detector_id=detector_id,
+            region=api.region, name=f"guardduty-{api.region}", detector_id=detector_id,
             # GetDetector carries the tags: one call gives status and owner, or neither.
             tags=got if isinstance(got, Unknown) else {str(k): str(v) for k, v in (got.get("Tags") or {}).items()},
             status=got if isinstance(got, Unknown) else str(got["Status"]),

@@ -11,15 +11,15 @@ from cardaudit.models.resource_type import ResourceType
 class GuardDutyDetector(AwsResource):
     """The GuardDuty detector of one region; one resource per region read, detector or not.
 
-    With a detector, `arn` is its ARN (`arn:aws:guardduty:<region>:<account>:detector/<id>`) and
-    `name` its id. Without one, `arn` is cardaudit's name for the region's GuardDuty setting,
-    `arn:aws:guardduty:<region>:<account>:detector` (not an AWS ARN), and `name` is `guardduty-<region>`.
+    With a detector, `arn` is its ARN (`arn:aws:guardduty:<region>:<account>:detector/<id>`).
+    Without one, `arn` is cardaudit's name for the region's GuardDuty setting,
+    `arn:aws:guardduty:<region>:<account>:detector` (not an AWS ARN). `name` is `guardduty-<region>`
+    either way: detector ids are random, and reports of two runs must name the same thing alike.
     """
 
     resource_type: ClassVar[ResourceType] = ResourceType(
         cfn_type="AWS::GuardDuty::Detector", slice="guardduty_detectors", service="guardduty", regional=True,
         arn=("guardduty", "detector"), asff_type="AwsGuardDutyDetector",
-        iac_name_types=("aws:guardduty/detector:Detector", "aws_guardduty_detector"),
         operations=("guardduty:ListDetectors", "guardduty:GetDetector"),
     )
 

@@ -26,7 +26,8 @@ class SecurityHubHub(AwsResource):
     resource_type: ClassVar[ResourceType] = ResourceType(
         cfn_type="AWS::SecurityHub::Hub", slice="securityhub_hubs", service="securityhub", regional=True,
         arn=("securityhub", "hub"),
-        operations=("securityhub:DescribeHub", "securityhub:GetEnabledStandards", "securityhub:ListTagsForResource"),
+        # Tags are not read: the hub is an account setting, routed by its type.
+        operations=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"),
     )
 
     enabled: bool  # DescribeHub answered; InvalidAccessException means the account is not subscribed
