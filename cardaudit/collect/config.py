@@ -35,7 +35,7 @@ def collect_config(api: Api) -> dict[str, list[AwsResource]]:
     # recorders carry a servicePrincipal.
     own = next((r for r in raw if not r.get("servicePrincipal")), raw[0] if raw else None)
     base = f"arn:aws:config:{api.region}:{api.account}:configuration-recorder"
-    arn = str(own.get("arn") or f"{base}/{own['name']}") if own else base
+    arn = str(own.get("arn") or f"{base}/{own['name']}") if own else f"{base}/none"
     # Both are one call per region, made even without a recorder (then they answer empty lists).
     status = api.detail("describe_configuration_recorder_status", _statuses)
     channels = api.detail("describe_delivery_channels",

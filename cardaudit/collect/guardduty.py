@@ -13,7 +13,7 @@ def collect_guardduty(api: Api) -> dict[str, list[AwsResource]]:
     ids = [str(i) for i in api.pages("list_detectors", "DetectorIds")]
     if not ids:
         return {"guardduty_detectors": [GuardDutyDetector(
-            arn=f"arn:aws:guardduty:{api.region}:{api.account}:detector", account=api.account, region=api.region,
+            arn=f"arn:aws:guardduty:{api.region}:{api.account}:detector/none", account=api.account, region=api.region,
             name=f"guardduty-{api.region}")]}
 
     def read(detector_id: str) -> AwsResource:

@@ -51,8 +51,9 @@ DOMAIN_GAPS: dict[str, str] = {
         "no alarm on security group changes; the CloudTrail-changes alarm has its actions disabled"),
     _arn("cloudtrail", "trail/acme-payments-debug"): (
         "single-region debug trail: no KMS key, no CloudWatch Logs delivery"),
-    f"arn:aws:config:{GLOBAL_REGION}:{DEMO_ACCOUNT}:configuration-recorder": "AWS Config not recording in us-east-1",
-    f"arn:aws:guardduty:{GLOBAL_REGION}:{DEMO_ACCOUNT}:detector": "no GuardDuty detector in us-east-1",
+    f"arn:aws:config:{GLOBAL_REGION}:{DEMO_ACCOUNT}:configuration-recorder/none": (
+        "AWS Config not recording in us-east-1"),
+    f"arn:aws:guardduty:{GLOBAL_REGION}:{DEMO_ACCOUNT}:detector/none": "no GuardDuty detector in us-east-1",
     f"arn:aws:securityhub:{GLOBAL_REGION}:{DEMO_ACCOUNT}:hub/default": "Security Hub not enabled in us-east-1",
 }
 

@@ -15,7 +15,7 @@ def test_enabled_in_one_region_only(aws: Aws) -> None:
     assert outcomes(findings) == {("guardduty-eu-west-1", "PASS"), ("guardduty-us-east-1", "FAIL")}
     by_name = {f.resource.name: f for f in findings}
     assert by_name["guardduty-eu-west-1"].resource.arn == f"arn:aws:guardduty:eu-west-1:{ACCOUNT}:detector/{detector}"
-    assert by_name["guardduty-us-east-1"].resource.arn == f"arn:aws:guardduty:us-east-1:{ACCOUNT}:detector"
+    assert by_name["guardduty-us-east-1"].resource.arn == f"arn:aws:guardduty:us-east-1:{ACCOUNT}:detector/none"
     assert by_name["guardduty-us-east-1"].reason == "no GuardDuty detector in us-east-1"
     assert inventory.guardduty_detectors.items[0].tags == {"team": "infra"}
 

@@ -34,7 +34,8 @@ class ConfigRecording(AwsResource):
 
     `arn` is the customer-managed recorder's ARN when AWS returns one; otherwise cardaudit's name
     `arn:aws:config:<region>:<account>:configuration-recorder/<recorder name>`, and for a region
-    without any recorder `arn:aws:config:<region>:<account>:configuration-recorder` (not AWS ARNs).
+    without any recorder `arn:aws:config:<region>:<account>:configuration-recorder/none` (not AWS
+    ARNs).
     `name` is `config-<region>`, so the regions stay apart in reports.
     """
 

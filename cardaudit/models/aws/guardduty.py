@@ -13,7 +13,7 @@ class GuardDutyDetector(AwsResource):
 
     With a detector, `arn` is its ARN (`arn:aws:guardduty:<region>:<account>:detector/<id>`).
     Without one, `arn` is cardaudit's name for the region's GuardDuty setting,
-    `arn:aws:guardduty:<region>:<account>:detector` (not an AWS ARN). `name` is `guardduty-<region>`
+    `arn:aws:guardduty:<region>:<account>:detector/none` (not an AWS ARN). `name` is `guardduty-<region>`
     either way: detector ids are random, and reports of two runs must name the same thing alike.
     """
 
