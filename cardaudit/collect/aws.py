@@ -23,7 +23,9 @@ from cardaudit.collect.apigateway import collect_apigateway_domains, collect_api
 from cardaudit.collect.awsverdicts import collect_verdicts
 from cardaudit.collect.cloudfront import collect_cloudfront
 from cardaudit.collect.cloudtrail import collect_cloudtrail
+from cardaudit.collect.cloudwatch import collect_cloudwatch
 from cardaudit.collect.codebuild import collect_codebuild
+from cardaudit.collect.config import collect_config
 from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
 from cardaudit.collect.deadline import NO_DEADLINE, Deadline
 from cardaudit.collect.ec2 import (
@@ -40,14 +42,17 @@ from cardaudit.collect.ecs import collect_ecs
 from cardaudit.collect.elb import collect_elb
 from cardaudit.collect.elbv2 import collect_elbv2
 from cardaudit.collect.events import collect_events
+from cardaudit.collect.guardduty import collect_guardduty
 from cardaudit.collect.iam import collect_iam
 from cardaudit.collect.inspector2 import collect_inspector2
 from cardaudit.collect.kms import collect_kms
 from cardaudit.collect.lambda_ import collect_lambda
+from cardaudit.collect.logs import collect_log_groups, collect_metric_filters
 from cardaudit.collect.rds import collect_rds
 from cardaudit.collect.regions import RegionPlan, plan_regions
 from cardaudit.collect.s3 import collect_s3
 from cardaudit.collect.secretsmanager import collect_secretsmanager
+from cardaudit.collect.securityhub import collect_securityhub
 from cardaudit.collect.session import client
 from cardaudit.collect.sqs import collect_sqs
 from cardaudit.collect.ssm import collect_ssm
@@ -114,6 +119,12 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     # -- identity
 
     # -- monitoring
+    ("logs", collect_log_groups, ("logs_log_groups",)),
+    ("logs", collect_metric_filters, ("logs_metric_filters",)),
+    ("cloudwatch", collect_cloudwatch, None),
+    ("config", collect_config, None),
+    ("guardduty", collect_guardduty, None),
+    ("securityhub", collect_securityhub, None),
 
     # -- storage
 

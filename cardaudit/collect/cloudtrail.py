@@ -7,7 +7,7 @@ from typing import Any
 
 from cardaudit.collect.api import Api, tag_dict
 from cardaudit.models.aws.cloudtrail import ArnCondition, DataEvents, EventSelection, ManagementEvents
-from cardaudit.models.inventory import AwsResource, Trail
+from cardaudit.models.inventory import AwsResource, Trail, Unknown
 
 # Advanced field selectors' operators, and the ArnCondition list each one fills.
 _ARN_OPERATORS = {
@@ -35,6 +35,8 @@ def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
         custom = t.get("HasCustomEventSelectors")
         # Asked by ARN: from the home region, or for a kept shadow from here, where a refusal is Unknown.
         events = api.detail("get_event_selectors", partial(event_selection, has_custom=custom), TrailName=arn)
+        # One GetTrailStatus answer gives both the logging flag and the CloudWatch Logs delivery error.
+        status = api.detail("get_trail_status", lambda r: dict[str, Any](r), Name=arn)
         trails.append(Trail(
             arn=arn, account=api.account, region=t.get("HomeRegion", api.region), name=t["Name"], tags=tags,
             home_region=t.get("HomeRegion", api.region),
@@ -42,10 +44,13 @@ def collect_cloudtrail(api: Api) -> dict[str, list[AwsResource]]:
             log_file_validation=bool(t.get("LogFileValidationEnabled", False)),
             include_global_events=bool(t.get("IncludeGlobalServiceEvents", False)),
             organization_trail=bool(t.get("IsOrganizationTrail", False)),
-            is_logging=api.detail("get_trail_status", lambda r: bool(r.get("IsLogging", False)), Name=arn),
+            is_logging=status if isinstance(status, Unknown) else bool(status.get("IsLogging", False)),
+            cloudwatch_logs_delivery_error=status if isinstance(status, Unknown) else (
+                status.get("LatestCloudWatchLogsDeliveryError") or None),
             events=events,
             s3_bucket=t.get("S3BucketName"), kms_key_id=t.get("KmsKeyId"),
             cloudwatch_logs_group_arn=t.get("CloudWatchLogsLogGroupArn"),
+            cloudwatch_logs_role_arn=t.get("CloudWatchLogsRoleArn"),
         ))
     return {"cloudtrail_trails": trails}
 

@@ -22,7 +22,9 @@ from cardaudit.models.aws.acm import AcmCertificate
 from cardaudit.models.aws.apigateway import ApiGatewayDomainName, ApiGatewayStage
 from cardaudit.models.aws.cloudfront import CloudFrontDistribution
 from cardaudit.models.aws.cloudtrail import Trail
+from cardaudit.models.aws.cloudwatch import MetricAlarm
 from cardaudit.models.aws.codebuild import CodeBuildProject, CodeBuildSource, CodeBuildVariable
+from cardaudit.models.aws.config import ConfigRecording
 from cardaudit.models.aws.ec2 import (
     EbsEncryptionByDefault,
     Instance,
@@ -37,14 +39,17 @@ from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.elb import ElbLoadBalancer
 from cardaudit.models.aws.elbv2 import Elbv2LoadBalancer
 from cardaudit.models.aws.events import EventRule
+from cardaudit.models.aws.guardduty import GuardDutyDetector
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
 from cardaudit.models.aws.inspector2 import InspectorAccountStatus
 from cardaudit.models.aws.kms import KmsKey
 from cardaudit.models.aws.lambda_ import LambdaFunction, PolicyStatement
+from cardaudit.models.aws.logs import LogGroup, MetricFilter
 from cardaudit.models.aws.rds import RdsCluster, RdsInstance
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
+from cardaudit.models.aws.securityhub import SecurityHubHub
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.ssm import PatchState, SsmManagedInstance
 from cardaudit.models.aws.stepfunctions import StateMachine
@@ -57,11 +62,12 @@ from cardaudit.models.resource_type import ResourceType
 __all__ = [
     "OTHER", "AccessKey", "AcmCertificate", "ApiGatewayDomainName", "ApiGatewayStage", "AwsResource",
     "BucketEncryption", "CloudFrontDistribution", "CodeBuildProject", "CodeBuildSource", "CodeBuildVariable",
-    "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "ElbLoadBalancer", "Elbv2LoadBalancer", "EnvVar", "EventRule", "IamRole",
-    "IamUser", "ImageScan", "InspectorAccountStatus", "Instance", "KmsKey", "LambdaFunction", "NetworkAcl",
-    "PatchState", "PolicyStatement", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule",
-    "Secret", "SecretRef", "SecurityGroup", "Snapshot", "SqsQueue", "SsmManagedInstance", "StateMachine", "Trail",
+    "ConfigRecording", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster",
+    "EcsContainer", "EcsService", "EcsTaskDefinition", "ElbLoadBalancer", "Elbv2LoadBalancer", "EnvVar", "EventRule",
+    "GuardDutyDetector", "IamRole", "IamUser", "ImageScan", "InspectorAccountStatus", "Instance", "KmsKey",
+    "LambdaFunction", "LogGroup", "MetricAlarm", "MetricFilter", "NetworkAcl", "PatchState", "PolicyStatement",
+    "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule", "Secret", "SecretRef",
+    "SecurityGroup", "SecurityHubHub", "Snapshot", "SqsQueue", "SsmManagedInstance", "StateMachine", "Trail",
     "Unknown", "ValueShape", "Volume", "Vpc", "Vulnerability", "WafV2WebAcl",
 ]
 
@@ -143,6 +149,12 @@ class Inventory(Frozen):
     # -- identity: IAM: account summary, password policy, policies, groups
 
     # -- monitoring: CloudWatch Logs, CloudWatch alarms, Config, GuardDuty, Security Hub
+    logs_log_groups: Slice[LogGroup] = Field(default_factory=Slice)
+    logs_metric_filters: Slice[MetricFilter] = Field(default_factory=Slice)
+    cloudwatch_alarms: Slice[MetricAlarm] = Field(default_factory=Slice)
+    config_recorders: Slice[ConfigRecording] = Field(default_factory=Slice)
+    guardduty_detectors: Slice[GuardDutyDetector] = Field(default_factory=Slice)
+    securityhub_hubs: Slice[SecurityHubHub] = Field(default_factory=Slice)
 
     # -- storage: S3 and RDS settings
 

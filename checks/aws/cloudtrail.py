@@ -326,3 +326,87 @@ def cloudtrail_card_data_events_logged(account: str, trails: list[Trail], bucket
         else:
             yield Result.failed(bucket.ref(), f"holds card data ({CARD_DATA_TAG}={CARD_DATA_VALUE}); by a logging "
                                 f"trail that sees its region: {found}", **evidence)
+
+
+# --------------------------------------------------------------------------------------------
+# protection and delivery of the trail's logs
+
+
+def records_the_account(trail: Trail) -> bool | None:
+    """Whether the trail records every region's read and write management events, as it runs now:
+    multi-region, logging, and with selectors recording them all. None when its status or
+    selectors could not be read and the rest does not already decide."""
+    if not trail.multi_region or trail.is_logging is False:
+        return False
+    if isinstance(trail.events, Unknown):
+        return None
+    if _management_gaps(trail.events)[0]:
+        return False
+    return None if isinstance(trail.is_logging, Unknown) else True
+
+
+@check(
+    title="CloudTrail trails encrypt their log files with a KMS key",
+    severity=Severity.MEDIUM, category="encryption", resource_type="AWS::CloudTrail::Trail",
+    needs=("cloudtrail_trails",),
+)
+def cloudtrail_kms_encrypted(trails: list[Trail]) -> Iterator[Result]:
+    """What it checks:
+    Each trail names a KMS key (`KmsKeyId`) for its log files (SSE-KMS). Without one, the files
+    are stored with the log bucket's own encryption (SSE-S3), which is reported as a FAIL.
+
+    Why it matters:
+    With SSE-KMS, reading the audit log also needs `kms:Decrypt` under a key policy the account
+    controls, so a leaked bucket permission alone does not expose or let anyone quietly read the
+    record of who did what; each decryption is itself logged.
+
+    How to fix:
+    Give CloudTrail use of a customer managed key in its key policy (`cloudtrail.amazonaws.com`,
+    with an `aws:SourceArn` condition on the trail), then
+    `aws cloudtrail update-trail --name <trail> --kms-key-id <key ARN>`.
+    """
+    for trail in trails:
+        if trail.kms_key_id:
+            yield Result.passed(trail.ref(), "log files are encrypted with a KMS key (SSE-KMS)",
+                                kms_key=trail.kms_key_id)
+        else:
+            yield Result.failed(trail.ref(), "no KMS key: log files rely on the bucket's SSE-S3 encryption only",
+                                s3_bucket=trail.s3_bucket)
+
+
+@check(
+    title="CloudTrail trails deliver their events to CloudWatch Logs",
+    severity=Severity.MEDIUM, category="monitoring", resource_type="AWS::CloudTrail::Trail",
+    needs=("cloudtrail_trails",),
+)
+def cloudtrail_cloudwatch_logs_delivery(trails: list[Trail]) -> Iterator[Result]:
+    """What it checks:
+    Each trail names a CloudWatch Logs log group (`CloudWatchLogsLogGroupArn`) and the role that
+    delivers to it, and GetTrailStatus reports no error for the last delivery
+    (`LatestCloudWatchLogsDeliveryError`). A trail whose status could not be read is NOT_ASSESSED.
+
+    Why it matters:
+    Events that reach CloudWatch Logs within minutes can be searched at once and watched by
+    metric filters and alarms (root sign-ins, denied calls, changes to IAM, security groups or
+    the trail itself). Delivered only to S3, they are kept but nobody is told of anything.
+
+    How to fix:
+    Create a log group (retention of a year or more) and a role CloudTrail can assume with
+    `logs:CreateLogStream` and `logs:PutLogEvents` on it, then `aws cloudtrail update-trail --name
+    <trail> --cloud-watch-logs-log-group-arn <group ARN> --cloud-watch-logs-role-arn <role ARN>`.
+    """
+    for trail in trails:
+        group = trail.cloudwatch_logs_group_arn
+        evidence = {"log_group": group, "role": trail.cloudwatch_logs_role_arn}
+        error = trail.cloudwatch_logs_delivery_error
+        if not group:
+            yield Result.failed(trail.ref(), "does not deliver to CloudWatch Logs: no log group is set", **evidence)
+        elif not trail.cloudwatch_logs_role_arn:
+            yield Result.failed(trail.ref(), "a log group is set but no role to deliver to it", **evidence)
+        elif isinstance(error, Unknown):
+            yield Result.not_assessed(trail.ref(), f"delivers to {group}; whether delivery works could not be "
+                                      f"read: {error.reason}", **evidence)
+        elif error:
+            yield Result.failed(trail.ref(), f"delivery to {group} fails: {error}", delivery_error=error, **evidence)
+        else:
+            yield Result.passed(trail.ref(), f"delivers to {group}", **evidence)

@@ -399,3 +399,51 @@ def test_a_trail_homed_outside_the_audited_regions_is_still_seen(aws: Aws) -> No
     assert "could not be read" in findings[0].reason or "failed" in findings[0].reason, findings[0].reason
     both = aws.collect("cloudtrail", regions=["eu-west-1", "us-east-1"])
     assert [t.name for t in both.cloudtrail_trails.items] == ["acme-org-audit"]  # kept once, from its home
+
+
+# --- protection and delivery of the trail's logs ---------------------------------------------------
+
+KMS = "cloudtrail_kms_encrypted"
+TO_LOGS = "cloudtrail_cloudwatch_logs_delivery"
+
+
+def test_kms_encryption_and_cloudwatch_logs_delivery(aws: Aws) -> None:
+    key = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    group = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/cloudtrail/acme-org-audit:*"
+    aws.client("logs").create_log_group(logGroupName="/aws/cloudtrail/acme-org-audit")
+    _trail(aws, "payments-debug", multi=False, validation=True)
+    aws.client("s3").create_bucket(Bucket="acme-org-audit-logs",
+                                   CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    aws.client("cloudtrail").create_trail(
+        Name="acme-org-audit", S3BucketName="acme-org-audit-logs", IsMultiRegionTrail=True, KmsKeyId=key,
+        CloudWatchLogsLogGroupArn=group, CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail-to-logs")
+    inventory = aws.collect("cloudtrail")
+    assert outcomes(run_check(KMS, inventory)) == {("acme-org-audit", "PASS"), ("payments-debug", "FAIL")}
+    findings = run_check(TO_LOGS, inventory)
+    assert outcomes(findings) == {("acme-org-audit", "PASS"), ("payments-debug", "FAIL")}
+    assert next(f for f in findings if f.resource.name == "payments-debug").reason == (
+        "does not deliver to CloudWatch Logs: no log group is set")
+    aws.deny("cloudtrail", "GetTrailStatus")
+    inventory = aws.collect("cloudtrail")
+    # Configured, but whether delivery works is unknown; the trail without a group still fails.
+    assert outcomes(run_check(TO_LOGS, inventory)) == {("acme-org-audit", "NOT_ASSESSED"), ("payments-debug", "FAIL")}
+    assert outcomes(run_check(KMS, inventory)) == {("acme-org-audit", "PASS"), ("payments-debug", "FAIL")}
+    aws.deny("cloudtrail", "DescribeTrails")
+    inventory = aws.collect("cloudtrail")
+    assert outcomes(run_check(KMS, inventory)) == outcomes(run_check(TO_LOGS, inventory)) == {
+        ("*@eu-west-1", "NOT_ASSESSED")}
+
+
+def test_a_failing_cloudwatch_logs_delivery_fails(aws: Aws) -> None:
+    arn = _trail(aws, "acme-org-audit", multi=True, validation=True)
+    trail = aws.client("cloudtrail").describe_trails()["trailList"][0]
+    group = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:trail:*"
+    # GetTrailStatus as the CloudTrail API reference shapes it, with the delivery error moto never reports.
+    aws.answer("cloudtrail", "DescribeTrails", {"trailList": [
+        {**trail, "CloudWatchLogsLogGroupArn": group, "CloudWatchLogsRoleArn": f"arn:aws:iam::{ACCOUNT}:role/x"}]})
+    aws.answer("cloudtrail", "GetTrailStatus", {"IsLogging": True, "LatestCloudWatchLogsDeliveryError": (
+        "AccessDeniedException: the role cannot write to the log group"), "TimeLoggingStarted": "2025-01-06"})
+    found = _findings(aws, TO_LOGS)
+    assert found == {"acme-org-audit": ("FAIL", f"delivery to {group} fails: AccessDeniedException: the role "
+                                                "cannot write to the log group")}
+    assert arn.endswith(":trail/acme-org-audit")

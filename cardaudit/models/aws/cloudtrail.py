@@ -105,3 +105,9 @@ class Trail(AwsResource):
     s3_bucket: str | None = None
     kms_key_id: str | None = None
     cloudwatch_logs_group_arn: str | None = None
+    cloudwatch_logs_role_arn: str | None = None
+    # GetTrailStatus LatestCloudWatchLogsDeliveryError: None when the last delivery succeeded or none
+    # was configured. An inventory saved before it was read has it Unknown, never "no error".
+    cloudwatch_logs_delivery_error: str | Unknown | None = Field(default_factory=lambda: Unknown(
+        operation="cloudtrail:GetTrailStatus", code="NotCollected",
+        message="this inventory was saved before cardaudit read CloudWatch Logs delivery errors"))
