@@ -27,9 +27,10 @@ from cardaudit.collect.events import collect_events
 from cardaudit.collect.iam import collect_iam
 from cardaudit.collect.kms import collect_kms
 from cardaudit.collect.lambda_ import collect_lambda
-from cardaudit.collect.rds import collect_rds
+from cardaudit.collect.rds import collect_rds, collect_rds_cluster_snapshots, collect_rds_snapshots
 from cardaudit.collect.regions import RegionPlan, plan_regions
 from cardaudit.collect.s3 import collect_s3
+from cardaudit.collect.s3control import collect_s3control
 from cardaudit.collect.secretsmanager import collect_secretsmanager
 from cardaudit.collect.session import client
 from cardaudit.collect.sqs import collect_sqs
@@ -81,7 +82,7 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("sqs", collect_sqs, None),
     ("stepfunctions", collect_stepfunctions, None),
     ("events", collect_events, None),
-    ("rds", collect_rds, None),
+    ("rds", collect_rds, ("rds_instances", "rds_clusters")),
     ("secretsmanager", collect_secretsmanager, None),
     # -- network
 
@@ -90,6 +91,9 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     # -- monitoring
 
     # -- storage
+    ("s3control", collect_s3control, None),
+    ("rds", collect_rds_snapshots, ("rds_snapshots",)),
+    ("rds", collect_rds_cluster_snapshots, ("rds_cluster_snapshots",)),
 
     # -- datastores
 

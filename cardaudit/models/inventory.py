@@ -25,9 +25,10 @@ from cardaudit.models.aws.events import EventRule
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
 from cardaudit.models.aws.kms import KmsKey
 from cardaudit.models.aws.lambda_ import LambdaFunction
-from cardaudit.models.aws.rds import RdsCluster, RdsInstance
+from cardaudit.models.aws.rds import RdsCluster, RdsClusterSnapshot, RdsInstance, RdsSnapshot, TlsParameter
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
-from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
+from cardaudit.models.aws.s3 import AccessLogging, BucketEncryption, BucketPolicy, PublicAccessBlock, S3Bucket
+from cardaudit.models.aws.s3control import S3AccountPublicAccessBlock
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.stepfunctions import StateMachine
@@ -40,6 +41,9 @@ __all__ = [
     "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
     "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
     "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    # storage
+    "AccessLogging", "BucketPolicy", "PublicAccessBlock", "RdsClusterSnapshot", "RdsSnapshot",
+    "S3AccountPublicAccessBlock", "TlsParameter",
 ]
 
 GLOBAL = "global"
@@ -115,6 +119,9 @@ class Inventory(Frozen):
     # -- monitoring: CloudWatch Logs, CloudWatch alarms, Config, GuardDuty, Security Hub
 
     # -- storage: S3 and RDS settings
+    s3_account_public_access_blocks: Slice[S3AccountPublicAccessBlock] = Field(default_factory=Slice)
+    rds_snapshots: Slice[RdsSnapshot] = Field(default_factory=Slice)
+    rds_cluster_snapshots: Slice[RdsClusterSnapshot] = Field(default_factory=Slice)
 
     # -- datastores: DynamoDB, EFS, SNS, KMS policies, Secrets Manager, Backup
 
