@@ -37,13 +37,11 @@ from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueSh
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
-    # storage
-    "AccessLogging", "BucketPolicy", "PublicAccessBlock", "RdsClusterSnapshot", "RdsSnapshot",
-    "S3AccountPublicAccessBlock", "TlsParameter",
+    "OTHER", "AccessKey", "AccessLogging", "AwsResource", "BucketEncryption", "BucketPolicy", "EcrRepository",
+    "EcsCluster", "EcsContainer", "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser",
+    "ImageScan", "KmsKey", "LambdaFunction", "PublicAccessBlock", "RdsCluster", "RdsClusterSnapshot", "RdsInstance",
+    "RdsSnapshot", "RepoFile", "ResourceType", "S3AccountPublicAccessBlock", "S3Bucket", "Secret", "SecretRef",
+    "SqsQueue", "StateMachine", "TlsParameter", "Trail", "Unknown", "ValueShape", "Vulnerability",
 ]
 
 GLOBAL = "global"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardaudit.engine.registry import check
+from cardaudit.models.aws.rds import parameter_on, tls_default_enforced
 from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
-from cardaudit.models.aws.rds import parameter_on, tls_default_enforced
 from cardaudit.models.inventory import RdsCluster, RdsClusterSnapshot, RdsInstance, RdsSnapshot, Unknown
 
 
@@ -180,16 +180,17 @@ def rds_instance_tls_enforced(instances: list[RdsInstance]) -> Iterator[Result]:
                 yield Result.not_assessed(db.ref(), f"{db.engine} enforces TLS outside the DB parameter group "
                                                     "(option group), which is not read", engine=db.engine)
         elif tls.value is not None:
-            where = dict(group=tls.group, parameter=tls.parameter, value=tls.value)
+            set_ = {"group": tls.group, "parameter": tls.parameter, "value": tls.value}
             if parameter_on(tls.value):
-                yield Result.passed(db.ref(), f"{tls.parameter}={tls.value} in {tls.group}", **where)
+                yield Result.passed(db.ref(), f"{tls.parameter}={tls.value} in {tls.group}", **set_)
             else:
                 yield Result.failed(db.ref(), f"{tls.parameter}={tls.value} in {tls.group}: connections without "
-                                              "TLS are accepted", **where)
+                                              "TLS are accepted", **set_)
         else:
             default = tls_default_enforced(db.engine, db.engine_version)
             source = "default group" if tls.default_group else "not set in the group"
-            where = dict(group=tls.group, parameter=tls.parameter, engine_version=db.engine_version)
+            where: dict[str, str | None] = {"group": tls.group, "parameter": tls.parameter,
+                                            "engine_version": db.engine_version}
             if default is None:
                 yield Result.not_assessed(db.ref(), f"{tls.parameter} {source}, and the engine default of "
                                                     f"{db.engine} {db.engine_version} is not known", **where)
