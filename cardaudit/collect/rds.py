@@ -97,14 +97,18 @@ def _restorable_by(resp: dict[str, Any], key: str) -> list[str]:
     return sorted(v for a in attributes if a.get("AttributeName") == "restore" for v in a.get("AttributeValues", []))
 
 
+def _kept(snapshots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Manual, AWS Backup and other snapshots; not automated ones, which cannot be shared and are
+    encrypted exactly when their instance or cluster is (judged there), and come and go daily."""
+    return [s for s in snapshots if s.get("SnapshotType") != "automated"]
+
+
 def collect_rds_snapshots(api: Api) -> dict[str, list[AwsResource]]:
     def read(s: dict[str, Any]) -> AwsResource:
         name = s["DBSnapshotIdentifier"]
         kind = str(s.get("SnapshotType", ""))
-        # Automated snapshots cannot be shared (a copy of one can): no attribute to ask for.
-        restorable: list[str] | Unknown = [] if kind == "automated" else api.detail(
-            "describe_db_snapshot_attributes", lambda r: _restorable_by(r, "DBSnapshotAttributesResult"),
-            DBSnapshotIdentifier=name)
+        restorable = api.detail("describe_db_snapshot_attributes",
+                                lambda r: _restorable_by(r, "DBSnapshotAttributesResult"), DBSnapshotIdentifier=name)
         return RdsSnapshot(
             arn=s["DBSnapshotArn"], account=api.account, region=api.region, name=name,
             tags=tag_dict(s.get("TagList")), snapshot_type=kind, source=s.get("DBInstanceIdentifier"),
@@ -112,16 +116,16 @@ def collect_rds_snapshots(api: Api) -> dict[str, list[AwsResource]]:
             restorable_by=restorable,
         )
 
-    return {"rds_snapshots": api.each(read, api.pages("describe_db_snapshots", "DBSnapshots"))}
+    return {"rds_snapshots": api.each(read, _kept(api.pages("describe_db_snapshots", "DBSnapshots")))}
 
 
 def collect_rds_cluster_snapshots(api: Api) -> dict[str, list[AwsResource]]:
     def read(s: dict[str, Any]) -> AwsResource:
         name = s["DBClusterSnapshotIdentifier"]
         kind = str(s.get("SnapshotType", ""))
-        restorable: list[str] | Unknown = [] if kind == "automated" else api.detail(
-            "describe_db_cluster_snapshot_attributes",
-            lambda r: _restorable_by(r, "DBClusterSnapshotAttributesResult"), DBClusterSnapshotIdentifier=name)
+        restorable = api.detail("describe_db_cluster_snapshot_attributes",
+                                lambda r: _restorable_by(r, "DBClusterSnapshotAttributesResult"),
+                                DBClusterSnapshotIdentifier=name)
         return RdsClusterSnapshot(
             arn=s["DBClusterSnapshotArn"], account=api.account, region=api.region, name=name,
             tags=tag_dict(s.get("TagList")), snapshot_type=kind, source=s.get("DBClusterIdentifier"),
@@ -129,5 +133,5 @@ def collect_rds_cluster_snapshots(api: Api) -> dict[str, list[AwsResource]]:
             kms_key_id=s.get("KmsKeyId"), restorable_by=restorable,
         )
 
-    return {"rds_cluster_snapshots": api.each(read, api.pages("describe_db_cluster_snapshots",
-                                                                "DBClusterSnapshots"))}
+    return {"rds_cluster_snapshots": api.each(read, _kept(api.pages("describe_db_cluster_snapshots",
+                                                                      "DBClusterSnapshots")))}

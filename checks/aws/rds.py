@@ -303,7 +303,7 @@ def rds_snapshot_not_public(snapshots: list[RdsSnapshot]) -> Iterator[Result]:
     """What it checks:
     No DB snapshot of the account can be restored by everyone: its `restore` attribute
     (`DescribeDBSnapshotAttributes`) does not hold `all`. Snapshots shared with named accounts
-    PASS with those accounts listed. Automated snapshots cannot be shared and PASS.
+    PASS with those accounts listed. Automated snapshots are not judged: they cannot be shared.
 
     Why it matters:
     Any AWS customer can restore a public snapshot into their own account and read the whole
@@ -326,7 +326,8 @@ def rds_cluster_snapshot_not_public(snapshots: list[RdsClusterSnapshot]) -> Iter
     """What it checks:
     No DB cluster snapshot of the account can be restored by everyone: its `restore` attribute
     (`DescribeDBClusterSnapshotAttributes`) does not hold `all`. Snapshots shared with named
-    accounts PASS with those accounts listed. Automated snapshots cannot be shared and PASS.
+    accounts PASS with those accounts listed. Automated snapshots are not judged: they cannot be
+    shared.
 
     Why it matters:
     Any AWS customer can restore a public cluster snapshot into their own account and read the
@@ -347,7 +348,8 @@ def rds_cluster_snapshot_not_public(snapshots: list[RdsClusterSnapshot]) -> Iter
 )
 def rds_snapshot_encrypted(snapshots: list[RdsSnapshot]) -> Iterator[Result]:
     """What it checks:
-    Each DB snapshot (manual, automated and AWS Backup) is encrypted (`Encrypted`).
+    Each manual or AWS Backup DB snapshot is encrypted (`Encrypted`). Automated snapshots are not
+    judged: they are encrypted exactly when their instance is (`rds_instance_storage_encrypted`).
 
     Why it matters:
     A snapshot is a full copy of the database; unencrypted, the card data in it is stored in
@@ -368,7 +370,8 @@ def rds_snapshot_encrypted(snapshots: list[RdsSnapshot]) -> Iterator[Result]:
 )
 def rds_cluster_snapshot_encrypted(snapshots: list[RdsClusterSnapshot]) -> Iterator[Result]:
     """What it checks:
-    Each DB cluster snapshot is encrypted (`StorageEncrypted`).
+    Each manual or AWS Backup DB cluster snapshot is encrypted (`StorageEncrypted`). Automated
+    snapshots are not judged: they are encrypted exactly when their cluster is.
 
     Why it matters:
     A cluster snapshot is a full copy of the cluster volume; unencrypted, the card data in it is

@@ -122,7 +122,7 @@ class RdsSnapshot(AwsResource):
     encrypted: bool
     kms_key_id: str | None = None
     # Who may restore it (the `restore` attribute): account ids, or "all" for everyone. Automated
-    # snapshots cannot be shared, so they are [] without asking.
+    # snapshots are not collected: they cannot be shared, and are encrypted exactly when their source is.
     restorable_by: list[str] | Unknown
 
 
