@@ -217,10 +217,15 @@ def _seed_one_of_each(aws: Aws) -> None:
     events.put_rule(Name="nightly", ScheduleExpression="cron(0 2 * * ? *)")
     events.put_targets(Rule="nightly", Targets=[{"Id": "1", "Arn": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:card-events"}])
     rds = aws.client("rds")
+    rds.create_db_parameter_group(DBParameterGroupName="cards-tls", DBParameterGroupFamily="postgres16",
+                                  Description="TLS")
     rds.create_db_instance(DBInstanceIdentifier="cards-db", Engine="postgres", DBInstanceClass="db.t3.micro",
-                           AllocatedStorage=20, MasterUsername="cards", MasterUserPassword="Correct-Horse-9")
+                           AllocatedStorage=20, MasterUsername="cards", MasterUserPassword="Correct-Horse-9",
+                           DBParameterGroupName="cards-tls")
     rds.create_db_cluster(DBClusterIdentifier="ledger", Engine="aurora-postgresql", MasterUsername="cards",
                           MasterUserPassword="Correct-Horse-9")
+    rds.create_db_snapshot(DBSnapshotIdentifier="cards-db-manual", DBInstanceIdentifier="cards-db")
+    rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="ledger-manual", DBClusterIdentifier="ledger")
     aws.client("secretsmanager").create_secret(Name="prod/card-api/db", SecretString="x")
     aws.client("codebuild").create_project(
         name="card-api-build", source={"type": "GITHUB", "location": "https://github.com/acme/card-api.git"},

@@ -48,9 +48,10 @@ from cardaudit.collect.inspector2 import collect_inspector2
 from cardaudit.collect.kms import collect_kms
 from cardaudit.collect.lambda_ import collect_lambda
 from cardaudit.collect.logs import collect_log_groups, collect_metric_filters
-from cardaudit.collect.rds import collect_rds
+from cardaudit.collect.rds import collect_rds, collect_rds_cluster_snapshots, collect_rds_snapshots
 from cardaudit.collect.regions import RegionPlan, plan_regions
 from cardaudit.collect.s3 import collect_s3
+from cardaudit.collect.s3control import collect_s3control
 from cardaudit.collect.secretsmanager import collect_secretsmanager
 from cardaudit.collect.securityhub import collect_securityhub
 from cardaudit.collect.session import client
@@ -105,7 +106,7 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("sqs", collect_sqs, None),
     ("stepfunctions", collect_stepfunctions, None),
     ("events", collect_events, None),
-    ("rds", collect_rds, None),
+    ("rds", collect_rds, ("rds_instances", "rds_clusters")),
     ("secretsmanager", collect_secretsmanager, None),
     # -- network
     ("ec2", collect_security_groups, ("ec2_security_groups",)),
@@ -127,6 +128,9 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("securityhub", collect_securityhub, None),
 
     # -- storage
+    ("s3control", collect_s3control, None),
+    ("rds", collect_rds_snapshots, ("rds_snapshots",)),
+    ("rds", collect_rds_cluster_snapshots, ("rds_cluster_snapshots",)),
 
     # -- datastores
 

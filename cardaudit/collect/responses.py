@@ -30,6 +30,13 @@ def _has_body(operation_model: Any) -> bool:
     return any(member.serialization.get("location") in _BODY_LOCATIONS for member in shape.members.values())
 
 
+def _raw_payload(operation_model: Any) -> bool:
+    """The body is one string value itself, not a document (S3 GetBucketPolicy: the policy's JSON text)."""
+    shape = operation_model.output_shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    return payload is not None and shape.members[payload].type_name in ("string", "blob")
+
+
 def _protocol(operation_model: Any) -> str:
     model = operation_model.service_model
     return str(getattr(model, "resolved_protocol", None) or model.protocol)
@@ -49,6 +56,11 @@ def check_body(operation_model: Any, response_dict: dict[str, Any], **_: Any) ->
         text = bytes(body).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadResponse(f"{name}: response body is not UTF-8 ({len(body)} bytes)") from exc
+    if _raw_payload(operation_model):
+        # Its reader parses it; only a page from something in between is refused here.
+        if re.match(r"\s*(?:<!DOCTYPE\s+html|<html)", text[:512], re.I):
+            raise BadResponse(f"{name}: response body is an HTML page, not {name}'s answer")
+        return
     if _protocol(operation_model) in _JSON_PROTOCOLS:
         try:
             parsed = json.loads(text)

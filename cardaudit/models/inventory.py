@@ -45,9 +45,10 @@ from cardaudit.models.aws.inspector2 import InspectorAccountStatus
 from cardaudit.models.aws.kms import KmsKey
 from cardaudit.models.aws.lambda_ import LambdaFunction, PolicyStatement
 from cardaudit.models.aws.logs import LogGroup, MetricFilter
-from cardaudit.models.aws.rds import RdsCluster, RdsInstance
+from cardaudit.models.aws.rds import RdsCluster, RdsClusterSnapshot, RdsInstance, RdsSnapshot, TlsParameter
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
-from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
+from cardaudit.models.aws.s3 import AccessLogging, BucketEncryption, BucketPolicy, PublicAccessBlock, S3Bucket
+from cardaudit.models.aws.s3control import S3AccountPublicAccessBlock
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.securityhub import SecurityHubHub
 from cardaudit.models.aws.sqs import SqsQueue
@@ -60,15 +61,16 @@ from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueSh
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AcmCertificate", "ApiGatewayDomainName", "ApiGatewayStage", "AwsResource",
-    "BucketEncryption", "CloudFrontDistribution", "CodeBuildProject", "CodeBuildSource", "CodeBuildVariable",
-    "ConfigRecording", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster",
-    "EcsContainer", "EcsService", "EcsTaskDefinition", "ElbLoadBalancer", "Elbv2LoadBalancer", "EnvVar", "EventRule",
-    "GuardDutyDetector", "IamRole", "IamUser", "ImageScan", "InspectorAccountStatus", "Instance", "KmsKey",
-    "LambdaFunction", "LogGroup", "MetricAlarm", "MetricFilter", "NetworkAcl", "PatchState", "PolicyStatement",
-    "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "ScanRule", "Secret", "SecretRef",
-    "SecurityGroup", "SecurityHubHub", "Snapshot", "SqsQueue", "SsmManagedInstance", "StateMachine", "Trail",
-    "Unknown", "ValueShape", "Volume", "Vpc", "Vulnerability", "WafV2WebAcl",
+    "OTHER", "AccessKey", "AccessLogging", "AcmCertificate", "ApiGatewayDomainName", "ApiGatewayStage", "AwsResource",
+    "BucketEncryption", "BucketPolicy", "CloudFrontDistribution", "CodeBuildProject", "CodeBuildSource",
+    "CodeBuildVariable", "ConfigRecording", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning",
+    "EcrRepository", "EcsCluster", "EcsContainer", "EcsService", "EcsTaskDefinition", "ElbLoadBalancer",
+    "Elbv2LoadBalancer", "EnvVar", "EventRule", "GuardDutyDetector", "IamRole", "IamUser", "ImageScan",
+    "InspectorAccountStatus", "Instance", "KmsKey", "LambdaFunction", "LogGroup", "MetricAlarm", "MetricFilter",
+    "NetworkAcl", "PatchState", "PolicyStatement", "PublicAccessBlock", "RdsCluster", "RdsClusterSnapshot",
+    "RdsInstance", "RdsSnapshot", "RepoFile", "ResourceType", "S3AccountPublicAccessBlock", "S3Bucket", "ScanRule",
+    "Secret", "SecretRef", "SecurityGroup", "SecurityHubHub", "Snapshot", "SqsQueue", "SsmManagedInstance",
+    "StateMachine", "TlsParameter", "Trail", "Unknown", "ValueShape", "Volume", "Vpc", "Vulnerability", "WafV2WebAcl",
 ]
 
 GLOBAL = "global"
@@ -157,6 +159,9 @@ class Inventory(Frozen):
     securityhub_hubs: Slice[SecurityHubHub] = Field(default_factory=Slice)
 
     # -- storage: S3 and RDS settings
+    s3_account_public_access_blocks: Slice[S3AccountPublicAccessBlock] = Field(default_factory=Slice)
+    rds_snapshots: Slice[RdsSnapshot] = Field(default_factory=Slice)
+    rds_cluster_snapshots: Slice[RdsClusterSnapshot] = Field(default_factory=Slice)
 
     # -- datastores: DynamoDB, EFS, SNS, KMS policies, Secrets Manager, Backup
 
