@@ -188,6 +188,10 @@ def _seed_one_of_each(aws: Aws) -> None:
                         "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]}}]})
     role = aws.client("iam").create_role(RoleName="workload", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     aws.client("iam").create_user(UserName="alice.ops")
+    aws.client("iam").create_access_key(UserName="alice.ops")
+    aws.client("iam").create_group(GroupName="card-api-developers")
+    aws.client("iam").create_policy(PolicyName="statements-read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
     ecs = aws.client("ecs")
     ecs.create_cluster(clusterName="cards-prod")
     ecs.register_task_definition(family="card-api", containerDefinitions=[{"name": "app", "image": "x", "memory": 64}])

@@ -24,7 +24,14 @@ from cardaudit.collect.deadline import NO_DEADLINE, Deadline
 from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
 from cardaudit.collect.events import collect_events
-from cardaudit.collect.iam import collect_iam
+from cardaudit.collect.iam import (
+    collect_iam_groups,
+    collect_iam_password_policy,
+    collect_iam_policies,
+    collect_iam_roles,
+    collect_iam_root,
+    collect_iam_users,
+)
 from cardaudit.collect.kms import collect_kms
 from cardaudit.collect.lambda_ import collect_lambda
 from cardaudit.collect.rds import collect_rds
@@ -76,7 +83,6 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("s3", collect_s3, None),
     ("kms", collect_kms, None),
     ("cloudtrail", collect_cloudtrail, None),
-    ("iam", collect_iam, None),
     ("lambda", collect_lambda, None),
     ("sqs", collect_sqs, None),
     ("stepfunctions", collect_stepfunctions, None),
@@ -86,6 +92,12 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     # -- network
 
     # -- identity
+    ("iam", collect_iam_users, ("iam_users",)),
+    ("iam", collect_iam_roles, ("iam_roles",)),
+    ("iam", collect_iam_groups, ("iam_groups",)),
+    ("iam", collect_iam_policies, ("iam_policies",)),
+    ("iam", collect_iam_root, ("iam_root_accounts",)),
+    ("iam", collect_iam_password_policy, ("iam_password_policies",)),
 
     # -- monitoring
 

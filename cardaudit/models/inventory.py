@@ -22,7 +22,17 @@ from cardaudit.models.aws.cloudtrail import Trail
 from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
 from cardaudit.models.aws.events import EventRule
-from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
+from cardaudit.models.aws.iam import (
+    AccessKey,
+    IamGroup,
+    IamManagedPolicy,
+    IamPasswordPolicy,
+    IamRole,
+    IamRootAccount,
+    IamUser,
+    InlinePolicy,
+    PolicyStatement,
+)
 from cardaudit.models.aws.kms import KmsKey
 from cardaudit.models.aws.lambda_ import LambdaFunction
 from cardaudit.models.aws.rds import RdsCluster, RdsInstance
@@ -37,9 +47,10 @@ from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
     "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamGroup", "IamManagedPolicy", "IamPasswordPolicy",
+    "IamRole", "IamRootAccount", "IamUser", "ImageScan", "InlinePolicy", "KmsKey", "LambdaFunction", "PolicyStatement",
+    "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef", "SqsQueue",
+    "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
 ]
 
 GLOBAL = "global"
@@ -111,6 +122,10 @@ class Inventory(Frozen):
     # -- network: EC2: security groups, NACLs, VPCs and flow logs, instances, EBS
 
     # -- identity: IAM: account summary, password policy, policies, groups
+    iam_root_accounts: Slice[IamRootAccount] = Field(default_factory=Slice)
+    iam_password_policies: Slice[IamPasswordPolicy] = Field(default_factory=Slice)
+    iam_policies: Slice[IamManagedPolicy] = Field(default_factory=Slice)
+    iam_groups: Slice[IamGroup] = Field(default_factory=Slice)
 
     # -- monitoring: CloudWatch Logs, CloudWatch alarms, Config, GuardDuty, Security Hub
 
