@@ -116,4 +116,4 @@ def _age_in_moto() -> None:
     if contractor is None:  # this process's moto is not the one that was seeded
         return
     contractor.create_date = datetime.now(UTC).replace(tzinfo=None) - CONTRACTOR_AGE  # moto keeps naive UTC
-    backend.account_summary._account_mfa_enabled = 1  # noqa: SLF001 -- no API sets the root user's MFA
+    backend.account_summary._account_mfa_enabled = 1  # no API sets the root user's MFA
