@@ -38,6 +38,9 @@ def parse_arn(arn: str) -> ParsedArn | None:
         # Both generations of load balancer are `loadbalancer/...`: v2 ARNs go on with the kind
         # (app, net, gwy), the name and an id; classic ones with the name alone.
         kind = "loadbalancer/app"
+        # No separator: a type named by its whole resource part (the root user's `root`, an account
+        # setting such as `account-password-policy`), or a bare name.
+        kind, rest = (resource, "") if (service, resource) in _TYPES else ("", resource)
     cfn_type = _TYPES.get((service, kind), f"AWS::{service.upper()}::{kind or 'Resource'}")
     name = rest.rsplit("/", 1)[-1] if rest else resource
     return ParsedArn(partition, service, region or "global", account, resource, cfn_type, name)

@@ -43,7 +43,14 @@ from cardaudit.collect.elb import collect_elb
 from cardaudit.collect.elbv2 import collect_elbv2
 from cardaudit.collect.events import collect_events
 from cardaudit.collect.guardduty import collect_guardduty
-from cardaudit.collect.iam import collect_iam
+from cardaudit.collect.iam import (
+    collect_iam_groups,
+    collect_iam_password_policy,
+    collect_iam_policies,
+    collect_iam_roles,
+    collect_iam_root,
+    collect_iam_users,
+)
 from cardaudit.collect.inspector2 import collect_inspector2
 from cardaudit.collect.kms import collect_kms
 from cardaudit.collect.lambda_ import collect_lambda
@@ -101,7 +108,6 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("s3", collect_s3, None),
     ("kms", collect_kms, None),
     ("cloudtrail", collect_cloudtrail, None),
-    ("iam", collect_iam, None),
     ("lambda", collect_lambda, None),
     ("sqs", collect_sqs, None),
     ("stepfunctions", collect_stepfunctions, None),
@@ -118,6 +124,12 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("ec2", collect_ebs_encryption_by_default, ("ec2_ebs_encryption_by_default",)),
 
     # -- identity
+    ("iam", collect_iam_users, ("iam_users",)),
+    ("iam", collect_iam_roles, ("iam_roles",)),
+    ("iam", collect_iam_groups, ("iam_groups",)),
+    ("iam", collect_iam_policies, ("iam_policies",)),
+    ("iam", collect_iam_root, ("iam_root_accounts",)),
+    ("iam", collect_iam_password_policy, ("iam_password_policies",)),
 
     # -- monitoring
     ("logs", collect_log_groups, ("logs_log_groups",)),

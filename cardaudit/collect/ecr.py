@@ -9,7 +9,7 @@ from typing import Any
 
 from cardaudit.collect.api import Api, tag_dict
 from cardaudit.collect.contain import CallFailed, failure_of
-from cardaudit.models.aws.lambda_ import parse_policy
+from cardaudit.models.aws.policy import parse_policy
 from cardaudit.models.inventory import (
     AwsResource,
     EcrImage,

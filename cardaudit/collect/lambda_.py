@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from cardaudit.collect.api import Api
-from cardaudit.models.aws.lambda_ import LambdaFunction, PolicyStatement, parse_policy
+from cardaudit.models.aws.lambda_ import LambdaFunction
+from cardaudit.models.aws.policy import PolicyStatement, parse_policy
 from cardaudit.models.aws.resource import AwsResource
 from cardaudit.redact import env_var
 

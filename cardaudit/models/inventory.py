@@ -40,11 +40,21 @@ from cardaudit.models.aws.elb import ElbLoadBalancer
 from cardaudit.models.aws.elbv2 import Elbv2LoadBalancer
 from cardaudit.models.aws.events import EventRule
 from cardaudit.models.aws.guardduty import GuardDutyDetector
-from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
+from cardaudit.models.aws.iam import (
+    AccessKey,
+    IamGroup,
+    IamManagedPolicy,
+    IamPasswordPolicy,
+    IamRole,
+    IamRootAccount,
+    IamUser,
+    InlinePolicy,
+)
 from cardaudit.models.aws.inspector2 import InspectorAccountStatus
 from cardaudit.models.aws.kms import KmsKey
-from cardaudit.models.aws.lambda_ import LambdaFunction, PolicyStatement
+from cardaudit.models.aws.lambda_ import LambdaFunction
 from cardaudit.models.aws.logs import LogGroup, MetricFilter
+from cardaudit.models.aws.policy import PolicyStatement
 from cardaudit.models.aws.rds import RdsCluster, RdsClusterSnapshot, RdsInstance, RdsSnapshot, TlsParameter
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import AccessLogging, BucketEncryption, BucketPolicy, PublicAccessBlock, S3Bucket
@@ -65,7 +75,8 @@ __all__ = [
     "BucketEncryption", "BucketPolicy", "CloudFrontDistribution", "CodeBuildProject", "CodeBuildSource",
     "CodeBuildVariable", "ConfigRecording", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning",
     "EcrRepository", "EcsCluster", "EcsContainer", "EcsService", "EcsTaskDefinition", "ElbLoadBalancer",
-    "Elbv2LoadBalancer", "EnvVar", "EventRule", "GuardDutyDetector", "IamRole", "IamUser", "ImageScan",
+    "Elbv2LoadBalancer", "EnvVar", "EventRule", "GuardDutyDetector", "IamGroup", "IamManagedPolicy",
+    "IamPasswordPolicy", "IamRole", "IamRootAccount", "IamUser", "ImageScan", "InlinePolicy",
     "InspectorAccountStatus", "Instance", "KmsKey", "LambdaFunction", "LogGroup", "MetricAlarm", "MetricFilter",
     "NetworkAcl", "PatchState", "PolicyStatement", "PublicAccessBlock", "RdsCluster", "RdsClusterSnapshot",
     "RdsInstance", "RdsSnapshot", "RepoFile", "ResourceType", "S3AccountPublicAccessBlock", "S3Bucket", "ScanRule",
@@ -149,6 +160,10 @@ class Inventory(Frozen):
     ec2_ebs_encryption_by_default: Slice[EbsEncryptionByDefault] = Field(default_factory=Slice)
 
     # -- identity: IAM: account summary, password policy, policies, groups
+    iam_root_accounts: Slice[IamRootAccount] = Field(default_factory=Slice)
+    iam_password_policies: Slice[IamPasswordPolicy] = Field(default_factory=Slice)
+    iam_policies: Slice[IamManagedPolicy] = Field(default_factory=Slice)
+    iam_groups: Slice[IamGroup] = Field(default_factory=Slice)
 
     # -- monitoring: CloudWatch Logs, CloudWatch alarms, Config, GuardDuty, Security Hub
     logs_log_groups: Slice[LogGroup] = Field(default_factory=Slice)

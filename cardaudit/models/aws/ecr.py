@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from cardaudit.models.aws.lambda_ import PolicyStatement
+from cardaudit.models.aws.policy import PolicyStatement
 from cardaudit.models.aws.resource import AwsResource, Unknown
 from cardaudit.models.base import Frozen
 from cardaudit.models.resource_type import ResourceType

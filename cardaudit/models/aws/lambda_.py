@@ -2,58 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
+from cardaudit.models.aws.policy import PolicyStatement
 from cardaudit.models.aws.resource import AwsResource, Unknown
-from cardaudit.models.base import Frozen
 from cardaudit.models.containers import EnvVar
 from cardaudit.models.resource_type import ResourceType
-
-# Condition keys that tie a `"Principal": "*"` grant to a known caller (an account, an organization,
-# a source ARN or network): with one of them the statement is not open to everyone.
-SOURCE_CONDITION_KEYS = frozenset({
-    "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalorgid", "aws:principalorgpaths",
-    "aws:principalaccount", "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceip",
-    "aws:sourceorgid", "aws:sourceorgpaths",
-})
-
-
-class PolicyStatement(Frozen):
-    """One statement of a resource policy, as far as "who may call" goes."""
-
-    sid: str = ""
-    effect: str
-    principals: list[str] = Field(default_factory=list)  # "*" for everyone, else ARNs, account ids, services
-    actions: list[str] = Field(default_factory=list)
-    condition_keys: list[str] = Field(default_factory=list)  # lower case, e.g. aws:sourcearn
-
-    @property
-    def public(self) -> bool:
-        """Allows anyone (principal `*`) with no condition that names the caller's account, org or source."""
-        return (self.effect == "Allow" and "*" in self.principals
-                and not SOURCE_CONDITION_KEYS & set(self.condition_keys))
-
-    @classmethod
-    def parse(cls, raw: dict[str, Any]) -> PolicyStatement:
-        principal = raw.get("Principal")
-        principals: list[str] = []
-        if isinstance(principal, str):
-            principals = [principal]
-        elif isinstance(principal, dict):
-            for value in principal.values():
-                principals += [value] if isinstance(value, str) else [str(v) for v in value or []]
-        actions = raw.get("Action", [])
-        condition = raw.get("Condition") or {}
-        keys = sorted({str(k).lower() for block in condition.values() if isinstance(block, dict) for k in block})
-        return cls(sid=str(raw.get("Sid", "")), effect=str(raw.get("Effect", "")), principals=principals,
-                   actions=[actions] if isinstance(actions, str) else [str(a) for a in actions], condition_keys=keys)
-
-
-def parse_policy(document: dict[str, Any]) -> list[PolicyStatement]:
-    statements = document.get("Statement", [])
-    return [PolicyStatement.parse(s) for s in ([statements] if isinstance(statements, dict) else statements)]
 
 
 class LambdaFunction(AwsResource):
