@@ -30,7 +30,9 @@ def parse_arn(arn: str) -> ParsedArn | None:
     cut = min((i for i in (resource.find("/"), resource.find(":")) if i >= 0), default=-1)
     kind, sep, rest = (resource[:cut], resource[cut], resource[cut + 1:]) if cut >= 0 else (resource, "", "")
     if not sep:
-        kind, rest = "", resource
+        # No separator: a type named by its whole resource part (the root user's `root`, an account
+        # setting such as `account-password-policy`), or a bare name.
+        kind, rest = (resource, "") if (service, resource) in _TYPES else ("", resource)
     if not kind and resource.startswith("/"):
         # API Gateway writes a path: "/restapis/a1b2c3/stages/prod" is of the type `restapis`.
         kind, _, rest = resource[1:].partition("/")
@@ -38,9 +40,6 @@ def parse_arn(arn: str) -> ParsedArn | None:
         # Both generations of load balancer are `loadbalancer/...`: v2 ARNs go on with the kind
         # (app, net, gwy), the name and an id; classic ones with the name alone.
         kind = "loadbalancer/app"
-        # No separator: a type named by its whole resource part (the root user's `root`, an account
-        # setting such as `account-password-policy`), or a bare name.
-        kind, rest = (resource, "") if (service, resource) in _TYPES else ("", resource)
     cfn_type = _TYPES.get((service, kind), f"AWS::{service.upper()}::{kind or 'Resource'}")
     name = rest.rsplit("/", 1)[-1] if rest else resource
     return ParsedArn(partition, service, region or "global", account, resource, cfn_type, name)
