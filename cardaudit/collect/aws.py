@@ -18,11 +18,14 @@ from typing import Any
 import boto3
 
 from cardaudit.collect.api import Api
+from cardaudit.collect.backup import collect_backup_coverage, collect_backup_plans, collect_backup_vaults
 from cardaudit.collect.cloudtrail import collect_cloudtrail
 from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
 from cardaudit.collect.deadline import NO_DEADLINE, Deadline
+from cardaudit.collect.dynamodb import collect_dynamodb
 from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
+from cardaudit.collect.efs import collect_efs
 from cardaudit.collect.events import collect_events
 from cardaudit.collect.iam import collect_iam
 from cardaudit.collect.kms import collect_kms
@@ -32,6 +35,7 @@ from cardaudit.collect.regions import RegionPlan, plan_regions
 from cardaudit.collect.s3 import collect_s3
 from cardaudit.collect.secretsmanager import collect_secretsmanager
 from cardaudit.collect.session import client
+from cardaudit.collect.sns import collect_sns
 from cardaudit.collect.sqs import collect_sqs
 from cardaudit.collect.stepfunctions import collect_stepfunctions
 from cardaudit.errors import CollectionSetupError
@@ -92,6 +96,12 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     # -- storage
 
     # -- datastores
+    ("dynamodb", collect_dynamodb, None),
+    ("efs", collect_efs, None),
+    ("sns", collect_sns, None),
+    ("backup", collect_backup_plans, ("backup_plans",)),
+    ("backup", collect_backup_vaults, ("backup_vaults",)),
+    ("backup", collect_backup_coverage, ("backup_coverage",)),
 
     # -- edge
 

@@ -18,17 +18,21 @@ from typing import Generic, Literal, TypeVar
 from pydantic import Field
 
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
+from cardaudit.models.aws.backup import BackupPlan, BackupRegionCoverage, BackupSelection, BackupVault, TagCondition
 from cardaudit.models.aws.cloudtrail import Trail
+from cardaudit.models.aws.dynamodb import DynamoDbTable
 from cardaudit.models.aws.ecr import EcrRepository, ImageScan, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
+from cardaudit.models.aws.efs import EfsFileSystem
 from cardaudit.models.aws.events import EventRule
 from cardaudit.models.aws.iam import AccessKey, IamRole, IamUser
-from cardaudit.models.aws.kms import KmsKey
+from cardaudit.models.aws.kms import KmsKey, PolicyCondition, PolicyStatement
 from cardaudit.models.aws.lambda_ import LambdaFunction
 from cardaudit.models.aws.rds import RdsCluster, RdsInstance
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import BucketEncryption, S3Bucket
 from cardaudit.models.aws.secretsmanager import Secret
+from cardaudit.models.aws.sns import SnsTopic
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.stepfunctions import StateMachine
 from cardaudit.models.base import Frozen
@@ -36,10 +40,12 @@ from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueSh
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
-    "OTHER", "AccessKey", "AwsResource", "BucketEncryption", "EcrRepository", "EcsCluster", "EcsContainer",
-    "EcsService", "EcsTaskDefinition", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
-    "LambdaFunction", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType", "S3Bucket", "Secret", "SecretRef",
-    "SqsQueue", "StateMachine", "Trail", "Unknown", "ValueShape", "Vulnerability",
+    "OTHER", "AccessKey", "AwsResource", "BackupPlan", "BackupRegionCoverage", "BackupSelection", "BackupVault",
+    "BucketEncryption", "DynamoDbTable", "EcrRepository", "EcsCluster", "EcsContainer", "EcsService",
+    "EcsTaskDefinition", "EfsFileSystem", "EnvVar", "EventRule", "IamRole", "IamUser", "ImageScan", "KmsKey",
+    "LambdaFunction", "PolicyCondition", "PolicyStatement", "RdsCluster", "RdsInstance", "RepoFile", "ResourceType",
+    "S3Bucket", "Secret", "SecretRef", "SnsTopic", "SqsQueue", "StateMachine", "TagCondition", "Trail", "Unknown",
+    "ValueShape", "Vulnerability",
 ]
 
 GLOBAL = "global"
@@ -117,6 +123,12 @@ class Inventory(Frozen):
     # -- storage: S3 and RDS settings
 
     # -- datastores: DynamoDB, EFS, SNS, KMS policies, Secrets Manager, Backup
+    dynamodb_tables: Slice[DynamoDbTable] = Field(default_factory=Slice)
+    efs_file_systems: Slice[EfsFileSystem] = Field(default_factory=Slice)
+    sns_topics: Slice[SnsTopic] = Field(default_factory=Slice)
+    backup_plans: Slice[BackupPlan] = Field(default_factory=Slice)
+    backup_vaults: Slice[BackupVault] = Field(default_factory=Slice)
+    backup_coverage: Slice[BackupRegionCoverage] = Field(default_factory=Slice)
 
     # -- edge: ELB, CloudFront, API Gateway, WAF, ACM
 

@@ -1,4 +1,4 @@
-"""KMS: keys with their manager, spec, state, aliases and rotation."""
+"""KMS: keys with their manager, spec, state, aliases, rotation and key policy."""
 
 from __future__ import annotations
 
@@ -7,10 +7,33 @@ from typing import ClassVar
 from pydantic import Field
 
 from cardaudit.models.aws.resource import AwsResource, Unknown
+from cardaudit.models.base import Frozen
 from cardaudit.models.resource_type import ResourceType
 
 # AWS creates an alias under this prefix for each AWS managed key, and nobody else may.
 AWS_MANAGED_ALIAS_PREFIX = "alias/aws/"
+
+
+class PolicyCondition(Frozen):
+    """One condition of a policy statement: `{"StringEquals": {"kms:CallerAccount": ["111122223333"]}}`."""
+
+    operator: str  # StringEquals, ForAnyValue:StringLike, ArnLikeIfExists...
+    key: str  # kms:CallerAccount, aws:PrincipalOrgID... (as written; condition keys are case-insensitive)
+    values: list[str] = Field(default_factory=list)
+
+
+class PolicyStatement(Frozen):
+    """One statement of a key policy, as the judgement of who it lets in needs it (no resource, no sid text)."""
+
+    sid: str = ""
+    effect: str
+    # Principals as "*" (the bare wildcard) or "<kind>:<value>": "AWS:*", "AWS:arn:aws:iam::...:root",
+    # "Service:logs.amazonaws.com". `not_principal`: the list is a NotPrincipal.
+    principals: list[str] = Field(default_factory=list)
+    not_principal: bool = False
+    actions: list[str] = Field(default_factory=list)
+    not_action: bool = False
+    conditions: list[PolicyCondition] = Field(default_factory=list)
 
 
 class KmsKey(AwsResource):
@@ -22,7 +45,7 @@ class KmsKey(AwsResource):
         # A key is named by its first alias, and an alias resource's id is that alias.
         iac_name_types=("aws:kms/alias:Alias", "aws_kms_alias"),
         operations=("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus",
-                    "kms:ListResourceTags"),
+                    "kms:ListResourceTags", "kms:GetKeyPolicy"),
     )
 
     key_id: str
@@ -32,6 +55,9 @@ class KmsKey(AwsResource):
     key_state: str | Unknown
     aliases: list[str] = Field(default_factory=list)
     rotation_enabled: bool | Unknown | None = None  # None: rotation does not apply (AWS-managed, asymmetric)
+    # The `default` key policy's statements; None: not read (AWS managed keys, whose policy AWS
+    # writes, and inventories saved before cardaudit read key policies).
+    policy: list[PolicyStatement] | Unknown | None = None
 
     @property
     def aws_managed(self) -> bool:
