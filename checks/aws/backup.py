@@ -176,6 +176,9 @@ def _judge(store: _Store, card_data: bool | None, region: BackupRegionCoverage |
         if opt_in.get(store.backup_type, False):
             return Result.passed(ref, f"assigned by backup plan selection {', '.join(assigned)}{unknown_tags}",
                                  **evidence)
+        if card_data is None:
+            return Result.not_assessed(ref, f"assigned by {', '.join(assigned)}, but {store.resource.region} does "
+                                            f"not opt in to {store.backup_type} backups{unknown_tags}", **evidence)
         return Result.failed(ref, f"assigned by {', '.join(assigned)}, but {store.resource.region} does not opt in "
                                   f"to {store.backup_type} backups, so AWS Backup skips it", **evidence)
     if unknown:
