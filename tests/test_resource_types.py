@@ -219,6 +219,21 @@ def _seed_one_of_each(aws: Aws) -> None:
     rds.create_db_cluster(DBClusterIdentifier="ledger", Engine="aurora-postgresql", MasterUsername="cards",
                           MasterUserPassword="Correct-Horse-9")
     aws.client("secretsmanager").create_secret(Name="prod/card-api/db", SecretString="x")
+    aws.client("dynamodb").create_table(
+        TableName="card-tokens", AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST")
+    aws.client("efs").create_file_system(CreationToken="settlement", Encrypted=True)
+    aws.client("sns").create_topic(Name="card-alarms")
+    backup = aws.client("backup")
+    backup.create_backup_vault(BackupVaultName="card-data")
+    plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "daily", "Rules": [
+        {"RuleName": "daily", "TargetBackupVaultName": "card-data"}]})["BackupPlanId"]
+    # moto has no backup selections, protected resources or region settings: answers shaped as in the API reference.
+    aws.answer("backup", "ListBackupSelections", {"BackupSelectionsList": [{"SelectionId": "s1"}]})
+    aws.answer("backup", "GetBackupSelection", {"BackupPlanId": plan, "SelectionId": "s1", "BackupSelection": {
+        "SelectionName": "all", "IamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/backup", "Resources": ["*"]}})
+    aws.answer("backup", "ListProtectedResources", {"Results": []})
+    aws.answer("backup", "DescribeRegionSettings", {"ResourceTypeOptInPreference": {"DynamoDB": True}})
 
 
 def test_declarations_hold_for_real_resources(aws: Aws) -> None:
