@@ -18,7 +18,8 @@ def collect_efs(api: Api) -> dict[str, list[AwsResource]]:
         fs_id = str(fs["FileSystemId"])
         return EfsFileSystem(
             arn=fs.get("FileSystemArn") or f"arn:aws:elasticfilesystem:{api.region}:{api.account}:file-system/{fs_id}",
-            account=api.account, region=api.region, name=fs_id, tags=tag_dict(fs.get("Tags")),
+            # Named as people name it (the Name tag, which the answer repeats as Name); the id otherwise.
+            account=api.account, region=api.region, name=str(fs.get("Name") or fs_id), tags=tag_dict(fs.get("Tags")),
             file_system_id=fs_id, encrypted=bool(fs.get("Encrypted", False)), kms_key_id=fs.get("KmsKeyId"),
             backup_policy=api.detail("describe_backup_policy", lambda r: str(r["BackupPolicy"]["Status"]),
                                      absent=_NO_POLICY, FileSystemId=fs_id),

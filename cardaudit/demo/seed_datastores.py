@@ -27,7 +27,8 @@ LEGACY_SECRET = "prod/ledger-ingest/sftp"
 
 DOMAIN_GAPS: dict[str, str] = {
     _arn("dynamodb", "table/sessions"): "AWS owned key only, and no point-in-time recovery",
-    "efs:batch-scratch": "file system not encrypted at rest, no automatic backups",
+    # EFS ids are random in moto: by the file system's Name.
+    "batch-scratch": "file system not encrypted at rest, no automatic backups",
     _arn("sns", "ops-notices"): "topic not encrypted at rest",
     PARTNER_KEY_ALIAS: "key policy lets Principal \"*\" decrypt without any condition",
     LEGACY_SECRET: "encrypted with the AWS managed key aws/secretsmanager",

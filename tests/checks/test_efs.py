@@ -24,26 +24,27 @@ def _protected(aws: Aws, arns: list[str] | None = None) -> None:
 def test_encryption(aws: Aws) -> None:
     ids = _file_systems(aws)
     inventory = aws.collect("efs")
-    assert {fs.name: fs.tags for fs in inventory.efs_file_systems.items} == {
-        ids["settlement"]: {"Name": "settlement"}, ids["scratch"]: {"Name": "scratch"}}
+    # Named by their Name tag: file system ids are random.
+    assert {fs.file_system_id: (fs.name, fs.tags) for fs in inventory.efs_file_systems.items} == {
+        ids["settlement"]: ("settlement", {"Name": "settlement"}), ids["scratch"]: ("scratch", {"Name": "scratch"})}
     assert outcomes(run_check("efs_file_system_encrypted", inventory)) == {
-        (ids["settlement"], "PASS"), (ids["scratch"], "FAIL")}
+        ("settlement", "PASS"), ("scratch", "FAIL")}
     aws.deny("efs", "DescribeFileSystems")
     assert outcomes(run_check("efs_file_system_encrypted", aws.collect("efs"))) == {("*@eu-west-1", "NOT_ASSESSED")}
 
 
 def test_backups_without_protected_resources(aws: Aws) -> None:
-    ids = _file_systems(aws)
+    _file_systems(aws)
     check = "efs_file_system_backup_enabled"
     # moto has no ListProtectedResources: whether AWS Backup holds a copy of scratch is unknown.
     assert outcomes(run_check(check, aws.collect("efs", "backup"))) == {
-        (ids["settlement"], "PASS"), (ids["scratch"], "NOT_ASSESSED")}
+        ("settlement", "PASS"), ("scratch", "NOT_ASSESSED")}
     _protected(aws)
     assert outcomes(run_check(check, aws.collect("efs", "backup"))) == {
-        (ids["settlement"], "PASS"), (ids["scratch"], "FAIL")}
+        ("settlement", "PASS"), ("scratch", "FAIL")}
     aws.deny("efs", "DescribeBackupPolicy")
     assert outcomes(run_check(check, aws.collect("efs", "backup"))) == {
-        (ids["settlement"], "NOT_ASSESSED"), (ids["scratch"], "NOT_ASSESSED")}
+        ("settlement", "NOT_ASSESSED"), ("scratch", "NOT_ASSESSED")}
     aws.deny("efs", "DescribeFileSystems")
     assert outcomes(run_check(check, aws.collect("efs", "backup"))) == {("*@eu-west-1", "NOT_ASSESSED")}
 
@@ -53,4 +54,4 @@ def test_backed_up_by_a_plan_of_its_own(aws: Aws) -> None:
     arns = {fs["FileSystemId"]: fs["FileSystemArn"] for fs in aws.client("efs").describe_file_systems()["FileSystems"]}
     _protected(aws, [arns[ids["scratch"]]])
     assert outcomes(run_check("efs_file_system_backup_enabled", aws.collect("efs", "backup"))) == {
-        (ids["settlement"], "PASS"), (ids["scratch"], "PASS")}
+        ("settlement", "PASS"), ("scratch", "PASS")}

@@ -12,8 +12,8 @@ class EfsFileSystem(AwsResource):
     resource_type: ClassVar[ResourceType] = ResourceType(
         cfn_type="AWS::EFS::FileSystem", slice="efs_file_systems", service="efs", regional=True,
         arn=("elasticfilesystem", "file-system"),
-        # A file system is named by its id, which is also its IaC id.
-        iac_name_types=("aws:efs/fileSystem:FileSystem", "aws_efs_file_system"),
+        # Not the IaC file system types: their id is the file system id, and a file system is named by
+        # its Name tag when it has one.
         operations=("elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeBackupPolicy"),
     )
 
