@@ -28,7 +28,7 @@ from cardaudit.engine.registry import all_checks
 from cardaudit.formats import asff
 from cardaudit.models.inventory import AwsResource, Inventory, ResourceType, resource_models, resource_types
 from cardaudit.ownership import iac
-from tests.conftest import Aws
+from tests.conftest import ACCOUNT, Aws
 
 DOCS = Path(__file__).parents[1] / "docs"
 _BOTO = boto3.session.Session(region_name="eu-west-1")
@@ -195,6 +195,13 @@ def _seed_one_of_each(aws: Aws) -> None:
     rds.create_db_cluster(DBClusterIdentifier="cards-aurora", Engine="aurora-postgresql", MasterUsername="cards",
                           MasterUserPassword="not-a-real-password-1", StorageEncrypted=True)
     rds.create_db_cluster_snapshot(DBClusterIdentifier="cards-aurora", DBClusterSnapshotIdentifier="cards-aurora-1")
+    # moto has no backup selections, protected resources or region settings: answers shaped as in the API reference.
+    plan = aws.client("backup").list_backup_plans()["BackupPlansList"][0]["BackupPlanId"]
+    aws.answer("backup", "ListBackupSelections", {"BackupSelectionsList": [{"SelectionId": "s1"}]})
+    aws.answer("backup", "GetBackupSelection", {"BackupPlanId": plan, "SelectionId": "s1", "BackupSelection": {
+        "SelectionName": "all", "IamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/backup", "Resources": ["*"]}})
+    aws.answer("backup", "ListProtectedResources", {"Results": []})
+    aws.answer("backup", "DescribeRegionSettings", {"ResourceTypeOptInPreference": {"DynamoDB": True}})
     instance = {"InstanceId": "i-0a1b2c3d4e5f60001", "PingStatus": "Online", "PlatformType": "Linux",
                 "ResourceType": "EC2Instance", "AgentVersion": "3.3.1142.0"}
     aws.answer("ssm", "DescribeInstanceInformation", {"InstanceInformationList": [instance]})

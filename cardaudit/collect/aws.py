@@ -21,6 +21,7 @@ from cardaudit.collect.acm import collect_acm
 from cardaudit.collect.api import Api
 from cardaudit.collect.apigateway import collect_apigateway_domains, collect_apigateway_stages
 from cardaudit.collect.awsverdicts import collect_verdicts
+from cardaudit.collect.backup import collect_backup_coverage, collect_backup_plans, collect_backup_vaults
 from cardaudit.collect.cloudfront import collect_cloudfront
 from cardaudit.collect.cloudtrail import collect_cloudtrail
 from cardaudit.collect.cloudwatch import collect_cloudwatch
@@ -28,6 +29,7 @@ from cardaudit.collect.codebuild import collect_codebuild
 from cardaudit.collect.config import collect_config
 from cardaudit.collect.contain import DEADLINE_REACHED, CallFailed
 from cardaudit.collect.deadline import NO_DEADLINE, Deadline
+from cardaudit.collect.dynamodb import collect_dynamodb
 from cardaudit.collect.ec2 import (
     collect_ebs_encryption_by_default,
     collect_instances,
@@ -39,6 +41,7 @@ from cardaudit.collect.ec2 import (
 )
 from cardaudit.collect.ecr import collect_ecr
 from cardaudit.collect.ecs import collect_ecs
+from cardaudit.collect.efs import collect_efs
 from cardaudit.collect.elb import collect_elb
 from cardaudit.collect.elbv2 import collect_elbv2
 from cardaudit.collect.events import collect_events
@@ -62,6 +65,7 @@ from cardaudit.collect.s3control import collect_s3control
 from cardaudit.collect.secretsmanager import collect_secretsmanager
 from cardaudit.collect.securityhub import collect_securityhub
 from cardaudit.collect.session import client
+from cardaudit.collect.sns import collect_sns
 from cardaudit.collect.sqs import collect_sqs
 from cardaudit.collect.ssm import collect_ssm
 from cardaudit.collect.stepfunctions import collect_stepfunctions
@@ -145,6 +149,12 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("rds", collect_rds_cluster_snapshots, ("rds_cluster_snapshots",)),
 
     # -- datastores
+    ("dynamodb", collect_dynamodb, None),
+    ("efs", collect_efs, None),
+    ("sns", collect_sns, None),
+    ("backup", collect_backup_plans, ("backup_plans",)),
+    ("backup", collect_backup_vaults, ("backup_vaults",)),
+    ("backup", collect_backup_coverage, ("backup_coverage",)),
 
     # -- edge
     ("elbv2", collect_elbv2, None),

@@ -1,15 +1,31 @@
-"""KMS: keys with their manager, spec, state, aliases and rotation status."""
+"""KMS: keys with their manager, spec, state, aliases, rotation status and key policy."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cardaudit.collect.api import Api, tag_dict
 from cardaudit.models.aws.kms import AWS_MANAGED_ALIAS_PREFIX, KmsKey
+from cardaudit.models.aws.policy import PolicyStatement
 from cardaudit.models.aws.resource import AwsResource, Unknown
 
 # Automatic rotation exists only for symmetric encryption keys that AWS holds the material of.
 _ROTATABLE_SPEC = "SYMMETRIC_DEFAULT"
+# Every key has exactly one key policy, and this is its name.
+_POLICY_NAME = "default"
+
+
+def _strings(value: Any) -> list[str]:
+    """A policy element that may be one value or a list, as a list of strings."""
+    items = value if isinstance(value, list) else [value]
+    return [str(item).lower() if isinstance(item, bool) else str(item) for item in items]
+
+
+def _policy(resp: dict[str, Any]) -> list[PolicyStatement]:
+    """GetKeyPolicy's `Policy` (a JSON string) as statements; only who-may-do-what is kept."""
+    statements = json.loads(resp["Policy"]).get("Statement", [])
+    return [PolicyStatement.parse(s) for s in (statements if isinstance(statements, list) else [statements])]
 
 
 def _unreadable(api: Api, key: dict[str, Any], name: str, aliases: list[str], denied: Unknown) -> KmsKey:
@@ -22,7 +38,7 @@ def _unreadable(api: Api, key: dict[str, Any], name: str, aliases: list[str], de
     return KmsKey(arn=key["KeyArn"], account=api.account, region=api.region, name=name,
                   tags={} if aws_managed else denied, key_id=key["KeyId"], key_manager=denied, key_spec=denied,
                   key_usage=denied, key_state=denied, aliases=aliases,
-                  rotation_enabled=None if aws_managed else denied)
+                  rotation_enabled=None if aws_managed else denied, policy=None if aws_managed else denied)
 
 
 def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
@@ -45,12 +61,15 @@ def collect_kms(api: Api) -> dict[str, list[AwsResource]]:
                                   KeyId=key["KeyId"])
         tags = (api.detail("list_resource_tags", lambda r: tag_dict(r.get("Tags"), "TagKey", "TagValue"),
                            KeyId=key["KeyId"]) if customer else {})
+        # AWS writes the policies of its managed keys itself; only customer managed keys are read.
+        policy = (api.detail("get_key_policy", _policy, KeyId=key["KeyId"], PolicyName=_POLICY_NAME)
+                  if customer else None)
         return KmsKey(
             arn=meta["Arn"], account=api.account, region=api.region, name=name, tags=tags,
             key_id=key["KeyId"], key_manager=meta.get("KeyManager", "CUSTOMER"),
             key_spec=meta.get("KeySpec", meta.get("CustomerMasterKeySpec", "")),
             key_usage=meta.get("KeyUsage", ""), key_state=meta.get("KeyState", ""),
-            aliases=key_aliases, rotation_enabled=rotation,
+            aliases=key_aliases, rotation_enabled=rotation, policy=policy,
         )
 
     return {"kms_keys": api.each(read, api.pages("list_keys", "Keys"))}

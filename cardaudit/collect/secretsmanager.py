@@ -1,4 +1,4 @@
-"""Secrets Manager: secrets and whether they rotate. Values are never read (the guard refuses it)."""
+"""Secrets Manager: secrets, whether they rotate and their KMS key. Values are never read (the guard refuses it)."""
 
 from __future__ import annotations
 
@@ -13,5 +13,6 @@ def collect_secretsmanager(api: Api) -> dict[str, list[AwsResource]]:
         secrets.append(Secret(
             arn=s["ARN"], account=api.account, region=api.region, name=s["Name"],
             tags=tag_dict(s.get("Tags")), rotation_enabled=bool(s.get("RotationEnabled", False)),
+            kms_key_id=s.get("KmsKeyId") or None,
         ))
     return {"secrets": secrets}

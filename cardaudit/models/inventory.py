@@ -20,11 +20,13 @@ from pydantic import Field
 from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
 from cardaudit.models.aws.acm import AcmCertificate
 from cardaudit.models.aws.apigateway import ApiGatewayDomainName, ApiGatewayStage
+from cardaudit.models.aws.backup import BackupPlan, BackupRegionCoverage, BackupSelection, BackupVault, TagCondition
 from cardaudit.models.aws.cloudfront import CloudFrontDistribution
 from cardaudit.models.aws.cloudtrail import Trail
 from cardaudit.models.aws.cloudwatch import MetricAlarm
 from cardaudit.models.aws.codebuild import CodeBuildProject, CodeBuildSource, CodeBuildVariable
 from cardaudit.models.aws.config import ConfigRecording
+from cardaudit.models.aws.dynamodb import DynamoDbTable
 from cardaudit.models.aws.ec2 import (
     EbsEncryptionByDefault,
     Instance,
@@ -36,6 +38,7 @@ from cardaudit.models.aws.ec2 import (
 )
 from cardaudit.models.aws.ecr import EcrImage, EcrRegistryScanning, EcrRepository, ImageScan, ScanRule, Vulnerability
 from cardaudit.models.aws.ecs import EcsCluster, EcsService, EcsTaskDefinition
+from cardaudit.models.aws.efs import EfsFileSystem
 from cardaudit.models.aws.elb import ElbLoadBalancer
 from cardaudit.models.aws.elbv2 import Elbv2LoadBalancer
 from cardaudit.models.aws.events import EventRule
@@ -54,13 +57,14 @@ from cardaudit.models.aws.inspector2 import InspectorAccountStatus
 from cardaudit.models.aws.kms import KmsKey
 from cardaudit.models.aws.lambda_ import LambdaFunction
 from cardaudit.models.aws.logs import LogGroup, MetricFilter
-from cardaudit.models.aws.policy import PolicyStatement
+from cardaudit.models.aws.policy import PolicyCondition, PolicyStatement
 from cardaudit.models.aws.rds import RdsCluster, RdsClusterSnapshot, RdsInstance, RdsSnapshot, TlsParameter
 from cardaudit.models.aws.resource import DEADLINE_REACHED, AwsResource, Unknown
 from cardaudit.models.aws.s3 import AccessLogging, BucketEncryption, BucketPolicy, PublicAccessBlock, S3Bucket
 from cardaudit.models.aws.s3control import S3AccountPublicAccessBlock
 from cardaudit.models.aws.secretsmanager import Secret
 from cardaudit.models.aws.securityhub import SecurityHubHub
+from cardaudit.models.aws.sns import SnsTopic
 from cardaudit.models.aws.sqs import SqsQueue
 from cardaudit.models.aws.ssm import PatchState, SsmManagedInstance
 from cardaudit.models.aws.stepfunctions import StateMachine
@@ -72,16 +76,17 @@ from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
     "OTHER", "AccessKey", "AccessLogging", "AcmCertificate", "ApiGatewayDomainName", "ApiGatewayStage", "AwsResource",
-    "BucketEncryption", "BucketPolicy", "CloudFrontDistribution", "CodeBuildProject", "CodeBuildSource",
-    "CodeBuildVariable", "ConfigRecording", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning",
-    "EcrRepository", "EcsCluster", "EcsContainer", "EcsService", "EcsTaskDefinition", "ElbLoadBalancer",
-    "Elbv2LoadBalancer", "EnvVar", "EventRule", "GuardDutyDetector", "IamGroup", "IamManagedPolicy",
-    "IamPasswordPolicy", "IamRole", "IamRootAccount", "IamUser", "ImageScan", "InlinePolicy",
-    "InspectorAccountStatus", "Instance", "KmsKey", "LambdaFunction", "LogGroup", "MetricAlarm", "MetricFilter",
-    "NetworkAcl", "PatchState", "PolicyStatement", "PublicAccessBlock", "RdsCluster", "RdsClusterSnapshot",
-    "RdsInstance", "RdsSnapshot", "RepoFile", "ResourceType", "S3AccountPublicAccessBlock", "S3Bucket", "ScanRule",
-    "Secret", "SecretRef", "SecurityGroup", "SecurityHubHub", "Snapshot", "SqsQueue", "SsmManagedInstance",
-    "StateMachine", "TlsParameter", "Trail", "Unknown", "ValueShape", "Volume", "Vpc", "Vulnerability", "WafV2WebAcl",
+    "BackupPlan", "BackupRegionCoverage", "BackupSelection", "BackupVault", "BucketEncryption", "BucketPolicy",
+    "CloudFrontDistribution", "CodeBuildProject", "CodeBuildSource", "CodeBuildVariable", "ConfigRecording",
+    "DynamoDbTable", "EbsEncryptionByDefault", "EcrImage", "EcrRegistryScanning", "EcrRepository", "EcsCluster",
+    "EcsContainer", "EcsService", "EcsTaskDefinition", "EfsFileSystem", "ElbLoadBalancer", "Elbv2LoadBalancer",
+    "EnvVar", "EventRule", "GuardDutyDetector", "IamGroup", "IamManagedPolicy", "IamPasswordPolicy", "IamRole",
+    "IamRootAccount", "IamUser", "ImageScan", "InlinePolicy", "InspectorAccountStatus", "Instance", "KmsKey",
+    "LambdaFunction", "LogGroup", "MetricAlarm", "MetricFilter", "NetworkAcl", "PatchState", "PolicyCondition",
+    "PolicyStatement", "PublicAccessBlock", "RdsCluster", "RdsClusterSnapshot", "RdsInstance", "RdsSnapshot",
+    "RepoFile", "ResourceType", "S3AccountPublicAccessBlock", "S3Bucket", "ScanRule", "Secret", "SecretRef",
+    "SecurityGroup", "SecurityHubHub", "Snapshot", "SnsTopic", "SqsQueue", "SsmManagedInstance", "StateMachine",
+    "TagCondition", "TlsParameter", "Trail", "Unknown", "ValueShape", "Volume", "Vpc", "Vulnerability", "WafV2WebAcl",
 ]
 
 GLOBAL = "global"
@@ -179,6 +184,12 @@ class Inventory(Frozen):
     rds_cluster_snapshots: Slice[RdsClusterSnapshot] = Field(default_factory=Slice)
 
     # -- datastores: DynamoDB, EFS, SNS, KMS policies, Secrets Manager, Backup
+    dynamodb_tables: Slice[DynamoDbTable] = Field(default_factory=Slice)
+    efs_file_systems: Slice[EfsFileSystem] = Field(default_factory=Slice)
+    sns_topics: Slice[SnsTopic] = Field(default_factory=Slice)
+    backup_plans: Slice[BackupPlan] = Field(default_factory=Slice)
+    backup_vaults: Slice[BackupVault] = Field(default_factory=Slice)
+    backup_coverage: Slice[BackupRegionCoverage] = Field(default_factory=Slice)
 
     # -- edge: ELB, CloudFront, API Gateway, WAF, ACM
     elbv2_load_balancers: Slice[Elbv2LoadBalancer] = Field(default_factory=Slice)

@@ -66,3 +66,31 @@ def test_denied_describe_key_leaves_the_key_unknown_but_aws_managed_keys_known(a
     assert keys["alias/aws/s3"].aws_managed and keys["alias/aws/s3"].rotation_enabled is None
     assert not keys["alias/cards-data"].aws_managed  # customer managed as far as anyone can tell
     assert outcomes(run_check(CHECK, inventory)) == {("alias/cards-data", "NOT_ASSESSED")}
+
+
+def _policy(*statements: dict[str, object]) -> str:
+    import json
+
+    root = {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "kms:*", "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [root, *statements]})
+
+
+def test_key_policy_open_to_every_principal(aws: Aws) -> None:
+    anyone = {"Sid": "PartnerDecrypt", "Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt"],
+              "Resource": "*"}
+    _key(aws, "alias/cards-data", Policy=_policy())
+    _key(aws, "alias/partner-share", Policy=_policy(anyone))
+    _key(aws, "alias/via-account", Policy=_policy({**anyone, "Principal": {"AWS": "*"}, "Condition": {
+        "StringEquals": {"kms:CallerAccount": "111122223333"}, "StringLike": {"kms:ViaService": "s3.*"}}}))
+    _key(aws, "alias/if-exists", Policy=_policy({**anyone, "Condition": {
+        "StringEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123"}}}))
+    findings = run_check("kms_key_policy_not_public", aws.collect("kms"))
+    assert outcomes(findings) == {("alias/cards-data", "PASS"), ("alias/partner-share", "FAIL"),
+                                  ("alias/via-account", "PASS"), ("alias/if-exists", "FAIL")}
+    assert next(f for f in findings if f.resource.name == "alias/partner-share").evidence["statements"] == (
+        "PartnerDecrypt")
+    aws.deny("kms", "GetKeyPolicy")
+    assert {s for _, s in outcomes(run_check("kms_key_policy_not_public", aws.collect("kms")))} == {"NOT_ASSESSED"}
+    aws.deny("kms", "ListKeys")
+    assert outcomes(run_check("kms_key_policy_not_public", aws.collect("kms"))) == {("*@eu-west-1", "NOT_ASSESSED")}

@@ -16,3 +16,20 @@ def test_secret_rotation(aws: Aws) -> None:
     aws.deny("secretsmanager", "ListSecrets")
     assert outcomes(run_check("secretsmanager_secret_rotation_enabled", aws.collect("secretsmanager"))) == {
         ("*@eu-west-1", "NOT_ASSESSED")}
+
+
+def test_secret_kms_key(aws: Aws) -> None:
+    kms = aws.client("kms")
+    cmk = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/cards-data", TargetKeyId=cmk)
+    sm = aws.client("secretsmanager")
+    sm.create_secret(Name="prod/card-api/db", SecretString="x", KmsKeyId=cmk)
+    sm.create_secret(Name="prod/auth-api/jwt", SecretString="x", KmsKeyId="alias/cards-data")
+    sm.create_secret(Name="prod/legacy/ftp", SecretString="y")  # aws/secretsmanager
+    sm.create_secret(Name="prod/partner/api", SecretString="z", KmsKeyId="arn:aws:kms:eu-west-1:444455556666:key/x")
+    check = "secretsmanager_secret_customer_managed_key"
+    assert outcomes(run_check(check, aws.collect("secretsmanager", "kms"))) == {
+        ("prod/card-api/db", "PASS"), ("prod/auth-api/jwt", "PASS"), ("prod/legacy/ftp", "FAIL"),
+        ("prod/partner/api", "PASS")}
+    aws.deny("kms", "ListKeys")
+    assert outcomes(run_check(check, aws.collect("secretsmanager", "kms"))) == {("*@eu-west-1", "NOT_ASSESSED")}

@@ -1,4 +1,4 @@
-"""KMS: keys with their manager, spec, state, aliases and rotation."""
+"""KMS: keys with their manager, spec, state, aliases, rotation and key policy."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from cardaudit.models.aws.policy import PolicyStatement
 from cardaudit.models.aws.resource import AwsResource, Unknown
 from cardaudit.models.resource_type import ResourceType
 
@@ -22,7 +23,7 @@ class KmsKey(AwsResource):
         # A key is named by its first alias, and an alias resource's id is that alias.
         iac_name_types=("aws:kms/alias:Alias", "aws_kms_alias"),
         operations=("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus",
-                    "kms:ListResourceTags"),
+                    "kms:ListResourceTags", "kms:GetKeyPolicy"),
     )
 
     key_id: str
@@ -32,6 +33,9 @@ class KmsKey(AwsResource):
     key_state: str | Unknown
     aliases: list[str] = Field(default_factory=list)
     rotation_enabled: bool | Unknown | None = None  # None: rotation does not apply (AWS-managed, asymmetric)
+    # The `default` key policy's statements; None: not read (AWS managed keys, whose policy AWS
+    # writes, and inventories saved before cardaudit read key policies).
+    policy: list[PolicyStatement] | Unknown | None = None
 
     @property
     def aws_managed(self) -> bool:

@@ -16,3 +16,6 @@ class Secret(AwsResource):
     )
 
     rotation_enabled: bool = False
+    # ListSecrets' KmsKeyId as AWS gives it (key ARN, key id or alias); None: the AWS managed key
+    # aws/secretsmanager, which AWS leaves out of the answer.
+    kms_key_id: str | None = None
