@@ -102,6 +102,7 @@ def seed_aws(session: boto3.session.Session) -> None:
     AWS_ENDPOINT_URL) and expects the account to be empty; clients are built from `session`.
     """
     _check_account(session)
+    fix_moto_ids()
     network = _seed_network(session)
     keys = _seed_kms(session)
     roles = _seed_iam(session)
@@ -204,6 +205,18 @@ class Seeded:
     keys: _Keys
     roles: dict[str, str]  # workload role name -> ARN
     secret_arn: str
+
+
+def fix_moto_ids() -> None:
+    """Seed moto's id generator: every id it makes (VPCs, security groups, keys, distributions) is then
+    the same on every run of the demo, as AWS keeps a resource's id, so reports and the Pulumi state
+    export of the platform repository name the same resources run after run."""
+    import os
+
+    import requests
+
+    api = os.environ.get("AWS_ENDPOINT_URL", "http://motoapi.amazonaws.com").rstrip("/")
+    requests.post(f"{api}/moto-api/seed?a=4242", timeout=30)
 
 
 def _client(session: boto3.session.Session, service: str, region: str) -> Any:

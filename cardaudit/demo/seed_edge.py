@@ -257,22 +257,10 @@ def _teach_moto_list_resources_for_web_acl() -> None:
 # CloudFront
 
 
-def _fix_moto_ids() -> None:
-    """Seed moto's id generator, so that the distributions get the same ids on every run of the demo
-    (AWS keeps a distribution's id; the report names distributions by it)."""
-    import os
-
-    import requests
-
-    api = os.environ.get("AWS_ENDPOINT_URL", "http://motoapi.amazonaws.com").rstrip("/")
-    requests.post(f"{api}/moto-api/seed?a=4242", timeout=30)
-
-
 def _seed_cloudfront(session: boto3.session.Session, certs: dict[str, str], waf_acl: str) -> None:
     """statements-site (custom certificate, TLS 1.2, logs, WAF; one legacy behaviour allows HTTP)
     and marketing-site (default certificate, no logs, no WAF)."""
     cloudfront = _client(session, "cloudfront", GLOBAL_REGION)
-    _fix_moto_ids()
 
     def behaviour(policy: str, path: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {"TargetOriginId": "origin", "ViewerProtocolPolicy": policy, "MinTTL": 0,

@@ -99,7 +99,7 @@ def _holds_card_data(resource: AwsResource) -> bool | None:
 
 @check(
     title="Every store of card data is backed up by AWS Backup",
-    severity=Severity.MEDIUM, category="availability", resource_type="AWS::Backup::BackupPlan",
+    severity=Severity.MEDIUM, category="resilience", resource_type="AWS::Backup::BackupPlan",
     needs=("backup_plans", "backup_coverage", "rds_instances", "s3_buckets", "dynamodb_tables", "efs_file_systems"),
 )
 def backup_plan_covers_card_data_stores(

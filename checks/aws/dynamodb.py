@@ -52,7 +52,7 @@ def dynamodb_table_kms_encrypted(tables: list[DynamoDbTable]) -> Iterator[Result
 
 @check(
     title="DynamoDB tables have point-in-time recovery enabled",
-    severity=Severity.MEDIUM, category="availability", resource_type="AWS::DynamoDB::Table",
+    severity=Severity.MEDIUM, category="resilience", resource_type="AWS::DynamoDB::Table",
     needs=("dynamodb_tables",),
 )
 def dynamodb_table_point_in_time_recovery(tables: list[DynamoDbTable]) -> Iterator[Result]:

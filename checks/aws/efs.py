@@ -43,7 +43,7 @@ def efs_file_system_encrypted(file_systems: list[EfsFileSystem]) -> Iterator[Res
 
 @check(
     title="EFS file systems are backed up",
-    severity=Severity.MEDIUM, category="availability", resource_type="AWS::EFS::FileSystem",
+    severity=Severity.MEDIUM, category="resilience", resource_type="AWS::EFS::FileSystem",
     needs=("efs_file_systems", "backup_coverage"),
 )
 def efs_file_system_backup_enabled(file_systems: list[EfsFileSystem],
