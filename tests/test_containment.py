@@ -174,10 +174,11 @@ def test_audit_timeout_still_writes_the_report(aws: Aws) -> None:
     _hang(aws, "before-send.iam.ListUsers", release)
     started = time.monotonic()
     try:
-        report = audit.run(AuditConfig(regions=[REGION], timeout=1.5), session=aws.audit_session)
+        # Long enough for the other sixty-odd collect functions of one region to finish on a busy machine.
+        report = audit.run(AuditConfig(regions=[REGION], timeout=5), session=aws.audit_session)
     finally:
         release.set()
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 15
     blind = [f for f in report.findings if f.check_id == "iam_console_user_mfa_enabled"]
     assert [(f.status.value, f.reason) for f in blind] == [
         ("NOT_ASSESSED", "deadline reached before iam was read in 111122223333/global")]

@@ -143,7 +143,7 @@ def test_stats_cli() -> None:
 def test_list_and_show_cli(tmp_path: Path) -> None:
     manual = _cli("controls", "list", "--requirement", "12.10", "--assessment", "manual")
     assert manual.returncode == 0
-    assert "12.10.1" in manual.stdout and "12.1.1 " not in manual.stdout
+    assert "12.10.2" in manual.stdout and "12.1.1 " not in manual.stdout
     show = _cli("controls", "show", "10.2.1")
     assert show.returncode == 0
     assert "check: cloudtrail_multi_region_enabled" in show.stdout
