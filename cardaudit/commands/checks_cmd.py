@@ -15,7 +15,8 @@ app = typer.Typer(no_args_is_help=True, help="List and explain checks and owners
 
 
 @app.command("list")
-def list_checks(ctx: typer.Context) -> None:
+def list_checks(ctx: typer.Context, output: Annotated[str, typer.Option(
+        "--format", help="table (default) or json (one object per check, for scripts).")] = "table") -> None:
     """List every check and gap kind with its stage, severity, category and PCI items."""
 
     def body() -> None:
@@ -25,6 +26,16 @@ def list_checks(ctx: typer.Context) -> None:
         from cardaudit.engine.registry import all_checks
 
         items = load_catalogue(DEFAULT_CATALOGUE).items_for_check()
+        if output.lower() == "json":
+            import json
+
+            rows = [{"id": spec.id, "stage": spec.stage, "severity": spec.severity.value, "category": spec.category,
+                     "resource_type": spec.resource_type, "title": spec.title, "pci_dss_4_0_1": items.get(spec.id, [])}
+                    for spec in all_checks()]
+            sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+            return
+        if output.lower() != "table":
+            raise ConfigError(f"--format: '{output}' is not one of table, json")
         table = Table()
         for column in ("id", "stage", "severity", "category", "title", "PCI DSS 4.0.1"):
             table.add_column(column, overflow="fold")
