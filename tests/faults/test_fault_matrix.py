@@ -56,8 +56,9 @@ def _key(f: object) -> tuple[str, ...]:
 
     assert isinstance(f, Finding)
     r = f.resource
-    # A resource is itself wherever it is; a scope finding (`*`) is one per region.
-    return (f.check_id, r.type, r.name or r.id, r.account or "", r.region or "" if r.id == "*" else "")
+    # A resource is itself wherever it is (by ARN: a per-region setting has one name in every region);
+    # a scope finding (`*`) is one per region.
+    return (f.check_id, r.type, r.arn or r.name or r.id, r.account or "", r.region or "" if r.id == "*" else "")
 
 
 def compare(clean: Report, faulted: Report) -> tuple[list[str], list[str], int, list[str]]:
@@ -94,7 +95,8 @@ def compare(clean: Report, faulted: Report) -> tuple[list[str], list[str], int, 
             continue
         if r.status == ItemStatus.PASS:
             flips.append(f"item {r.id}: {old} -> PASS")
-        elif r.status != ItemStatus.NOT_ASSESSED:
+        elif r.status != ItemStatus.NOT_ASSESSED and r.kind == "requirement":
+            # A section shows its worst child: when a failing child goes blind, the next worst shows.
             problems.append(f"item {r.id}: {old} -> {r.status.value}")
     return flips, problems, changed, unflagged
 
