@@ -33,6 +33,12 @@ pytestmark = pytest.mark.faults
 DEADLINE = 0.6  # seconds: the run's --timeout in "hang" scenarios; the hung call answers nothing until after it
 OPERATIONS = operations()
 SCENARIOS = scenarios(OPERATIONS)
+# One operation name can be called through two clients (s3:GetPublicAccessBlock: s3 and s3control).
+_SHARED_NAMES = {o.declared for o in OPERATIONS if sum(p.declared == o.declared for p in OPERATIONS) > 1}
+
+
+def _label(op: Operation) -> str:
+    return f"{op.service}/{op.declared}" if op.declared in _SHARED_NAMES else op.declared
 _COLLECTORS: dict[str, list[ServiceCollector]] = {}
 for _c in SERVICES:
     _COLLECTORS.setdefault(_c.service, []).append(_c)
@@ -133,16 +139,16 @@ def _run(demo: Demo, op: Operation, mode: str) -> tuple[Report, Report]:
         return clean, audit.run(config.model_copy(update={"timeout": timeout}), session=session)
 
 
-@pytest.mark.parametrize(("op", "mode"), SCENARIOS, ids=[f"{o.declared}-{m}" for o, m in SCENARIOS])
+@pytest.mark.parametrize(("op", "mode"), SCENARIOS, ids=[f"{_label(o)}-{m}" for o, m in SCENARIOS])
 def test_fault_gives_a_report_and_no_false_pass(demo: Demo, op: Operation, mode: str) -> None:
     started = time.monotonic()
     try:
         clean, faulted = _run(demo, op, mode)
     except Exception:
-        RESULTS[(op.declared, mode)] = Outcome(False, [], ["raised"], 0, time.monotonic() - started, [])
+        RESULTS[(_label(op), mode)] = Outcome(False, [], ["raised"], 0, time.monotonic() - started, [])
         raise
     flips, problems, changed, unflagged = compare(clean, faulted)
-    RESULTS[(op.declared, mode)] = Outcome(True, flips, problems, changed, time.monotonic() - started, unflagged)
+    RESULTS[(_label(op), mode)] = Outcome(True, flips, problems, changed, time.monotonic() - started, unflagged)
     assert isinstance(faulted, Report)
     assert not flips, flips
     assert not problems, problems
