@@ -29,7 +29,6 @@ from cardaudit.models.inventory import resource_types
 EVERY_OPERATION = ("denied", "throttled", "connection", "malformed", "optin")
 # The malformed answers, one per operation in turn (each reaches botocore's parsers differently).
 MALFORMED = ("http500", "html200", "empty", "binary", "truncated")
-MODES = (*EVERY_OPERATION[:3], *MALFORMED, "optin", "hang")
 # The region whose calls the "optin" fault refuses; the other audited region must not change.
 OPTIN_REGION = "us-east-1"
 

@@ -26,7 +26,7 @@ from cardaudit.models.control import ItemStatus
 from cardaudit.models.inventory import Inventory
 from cardaudit.models.report import AuditConfig, Report
 from tests.faults.conftest import Demo
-from tests.faults.inject import MODES, OPTIN_REGION, Fault, Operation, operations, scenarios
+from tests.faults.inject import OPTIN_REGION, Fault, Operation, operations, scenarios
 
 pytestmark = pytest.mark.faults
 
@@ -178,14 +178,13 @@ def test_fault_gives_a_report_and_no_false_pass(demo: Demo, op: Operation, mode:
 
 # One CLI run per mode, on an operation of another service each time: the report is written and the
 # exit code is the README's (1: the demo's critical FAILs are still seen elsewhere).
+# The malformed kinds share one code path once botocore has parsed them: one of them stands for all here.
 _CLI = {"denied": "ecr:GetRegistryScanningConfiguration", "throttled": "iam:ListUsers",
-        "connection": "kms:DescribeKey", "optin": "ecs:ListClusters",
-        "http500": "rds:DescribeDBInstances",
-        "html200": "s3:ListBuckets", "empty": "kms:ListKeys", "binary": "lambda:ListFunctions",
-        "truncated": "sqs:GetQueueAttributes", "hang": "states:ListStateMachines"}
+        "connection": "kms:DescribeKey", "optin": "ecs:ListClusters", "html200": "s3:ListBuckets",
+        "hang": "states:ListStateMachines"}
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", list(_CLI))
 def test_cli_writes_the_report_and_exits_per_the_readme(demo: Demo, mode: str, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
@@ -199,8 +198,9 @@ def test_cli_writes_the_report_and_exits_per_the_readme(demo: Demo, mode: str, t
             "--attestations", str(config.attestations), "--output-dir", str(tmp_path), "--format", "json"]
     args += [a for name, path in config.repos.items() for a in ("--repo", f"{name}={path}")]
     if mode == "hang":
-        args += ["--timeout", "1"]
-    with Fault(op, mode, hang_seconds=1.5).on(demo.aws.audit_session):
+        # Long enough for the caller and region look-ups on a busy machine; the hung call outlasts it.
+        args += ["--timeout", "4"]
+    with Fault(op, mode, hang_seconds=5).on(demo.aws.audit_session):
         result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 1, result.output
     written = Report.model_validate_json((tmp_path / "report.json").read_text())
