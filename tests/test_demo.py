@@ -216,5 +216,10 @@ def test_demo_items_tree_and_controls_cli(demo_run: tuple[subprocess.CompletedPr
     show = subprocess.run([sys.executable, "-m", "cardaudit", "controls", "show", "6.3.1", "--report",
                            str(out / "report.json")], capture_output=True, text=True, env=_cli_env(), check=False)
     assert "last status: FAIL" in show.stdout
+    # Security Hub's stale result for the trail, shown beside the check it contradicts.
+    logs = subprocess.run([sys.executable, "-m", "cardaudit", "controls", "show", "10.3.2", "--report",
+                           str(out / "report.json")], capture_output=True, text=True, env=_cli_env(), check=False)
+    assert ("disagree on arn:aws:cloudtrail:eu-west-1:111122223333:trail/acme-org-audit: "
+            "cloudtrail_log_file_validation_enabled FAIL, securityhub CloudTrail.4 PASSED") in logs.stdout, logs.stdout
     html = (out / "report.html").read_text()
     assert html.count('<span class="id">') == 366

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -196,9 +197,22 @@ def show(
         if item is None:
             raise ConfigError(f"no item {item_id} in {cat.name}")
         _describe(cat, item_id, _attribution(cat, ownership, repo), profile)
-        last = _last_statuses(report).get(item_id)
+        if report is None:
+            return ExitCode.OK
+        from cardaudit.readback import load_report
+
+        loaded = load_report(report)
+        last = next((r for r in loaded.requirements if r.id == item_id), None)
         if last:
             say(f"last status: {last.status.value} ({escape(last.reason)})")
+        # AWS's own verdicts on the item: a second opinion, never its status.
+        verdicts = [v for v in loaded.aws_verdicts.verdicts if item_id in v.items]
+        if verdicts:
+            counts = Counter(f"{v.source} {v.status}" for v in verdicts)
+            say("AWS verdicts: " + ", ".join(f"{n} {escape(k)}" for k, n in sorted(counts.items())))
+        for d in (d for d in loaded.aws_verdicts.disagreements if d.item == item_id):
+            say(f"  disagree on {escape(d.resource)}: {d.check_id} {d.ours.value}, {d.source} {escape(d.control)} "
+                f"{d.theirs}")
         return ExitCode.OK
 
     run_command(ctx, body)
