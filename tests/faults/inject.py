@@ -68,7 +68,7 @@ def operations() -> list[Operation]:
     pairs |= {(op.split(":")[0], op) for op in SETUP_OPERATIONS}
     pairs |= {(op.split(":")[0], op) for op in VERDICT_OPERATIONS}
     out: list[Operation] = []
-    for service, declared in sorted(pairs, key=lambda p: p[1]):
+    for service, declared in sorted(pairs, key=lambda p: (p[1], p[0])):  # a total order: xdist workers must agree
         model = _BOTO.client(service).meta.service_model
         protocol = str(getattr(model, "resolved_protocol", None) or model.protocol)
         out.append(Operation(declared, service, model.service_id.hyphenize(), declared.split(":")[1], protocol))
