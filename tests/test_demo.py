@@ -223,3 +223,19 @@ def test_demo_items_tree_and_controls_cli(demo_run: tuple[subprocess.CompletedPr
             "cloudtrail_log_file_validation_enabled FAIL, securityhub CloudTrail.4 PASSED") in logs.stdout, logs.stdout
     html = (out / "report.html").read_text()
     assert html.count('<span class="id">') == 366
+
+
+def test_typo_in_a_filter_value_is_refused_with_a_suggestion(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = demo_run
+    report = str(out / "report.json")
+    for args, expected in ((["controls", "list", "--status", "fial", "--report", report], "did you mean FAIL?"),
+                           (["owners", "gaps", "--kind", "unownd", "--report", report],
+                            "did you mean unowned?")):
+        result = subprocess.run([sys.executable, "-m", "cardaudit", *args], capture_output=True, text=True,
+                                env=_cli_env(), check=False)
+        assert result.returncode == 2 and expected in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    lower = subprocess.run([sys.executable, "-m", "cardaudit", "controls", "list", "--status", "attestation_expired",
+                            "--report", report], capture_output=True, text=True, env=_cli_env(), check=False)
+    assert lower.returncode == 0 and "12.10.2" in lower.stdout

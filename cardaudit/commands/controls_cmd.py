@@ -145,6 +145,17 @@ def list_items(
             raise ConfigError(f"--assessment must be one of {', '.join(ASSESSMENTS)}")
         if status and report is None:
             raise ConfigError("--status needs --report report.json")
+        if status:
+            from difflib import get_close_matches
+
+            from cardaudit.models.control import ItemStatus
+
+            known = [s.value for s in ItemStatus]
+            if status.upper() not in known:
+                near = get_close_matches(status.upper(), known, n=1)
+                hint = f" (did you mean {near[0]}?)" if near else ""
+                raise ConfigError(f"--status: '{status}' is not one of {', '.join(known)}{hint}")
+        wanted = status.upper() if status else None
         last = _last_statuses(report)
         attributed = _attribution(cat, ownership, repo)
         if owner and attributed is None:
@@ -166,7 +177,7 @@ def list_items(
             if owner and item_owner != owner:
                 continue
             item_status = last[item.id].status.value if item.id in last else ("NOT_APPLICABLE" if item.id in na else "")
-            if status and item_status != status:
+            if wanted and item_status != wanted:
                 continue
             table.add_row(item.id, item.assessment or "", item_status, item_owner or "", escape(item.title))
             shown += 1

@@ -198,6 +198,17 @@ def gaps(
 
         found = [f for f in load_report(report).findings if f.kind == "ownership" and f.status != Status.PASS]
         if kind:
+            from difflib import get_close_matches
+
+            from cardaudit.engine.registry import all_checks
+
+            kinds = sorted(spec.id.removeprefix("ownership_") for spec in all_checks("attribute"))
+            if not any(k.endswith(kind) for k in kinds):
+                # `--kind unowned` selects every kind ending so: suggest such endings as well as full names.
+                endings = sorted({k.split("_", i)[-1] for k in kinds for i in range(k.count("_") + 1)})
+                near = get_close_matches(kind, endings, n=1)
+                hint = f" (did you mean {near[0]}?)" if near else ""
+                raise ConfigError(f"--kind: no gap kind '{kind}'{hint}; kinds: {', '.join(kinds)}")
             found = [f for f in found if f.check_id.removeprefix("ownership_").endswith(kind)]
         found.sort(key=lambda f: (-f.severity.rank, f.check_id))
         for f in found:
