@@ -117,6 +117,14 @@ class Api:
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         return self._invoke(getattr(self.client, operation), operation, **params)
 
+    def contained(self, read: Callable[[], T]) -> T | Unknown:
+        """A per-resource read of several calls or pages: its value, or Unknown naming the call that failed."""
+        try:
+            return read()
+        except Exception as exc:  # noqa: BLE001 -- a detail that cannot be read is Unknown, never a default
+            failure = self.failed(exc)  # re-raises ReadOnlyViolation
+            return Unknown(operation=failure.operation, code=failure.code, message=failure.message)
+
     def detail(
         self,
         operation: str,

@@ -7,24 +7,13 @@ DescribeSSLPolicies per region, read only when some listener terminates TLS.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from cardaudit.collect.api import Api, tag_dict
 from cardaudit.models.aws.elbv2 import TLS_LISTENER_PROTOCOLS, Elbv2LoadBalancer, Listener, ListenerAction
 from cardaudit.models.aws.resource import AwsResource, Unknown
 
-T = TypeVar("T")
 TAG_BATCH = 20  # DescribeTags takes at most 20 ARNs
-
-
-def _or_unknown(api: Api, read: Callable[[], T]) -> T | Unknown:
-    """A per-resource read of several pages: its value, or Unknown naming the call that failed."""
-    try:
-        return read()
-    except Exception as exc:  # noqa: BLE001 -- contained by Api; a detail that cannot be read is Unknown
-        failure = api.failed(exc)
-        return Unknown(operation=failure.operation, code=failure.code, message=failure.message)
 
 
 def _actions(raw: list[dict[str, Any]]) -> list[ListenerAction]:
@@ -53,14 +42,14 @@ def collect_elbv2(api: Api) -> dict[str, list[AwsResource]]:
     tags = _tags(api, [lb["LoadBalancerArn"] for lb in balancers])
 
     def listeners(lb: dict[str, Any]) -> list[dict[str, Any]] | Unknown:
-        return _or_unknown(api, lambda: api.pages("describe_listeners", "Listeners",
+        return api.contained(lambda: api.pages("describe_listeners", "Listeners",
                                                   LoadBalancerArn=lb["LoadBalancerArn"]))
 
     raw_listeners = api.each(listeners, balancers)
     policies: dict[str, list[str]] | Unknown = {}
     if any(not isinstance(ls, Unknown) and any(x.get("Protocol") in TLS_LISTENER_PROTOCOLS for x in ls)
            for ls in raw_listeners):
-        policies = _or_unknown(api, lambda: {p["Name"]: list(p.get("SslProtocols", []))
+        policies = api.contained(lambda: {p["Name"]: list(p.get("SslProtocols", []))
                                              for p in api.pages("describe_ssl_policies", "SslPolicies")})
 
     def protocols(name: str | None) -> list[str] | Unknown | None:
@@ -77,7 +66,7 @@ def collect_elbv2(api: Api) -> dict[str, list[AwsResource]]:
         protocol = x.get("Protocol", "")
         policy = x.get("SslPolicy") if protocol in TLS_LISTENER_PROTOCOLS else None
         # Only an HTTP listener of an internet-facing ALB is judged on its rules (the redirect check).
-        rules = (_or_unknown(api, lambda: _rules(api, x["ListenerArn"]))
+        rules = (api.contained(lambda: _rules(api, x["ListenerArn"]))
                  if public_alb and protocol == "HTTP" else None)
         return Listener(arn=x["ListenerArn"], protocol=protocol, port=x.get("Port"), ssl_policy=policy,
                         tls_protocols=protocols(policy), default_actions=_actions(x.get("DefaultActions", [])),

@@ -85,11 +85,7 @@ def _parsed(read: Callable[[], T]) -> T | Unknown:
 
 def _batch(api: Api, read: Callable[[], dict[str, T]]) -> dict[str, T] | Unknown:
     """The batch read for a slice read by another call first: Unknown when it fails, never a blind slice."""
-    try:
-        return read()
-    except Exception as exc:  # noqa: BLE001 -- contained like a per-resource detail
-        failure = api.failed(exc)  # re-raises ReadOnlyViolation
-        return Unknown(operation=failure.operation, code=failure.code, message=failure.message)
+    return api.contained(read)
 
 
 def _policies_of(details: dict[str, dict[str, Any]] | Unknown, arn: str,

@@ -15,12 +15,9 @@ NOT_SUBSCRIBED = "InvalidAccessException"
 
 def _standards(api: Api) -> list[StandardSubscription] | Unknown:
     """The enabled standards, or Unknown: a refusal here leaves the hub itself known."""
-    try:
-        return [StandardSubscription(standards_arn=str(s["StandardsArn"]), status=str(s["StandardsStatus"]))
-                for s in api.pages("get_enabled_standards", "StandardsSubscriptions")]
-    except Exception as exc:  # noqa: BLE001 -- contained as a detail, like Api.detail does
-        failure = api.failed(exc)
-        return Unknown(operation=failure.operation, code=failure.code, message=failure.message)
+    return api.contained(lambda: [
+        StandardSubscription(standards_arn=str(s["StandardsArn"]), status=str(s["StandardsStatus"]))
+        for s in api.pages("get_enabled_standards", "StandardsSubscriptions")])
 
 
 def _hub(resp: dict[str, Any]) -> dict[str, Any] | None:

@@ -29,14 +29,13 @@ def collect_ssm(api: Api) -> dict[str, list[AwsResource]]:
     states: dict[str, PatchState | Unknown | None] = {}
     for start in range(0, len(ids), _BATCH):
         batch = ids[start:start + _BATCH]
-        answer: dict[str, PatchState] | Unknown
-        try:
-            # Paginated: AWS returns 10 states a page unless asked for more.
+        # Paginated (AWS returns 10 states a page unless asked for more); unreadable patch states are
+        # Unknown for the batch, not a blind slice.
+        def read(batch: list[str] = batch) -> dict[str, PatchState]:
             pages = api.pages("describe_instance_patch_states", "InstancePatchStates", InstanceIds=batch)
-            answer = {str(s["InstanceId"]): _patch_state(s) for s in pages}
-        except Exception as exc:  # noqa: BLE001 -- unreadable patch states are Unknown for the batch, not a blind slice
-            failure = api.failed(exc)
-            answer = Unknown(operation=failure.operation, code=failure.code, message=failure.message)
+            return {str(s["InstanceId"]): _patch_state(s) for s in pages}
+
+        answer = api.contained(read)
         for instance_id in batch:
             # An instance the answer leaves out has no patch state: Patch Manager never scanned it.
             states[instance_id] = answer if isinstance(answer, Unknown) else answer.get(instance_id)
