@@ -17,6 +17,7 @@ from cardaudit.catalogue.awsverdicts import attach_verdicts
 from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable, profile_named
+from cardaudit.catalogue.waivers import apply_waivers, load_waivers
 from cardaudit.engine.registry import CheckSpec, all_checks
 from cardaudit.engine.runner import evaluate
 from cardaudit.errors import ConfigError
@@ -87,6 +88,8 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     profile_name, _ = profile_named(config.pci_profile)
     out_of_scope = not_applicable(catalogue, profile_name, requirements_attributed.applicability)
     attested = load_attestations(config.attestations, catalogue) if config.attestations else {}
+    waivers = (load_waivers(config.waivers, {s.id for s in all_checks()})
+               if config.waivers else [])
     if inventory is None:
         inventory = collect(config, session)
         if config.save_inventory is not None:
@@ -102,6 +105,8 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         in_scope = {i for i in requirement_ids if i not in out_of_scope}
         findings = ownership_stage(findings, inventory, resolver, requirement_ids, in_scope, today)
     findings = tag_findings(findings, catalogue)
+    # Waivers match on PCI items too, so they apply once findings are tagged, before the roll-up.
+    findings, waiver_states = apply_waivers(findings, waivers, today)
     ran = [*specs, *gap_kinds]
     requirements = roll_up(catalogue, findings, requirements_attributed.owners, out_of_scope, attested, today,
                            {s.id for s in ran})
@@ -117,5 +122,5 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         findings=sorted(findings, key=lambda f: (f.kind, f.check_id, f.resource.key)),
         requirements=requirements, collection_errors=errors, summary=Summary.of(findings, requirements, errors),
         aws_verdicts=attach_verdicts(inventory.aws_verdicts, catalogue, findings),
-        checks=[s.info() for s in sorted(ran, key=lambda s: s.id)],
+        checks=[s.info() for s in sorted(ran, key=lambda s: s.id)], waivers=waiver_states,
     )

@@ -14,7 +14,16 @@ from typing import Annotated
 
 import typer
 
-from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, diff_cmd, iam_policy_cmd, owners_cmd
+from cardaudit.commands import (
+    audit_cmd,
+    checks_cmd,
+    controls_cmd,
+    demo_cmd,
+    diff_cmd,
+    history_cmd,
+    iam_policy_cmd,
+    owners_cmd,
+)
 from cardaudit.commands.common import CliState, err, out
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
@@ -46,6 +55,7 @@ app.command("iam-policy")(iam_policy_cmd.iam_policy_command)
 app.add_typer(checks_cmd.app, name="checks")
 app.add_typer(owners_cmd.app, name="owners")
 app.add_typer(controls_cmd.app, name="controls")
+app.add_typer(history_cmd.app, name="history")
 
 
 def main() -> None:

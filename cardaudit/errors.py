@@ -55,3 +55,10 @@ class RenderError(CardauditError):
     """A report could not be written where the user asked (the option names an unusable place)."""
 
     exit_code = ExitCode.CONFIG
+
+
+class HistoryError(CardauditError):
+    """The history store cannot be opened, read or written: corrupt, locked, unreachable, or too new."""
+
+    exit_code = ExitCode.HISTORY
+    label = "history error"

@@ -11,3 +11,4 @@ class ExitCode(IntEnum):
     CONFIG = 2  # a file or option is wrong: ownership.yaml, inventory, catalogue, --regions...
     NOT_ASSESSED = 3  # could not collect at all (no credentials, no region), or nothing was assessed
     INTERNAL = 4  # cardaudit's own failure (a bug): includes an attempted non-read AWS call
+    HISTORY = 5  # the history store is corrupt, locked, unreachable or newer than cardaudit (reports still written)

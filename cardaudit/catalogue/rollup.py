@@ -8,6 +8,8 @@ For a requirement without children:
 - with checks: a FAIL, ERROR or NOT_ASSESSED in any mapped check makes the item that status (in
   that order); checks that looked at nothing give NOT_ASSESSED, never PASS;
 - PASS only for an `automated` item whose every check ran and passed over a non-empty scope;
+  when some of those results are WAIVED (a failure under an active waiver) the item is WAIVED,
+  "passing with exceptions", never PASS;
   a `partial` item whose checks pass is MANUAL ("automated part passes, evidence still needed"),
   never PASS;
 - otherwise MANUAL;
@@ -78,7 +80,12 @@ def _checks_status(item: CatalogueItem, per_check: Mapping[str, Counter[str]],
             return ItemStatus(status.value), f"{counts[status]} of {total} check result(s) {status.value}"
     if total == 0:
         return ItemStatus.NOT_ASSESSED, "its checks found no resource in scope"
+    # Failing results under an active waiver: passing with exceptions, never PASS.
+    waived = (f"{counts[Status.WAIVED]} of {total} check result(s) WAIVED (passing with exceptions)"
+              if counts[Status.WAIVED] else "")
     if item.assessment != "automated":
+        if waived:
+            return ItemStatus.WAIVED, waived + "; evidence still needed for the rest"
         return ItemStatus.MANUAL, (f"automated part passes ({total} check result(s) PASS); evidence still needed "
                                    "for the rest")
     # Automated: each check decides a part of the item, so each must have run and seen something.
@@ -88,6 +95,8 @@ def _checks_status(item: CatalogueItem, per_check: Mapping[str, Counter[str]],
     silent = [c for c in item.checks if not sum(per_check.get(c, Counter()).values())]
     if silent:
         return ItemStatus.NOT_ASSESSED, f"{', '.join(silent)} found nothing in scope"
+    if waived:
+        return ItemStatus.WAIVED, waived
     return ItemStatus.PASS, f"all {total} check result(s) PASS"
 
 

@@ -20,6 +20,15 @@ from cardaudit.commands.common import (
     run_command,
     write_reports,
 )
+from cardaudit.commands.history_cmd import (
+    FailOnNewOpt,
+    HistoryOpt,
+    check_fail_on_new,
+    new_failures_status,
+    remember,
+    report_history_error,
+)
+from cardaudit.exitcodes import ExitCode
 from cardaudit.formats import FORMAT_NAMES
 from cardaudit.models.enums import Severity
 
@@ -56,26 +65,40 @@ def audit_command(
         "--aws-verdicts/--no-aws-verdicts",
         help="Also read AWS's own verdicts (Security Hub's PCI DSS results, Config conformance packs, Inspector) "
              "and show where they disagree with the checks. They never change a result.")] = True,
+    waivers: Annotated[Path | None, typer.Option(
+        "--waivers", show_default=False,
+        help="waivers.yaml: approved, dated exceptions; a waived FAIL is WAIVED, never PASS "
+             "(default: ./waivers.yaml if any).")] = None,
+    history: HistoryOpt = None,
+    fail_on_new: FailOnNewOpt = False,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
     def body() -> int:
         from cardaudit import audit
+        from cardaudit.catalogue.waivers import waivers_file
         from cardaudit.formats.console import print_summary
         from cardaudit.models.report import AuditConfig
         from cardaudit.ownership.build import ownership_file
 
+        check_fail_on_new(fail_on_new, history)
         config = AuditConfig(profile=profile, regions=parse_csv(regions), inventory=inventory,
                              accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
                              save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
-                             timeout=timeout, aws_verdicts=aws_verdicts)
+                             timeout=timeout, aws_verdicts=aws_verdicts, waivers=waivers_file(waivers))
         formats = parse_formats(format)
-        report = audit.run(config)
+        report, history_error = remember(audit.run(config), history, sorted(config.repos))
         print_summary(report, out)
         for path in write_reports(report, formats, output_dir):
             err.print(f"wrote {path}")
-        return exit_status(report, fail_on)
+        report_history_error(history_error)
+        if history_error is not None:
+            return history_error.exit_code
+        status = exit_status(report, None if fail_on_new else fail_on)
+        if fail_on_new and status == ExitCode.OK:
+            return new_failures_status(report)
+        return status
 
     run_command(ctx, body)

@@ -1,4 +1,4 @@
-"""`cardaudit diff`: what changed between two runs."""
+"""`cardaudit diff`: what changed between two runs, given as report files or run ids of the history."""
 
 from __future__ import annotations
 
@@ -6,46 +6,49 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from cardaudit.commands.common import run_command, say
+from cardaudit.commands.common import out, run_command
+from cardaudit.commands.history_cmd import HistoryOpt
 from cardaudit.exitcodes import ExitCode
 
 if TYPE_CHECKING:
-    from cardaudit.models.finding import Finding
+    from cardaudit.models.report import Report
 
 
-def _line(prefix: str, f: Finding) -> str:
-    r = f.resource
-    where = r.arn or (f"{r.repo}:{r.path}" if r.path else r.id)
-    owner = f.owner or "unassigned"
-    return (f"{prefix} {f.severity.value:<8} {f.check_id} {escape(str(where))} [{escape(owner)}]: "
-            f"{escape(f.reason)}")
+def _load(ref: str, history: str | None) -> tuple[Report, str]:
+    """A report file when `ref` names one, else a run of the history (id, unique prefix, or 'latest')."""
+    from cardaudit.readback import load_report
+
+    if Path(ref).exists():
+        return load_report(Path(ref)), ref
+    from cardaudit.history import find_run, open_store, target_of
+
+    target = target_of(history, required=True)
+    assert target is not None
+    store = open_store(target)
+    try:
+        record = find_run(store, ref)
+        return store.report(record.run_id), record.run_id
+    finally:
+        store.close()
 
 
 def diff_command(
     ctx: typer.Context,
-    before: Annotated[Path, typer.Argument(help="The earlier report.json.")],
-    after: Annotated[Path, typer.Argument(help="The later report.json.")],
+    before: Annotated[str, typer.Argument(help="The earlier run: a report.json, or a run id of the history.")],
+    after: Annotated[str, typer.Argument(help="The later run: a report.json, or a run id of the history.")],
+    history: HistoryOpt = None,
 ) -> None:
-    """Compare two JSON reports; exit 1 when the later one has new failures."""
+    """Compare two runs; exit 1 when the later one has new failures or regressed PCI items."""
 
     def body() -> int:
         from cardaudit.diffing import diff_reports
-        from cardaudit.readback import load_report
+        from cardaudit.formats.console import print_diff
 
-        diff = diff_reports(load_report(before), load_report(after))
-        sections = (("new failures", "+", diff.new_failures), ("fixed", "-", diff.fixed),
-                    ("no longer visible (was assessed, now NOT_ASSESSED)", "?", diff.newly_blind),
-                    ("failing before, gone now", "x", diff.gone))
-        for title, prefix, rows in sections:
-            say(f"[bold]{title}: {len(rows)}[/]")
-            for f in sorted(rows, key=lambda f: (f.check_id, f.id)):
-                say("  " + _line(prefix, f))
-        say(f"[bold]still failing: {len(diff.still_failing)}[/]")
-        say(f"[bold]PCI items that changed status: {len(diff.items)}[/]")
-        for item_id, was, now in diff.items:
-            say(f"  {item_id}: {was} -> {now}")
-        return ExitCode.FINDINGS if diff.new_failures else ExitCode.OK
+        earlier, name = _load(before, history)
+        later, _ = _load(after, history)
+        diff = diff_reports(earlier, later, against=name)
+        print_diff(diff, out, limit=None)
+        return ExitCode.FINDINGS if diff.worse else ExitCode.OK
 
     run_command(ctx, body)

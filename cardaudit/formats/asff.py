@@ -17,7 +17,7 @@ from cardaudit.models.inventory import resource_types
 from cardaudit.models.report import Report
 
 _COMPLIANCE = {Status.PASS: "PASSED", Status.FAIL: "FAILED", Status.ERROR: "WARNING",
-               Status.NOT_ASSESSED: "NOT_AVAILABLE"}
+               Status.NOT_ASSESSED: "NOT_AVAILABLE", Status.WAIVED: "FAILED"}
 _LABEL = {Severity.CRITICAL: "CRITICAL", Severity.HIGH: "HIGH", Severity.MEDIUM: "MEDIUM", Severity.LOW: "LOW",
           Severity.INFO: "INFORMATIONAL"}
 # ASFF limits (characters) on the free-text fields.
@@ -32,7 +32,7 @@ def _asff(f: Finding, report: Report) -> dict[str, Any]:
     partition = (ref.arn or "arn:aws").split(":")[1] if ref.arn else "aws"
     when = report.run.finished_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     standard = "PCI DSS v" + report.run.catalogue.removeprefix("pci-dss-")
-    return {
+    finding: dict[str, Any] = {
         "SchemaVersion": "2018-10-08",
         "Id": f"cardaudit/{f.id}",
         "ProductArn": f"arn:{partition}:securityhub:{region}:{ref.account}:product/{ref.account}/default",
@@ -50,6 +50,13 @@ def _asff(f: Finding, report: Report) -> dict[str, Any]:
         "RecordState": "ACTIVE",
         "ProductFields": {"cardaudit/owner": f.owner or "unassigned", "cardaudit/kind": f.kind},
     }
+    if f.status == Status.WAIVED and f.waiver is not None:
+        # Still FAILED against the standard; the workflow says the failure is an accepted exception.
+        finding["Workflow"] = {"Status": "SUPPRESSED"}
+        finding["Note"] = {"Text": f"waived: {f.waiver.reason} (approved by {f.waiver.approved_by}, expires "
+                                   f"{f.waiver.expires or 'never'})"[:512],
+                           "UpdatedBy": "cardaudit", "UpdatedAt": when}
+    return finding
 
 
 def render(report: Report) -> str:

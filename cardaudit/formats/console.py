@@ -12,12 +12,13 @@ from cardaudit.formats.base import Format
 from cardaudit.formats.text import visible
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding
+from cardaudit.models.history import FindingChange, RunDiff
 from cardaudit.models.report import Report
 
 STATUS_STYLE = {
     "PASS": "green", "FAIL": "bold red", "NOT_ASSESSED": "yellow", "ERROR": "magenta",
     "MANUAL": "cyan", "INHERITED": "blue", "NOT_APPLICABLE": "dim", "ATTESTED": "green",
-    "ATTESTATION_EXPIRED": "bold yellow",
+    "ATTESTATION_EXPIRED": "bold yellow", "WAIVED": "bright_blue",
 }
 
 
@@ -36,6 +37,9 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
         console.print(f"[yellow]Could not see:[/] {len(report.collection_errors)} collection error(s); "
                       "affected checks are NOT_ASSESSED")
     _print_aws_verdicts(report, console)
+    _print_waivers(report, console)
+    if report.diff is not None:
+        print_diff(report.diff, console, limit=10)
     failing = [f for f in report.findings if f.status in (Status.FAIL, Status.ERROR)]
     failing.sort(key=lambda f: (-Severity(f.severity).rank, f.kind, f.check_id))
     if not failing:
@@ -72,6 +76,53 @@ def _print_aws_verdicts(report: Report, console: Console) -> None:
     for d in imported.disagreements[:10]:
         console.print(f"  [yellow]disagree[/] {d.item} {_safe(d.resource)}: {d.check_id} {d.ours.value}, "
                       f"{d.source} {_safe(d.control)} {d.theirs}")
+
+
+def _print_waivers(report: Report, console: Console) -> None:
+    if not report.waivers:
+        return
+    states = {state: sum(w.state == state for w in report.waivers) for state in ("active", "expired", "stale")}
+    waived = sum(f.status == Status.WAIVED for f in report.findings)
+    console.print(f"Waivers:       {states['active']} active ({waived} finding(s) WAIVED), "
+                  f"{states['expired']} expired, {states['stale']} stale")
+    for w in report.waivers:
+        if w.state != "active":
+            console.print(f"  [yellow]{w.state}[/] {_safe(w.id)} ({_safe(w.where)}), approved by "
+                          f"{_safe(w.approved_by)}, expires {w.expires or 'never'}")
+
+
+def _change_line(sign: str, c: FindingChange) -> str:
+    return (f"  {sign} {c.severity.value:<8} {c.check_id} {_safe(c.resource)} [{_safe(c.owner or 'unassigned')}]"
+            f": {_safe(c.reason)}")
+
+
+def print_diff(diff: RunDiff, console: Console, limit: int | None = 10) -> None:
+    """What changed since `diff.against`: counts, then the rows of each category (`limit` per category)."""
+    when = f" ({diff.against_started_at:%Y-%m-%d %H:%M} UTC)" if diff.against_started_at else ""
+    console.print(f"[bold]Since {_safe(diff.against)}{when}:[/] "
+                  + ", ".join(f"{name} {n}" for name, n in diff.counts().items()), soft_wrap=True)
+    sections = (("new failures", "+", diff.new_failures), ("fixed", "-", diff.fixed),
+                ("newly waived", "~", diff.newly_waived),
+                ("no longer visible (was assessed, now NOT_ASSESSED)", "?", diff.newly_blind))
+    for title, sign, rows in sections:
+        console.print(f"[bold]{title}: {len(rows)}[/]", soft_wrap=True)
+        for c in rows[:limit]:
+            console.print(_change_line(sign, c), soft_wrap=True, highlight=False)
+    console.print(f"[bold]still failing: {len(diff.still_failing)}[/]")
+    for title, items in (("PCI items that regressed", diff.regressions),
+                         ("PCI items that improved", diff.improvements)):
+        console.print(f"[bold]{title}: {len(items)}[/]")
+        for item in items[:limit]:
+            console.print(f"  {item.id}: {item.before} -> {item.after}", highlight=False)
+    console.print(f"[bold]ownership changes: {len(diff.ownership_changes)}[/]")
+    for o in diff.ownership_changes[:limit]:
+        after = _safe(o.after) if o.after else "unowned"
+        console.print(f"  {_safe(o.resource)}: {_safe(o.before or 'unowned')} -> {after}", soft_wrap=True,
+                      highlight=False)
+    console.print(f"[bold]resources gone: {len(diff.gone)}[/]")
+    for g in diff.gone[:limit]:
+        failing = f" (was failing: {', '.join(g.failing_before)})" if g.failing_before else ""
+        console.print(f"  x {_safe(g.resource)}{failing}", soft_wrap=True, highlight=False)
 
 
 def _safe(text: str) -> str:

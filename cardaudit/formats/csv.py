@@ -10,7 +10,8 @@ from cardaudit.formats.text import visible
 from cardaudit.models.report import Report
 
 COLUMNS = ("id", "status", "severity", "kind", "check_id", "owner", "supporting", "pci", "resource_type",
-           "account", "region", "resource", "repo", "path", "line", "field", "reason", "owner_rule")
+           "account", "region", "resource", "repo", "path", "line", "field", "reason", "owner_rule",
+           "waiver", "waiver_state", "waiver_expires")
 # Spreadsheet programs execute cells that start with these; AWS tags and file names can.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,11 +28,11 @@ def render(report: Report) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for f in report.findings:
-        r = f.resource
+        r, w = f.resource, f.waiver
         writer.writerow([_cell(v) for v in (
             f.id, f.status.value, f.severity.value, f.kind, f.check_id, f.owner, " ".join(f.supporting),
             " ".join(f.pci), r.type, r.account, r.region, r.arn or r.name or r.id, r.repo, r.path, r.line, r.field,
-            f.reason, f.owner_rule)])
+            f.reason, f.owner_rule, w.id if w else None, w.state if w else None, w.expires if w else None)])
     return buffer.getvalue()
 
 

@@ -39,6 +39,10 @@ def _environment() -> Environment:
     return env
 
 
+# Findings worst first: what to fix, what could not be seen, accepted exceptions, what passes.
+_ORDER = [Status.FAIL, Status.ERROR, Status.NOT_ASSESSED, Status.WAIVED, Status.PASS]
+
+
 def _tree(requirements: list[RequirementStatus]) -> tuple[list[RequirementStatus], dict[str, list[RequirementStatus]]]:
     children: dict[str, list[RequirementStatus]] = {}
     roots: list[RequirementStatus] = []
@@ -102,7 +106,7 @@ def _problems_by_item(report: Report) -> dict[str, list[Finding]]:
             for item in f.pci:
                 out.setdefault(item, []).append(f)
     for findings in out.values():
-        findings.sort(key=lambda f: ([Status.FAIL, Status.ERROR, Status.NOT_ASSESSED].index(f.status),
+        findings.sort(key=lambda f: (_ORDER.index(f.status),
                                      -Severity(f.severity).rank, f.check_id))
     return out
 
@@ -110,7 +114,7 @@ def _problems_by_item(report: Report) -> dict[str, list[Finding]]:
 def context(report: Report) -> dict[str, Any]:
     roots, children = _tree(report.requirements)
     findings = sorted(report.findings, key=lambda f: (
-        [Status.FAIL, Status.ERROR, Status.NOT_ASSESSED, Status.PASS].index(f.status),
+        _ORDER.index(f.status),
         -Severity(f.severity).rank, f.check_id, f.resource.key))
     return {
         "report": report,

@@ -1,5 +1,5 @@
 """JUnit XML, for CI dashboards: one test case per finding; FAIL is a failure, ERROR an error,
-NOT_ASSESSED a skip with its reason."""
+NOT_ASSESSED a skip with its reason, WAIVED a skip naming its waiver."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def render(report: Report) -> str:
         suite = ET.SubElement(suites, "testsuite", name=check_id, tests=str(len(findings)),
                               failures=str(sum(f.status == Status.FAIL for f in findings)),
                               errors=str(sum(f.status == Status.ERROR for f in findings)),
-                              skipped=str(sum(f.status == Status.NOT_ASSESSED for f in findings)))
+                              skipped=str(sum(f.status in (Status.NOT_ASSESSED, Status.WAIVED) for f in findings)))
         for f in findings:
             case = ET.SubElement(suite, "testcase", classname=check_id, name=_text(f.resource.display))
             message = _text(f"{f.reason} (owner: {f.owner or 'unassigned'}; PCI {', '.join(f.pci) or '-'})")
@@ -39,6 +39,11 @@ def render(report: Report) -> str:
                 ET.SubElement(case, "error", message=message)
             elif f.status == Status.NOT_ASSESSED:
                 ET.SubElement(case, "skipped", message=message)
+            elif f.status == Status.WAIVED and f.waiver is not None:
+                w = f.waiver
+                ET.SubElement(case, "skipped", message=_text(
+                    f"WAIVED: {w.reason} (approved by {w.approved_by}, expires {w.expires or 'never'}; {w.where}) "
+                    f"- {f.reason}"))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 

@@ -52,7 +52,7 @@ def _location(finding: Finding) -> dict[str, Any]:
 
 def _result(finding: Finding) -> dict[str, Any]:
     kind = "review" if finding.status == Status.NOT_ASSESSED else "fail"
-    return {
+    result: dict[str, Any] = {
         "ruleId": finding.check_id,
         "kind": kind,
         "level": "none" if kind == "review" else _LEVEL[finding.severity],
@@ -62,6 +62,18 @@ def _result(finding: Finding) -> dict[str, Any]:
         "properties": {"status": finding.status.value, "owner": finding.owner, "supporting": finding.supporting,
                        "ownerRule": finding.owner_rule, "pci": finding.pci, "resourceType": finding.resource.type},
     }
+    waiver = finding.waiver
+    if waiver is not None:
+        result["properties"]["waiver"] = waiver.model_dump(mode="json")
+    if finding.status == Status.WAIVED and waiver is not None:
+        # A waived failure is still a result, suppressed with the approved justification (SARIF 3.35).
+        result["level"] = "note"
+        result["suppressions"] = [{
+            "kind": "external", "status": "accepted",
+            "justification": f"{waiver.reason} (approved by {waiver.approved_by}, team {waiver.team}, "
+                             f"expires {waiver.expires or 'never'}; {waiver.where})",
+        }]
+    return result
 
 
 def render(report: Report) -> str:

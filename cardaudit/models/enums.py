@@ -12,6 +12,7 @@ class Status(StrEnum):
     FAIL = "FAIL"
     NOT_ASSESSED = "NOT_ASSESSED"
     ERROR = "ERROR"
+    WAIVED = "WAIVED"  # a FAIL under an active waiver (waivers.yaml): an accepted exception, never a PASS
 
 
 class Severity(StrEnum):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, JsonValue
 
 from cardaudit.models.base import Frozen, Severity, Status
+from cardaudit.models.waiver import WaiverRef
 
 
 class ResourceRef(Frozen):
@@ -91,6 +92,7 @@ class Finding(Frozen):
     supporting: list[str] = Field(default_factory=list)
     owner_rule: str | None = None
     pci: list[str] = Field(default_factory=list)
+    waiver: WaiverRef | None = None  # set by the waiver stage: why it is WAIVED, or which waiver expired
 
     @classmethod
     def of(cls, check_id: str, severity: Severity, kind: FindingKind, result: Result) -> Finding:
@@ -107,6 +109,17 @@ class Finding(Frozen):
     def with_pci(self, items: list[str]) -> Finding:
         """A copy tagged with the PCI items it evidences (the roll-up stage)."""
         return self.model_copy(update={"pci": list(items)})
+
+    def with_waiver(self, waiver: WaiverRef) -> Finding:
+        """A FAIL under a waiver: WAIVED while it is active, still FAIL (`waiver_expired`) once it is not."""
+        if waiver.state == "active":
+            return self.model_copy(update={"status": Status.WAIVED, "waiver": waiver})
+        note = f" (waiver_expired: {waiver.id} approved by {waiver.approved_by} expired {waiver.expires})"
+        return self.model_copy(update={"waiver": waiver, "reason": self.reason + note})
+
+    @property
+    def waiver_expired(self) -> bool:
+        return self.waiver is not None and self.waiver.state == "expired"
 
     @staticmethod
     def make_id(check_id: str, resource: ResourceRef) -> str:

@@ -13,7 +13,9 @@ from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen, Severity, Status
 from cardaudit.models.control import RequirementStatus
 from cardaudit.models.finding import Finding
+from cardaudit.models.history import RunDiff
 from cardaudit.models.inventory import CollectionError
+from cardaudit.models.waiver import WaiverStatus
 
 REPORT_SCHEMA = "cardaudit-report/1"
 
@@ -37,6 +39,7 @@ class AuditConfig(Frozen):
     checks: list[str] | None = None  # check ids or globs (ecr_*); None runs them all
     timeout: float | None = Field(default=None, gt=0)  # seconds for AWS collection; what is left is NOT_ASSESSED
     aws_verdicts: bool = True  # also read Security Hub, Config conformance packs and Inspector (a second source)
+    waivers: Path | None = None  # waivers.yaml: approved, dated exceptions (WAIVED findings)
 
 
 Stage = Literal["evaluate", "attribute"]
@@ -103,6 +106,8 @@ class Report(Frozen):
     summary: Summary
     checks: list[CheckInfo] = Field(default_factory=list)  # every check and gap kind that ran
     aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)  # AWS's own, beside the checks
+    waivers: list[WaiverStatus] = Field(default_factory=list)  # every waiver of waivers.yaml and its state
+    diff: RunDiff | None = None  # against the previous run of the same scope, when history is kept
 
     def check(self, check_id: str) -> CheckInfo | None:
         return next((c for c in self.checks if c.id == check_id), None)
