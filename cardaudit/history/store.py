@@ -2,9 +2,9 @@
 
 A run is stored once: its id, times, scope (and the scope's key, to find "the previous run of the
 same scope"), the counts `history list` shows, and the JSON report compressed with zlib. The diff
-reads two reports back whole: a report of the demo's size is a few hundred KB of JSON, 20-30 KB
-compressed, and decompressing and validating one takes milliseconds, which is less than a
-normalised findings table would save while losing nothing a later cardaudit may want to diff on.
+reads two reports back whole: the demo's report is 460 KB of JSON, 57 KB compressed, and
+decompressing and validating it takes about 40 ms; a normalised findings table would save little
+of that and lose what a later cardaudit may want to diff on.
 
 The schema is versioned: `cardaudit_schema` holds the version, and `MIGRATIONS` are applied in
 order, each in the same transaction as the version it brings the store to. A store newer than this
