@@ -252,6 +252,9 @@ def test_audit_history_fail_on_new_and_the_history_commands(tmp_path: Path,
     assert pruned.exit_code == 0 and "deleted 2 run(s)" in pruned.output
     assert runner.invoke(cli.app, ["history", "list", "--history", history]).output.startswith("1 run(s)")
     assert runner.invoke(cli.app, ["history", "prune", "--history", history]).exit_code == ExitCode.CONFIG
+    nothing = runner.invoke(cli.app, ["history", "list"])  # the default location, which holds nothing
+    assert nothing.exit_code == ExitCode.CONFIG and "no history there yet" in nothing.output
+    assert runner.invoke(cli.app, ["diff", "missing.json", ids[0]]).exit_code == ExitCode.CONFIG
     assert not (tmp_path / "xdg").exists()  # nothing was written to the default location
 
 

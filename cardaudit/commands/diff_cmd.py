@@ -9,6 +9,7 @@ import typer
 
 from cardaudit.commands.common import out, run_command
 from cardaudit.commands.history_cmd import HistoryOpt
+from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 
 if TYPE_CHECKING:
@@ -21,11 +22,13 @@ def _load(ref: str, history: str | None) -> tuple[Report, str]:
 
     if Path(ref).exists():
         return load_report(Path(ref)), ref
+    if ref.endswith(".json") or "/" in ref:
+        raise ConfigError(f"{ref}: no such report file")
     from cardaudit.history import find_run, open_store, target_of
 
     target = target_of(history, required=True)
     assert target is not None
-    store = open_store(target)
+    store = open_store(target, create=False)
     try:
         record = find_run(store, ref)
         return store.report(record.run_id), record.run_id

@@ -76,7 +76,7 @@ def _store(history: str | None) -> HistoryStore:
 
     target = target_of(history, required=True)
     assert target is not None
-    return open_store(target)
+    return open_store(target, create=False)
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -39,14 +39,16 @@ def target_of(given: str | None, required: bool = False) -> str | None:
     return value
 
 
-def open_store(target: str, lock_timeout: float = 10.0, migrate_to: int = SCHEMA_VERSION) -> HistoryStore:
+def open_store(target: str, lock_timeout: float = 10.0, migrate_to: int = SCHEMA_VERSION,
+               create: bool = True) -> HistoryStore:
+    """The store at `target`; `create=False` (reading commands) refuses an SQLite file that does not exist."""
     if target.startswith(("postgresql://", "postgres://")):
         from cardaudit.history.postgres import PostgresStore
 
         return PostgresStore(target, lock_timeout=lock_timeout, migrate_to=migrate_to)
     from cardaudit.history.sqlite import SqliteStore
 
-    return SqliteStore(Path(target), lock_timeout=lock_timeout, migrate_to=migrate_to)
+    return SqliteStore(Path(target), lock_timeout=lock_timeout, migrate_to=migrate_to, create=create)
 
 
 def scope_of(report: Report, repos: list[str]) -> Scope:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from cardaudit.errors import HistoryError
+from cardaudit.errors import ConfigError, HistoryError
 from cardaudit.history.store import SCHEMA_VERSION, SqlStore
 
 
 class SqliteStore(SqlStore):
     driver_error = sqlite3.Error
 
-    def __init__(self, path: Path, lock_timeout: float = 10.0, migrate_to: int = SCHEMA_VERSION) -> None:
+    def __init__(self, path: Path, lock_timeout: float = 10.0, migrate_to: int = SCHEMA_VERSION,
+                 create: bool = True) -> None:
         self.location = str(path)
+        if not create and not path.exists():
+            # Reading commands never leave an empty store behind (least of all in the user's home).
+            raise ConfigError(f"{path}: no history there yet (runs are kept with `cardaudit audit --history "
+                              f"{path}`)")
         if path.is_dir():
             raise HistoryError(f"{path}: is a directory; --history needs a file (or a postgresql:// URL)")
         try:
