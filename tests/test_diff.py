@@ -82,7 +82,8 @@ def test_diff_command_on_files(tmp_path: Path) -> None:
     result = runner.invoke(cli.app, ["diff", str(tmp_path / "before.json"), str(tmp_path / "after.json")])
     assert result.exit_code == ExitCode.FINDINGS
     for line in ("new failures: 2", "fixed: 1", "still failing: 1", "3.5.1.1: PASS -> FAIL",
-                 "ownership changes: 2", f"{arn('orphan')}: ledger -> unowned", "resources gone: 1"):
+                 "ownership changes: 2", f"{arn('orphan')}: ledger -> unowned", "resources gone: 1",
+                 f"+ medium   sqs_queue_kms_encrypted {arn('ok')} [ledger]: messages are not encrypted"):
         assert line in result.output, line
     same = runner.invoke(cli.app, ["diff", str(tmp_path / "before.json"), str(tmp_path / "before.json")])
     assert same.exit_code == ExitCode.OK and "new failures: 0" in same.output

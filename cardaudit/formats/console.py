@@ -84,15 +84,15 @@ def _print_waivers(report: Report, console: Console) -> None:
     states = {state: sum(w.state == state for w in report.waivers) for state in ("active", "expired", "stale")}
     waived = sum(f.status == Status.WAIVED for f in report.findings)
     console.print(f"Waivers:       {states['active']} active ({waived} finding(s) WAIVED), "
-                  f"{states['expired']} expired, {states['stale']} stale")
+                  f"{states['expired']} expired, {states['stale']} stale", soft_wrap=True)
     for w in report.waivers:
         if w.state != "active":
             console.print(f"  [yellow]{w.state}[/] {_safe(w.id)} ({_safe(w.where)}), approved by "
-                          f"{_safe(w.approved_by)}, expires {w.expires or 'never'}")
+                          f"{_safe(w.approved_by)}, expires {w.expires or 'never'}", soft_wrap=True, highlight=False)
 
 
 def _change_line(sign: str, c: FindingChange) -> str:
-    return (f"  {sign} {c.severity.value:<8} {c.check_id} {_safe(c.resource)} [{_safe(c.owner or 'unassigned')}]"
+    return (f"  {sign} {c.severity.value:<8} {c.check_id} {_safe(c.resource)} \\[{_safe(c.owner or 'unassigned')}]"
             f": {_safe(c.reason)}")
 
 
