@@ -180,6 +180,16 @@ def test_an_unreachable_postgresql_server_is_a_clear_error() -> None:
         open_store("postgresql://cardaudit:s3cret@127.0.0.1:1/x")
 
 
+def test_postgresql_without_psycopg_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from cardaudit.errors import ConfigError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    with pytest.raises(ConfigError, match=r"pip install 'cardaudit\[postgres\]'"):
+        open_store("postgresql://h/db")
+
+
 def test_where_history_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     monkeypatch.delenv("CARDAUDIT_HISTORY", raising=False)
