@@ -241,6 +241,14 @@ def _inventory_cmd(name: str) -> Callable[[Path], tuple[list[str], str]]:
     return make
 
 
+def _waivers_cmd(name: str) -> Callable[[Path], tuple[list[str], str]]:
+    def make(tmp_path: Path) -> tuple[list[str], str]:
+        path = tmp_path / "waivers.yaml"
+        shutil.copy(FIXTURES / "config" / name, path)
+        return ["audit", "--inventory", "none.json", "--waivers", str(path)], str(path)
+    return make
+
+
 def _ownership_cmd(name: str) -> Callable[[Path], tuple[list[str], str]]:
     def make(tmp_path: Path) -> tuple[list[str], str]:
         path = tmp_path / "ownership.yaml"
@@ -297,6 +305,8 @@ CONFIG_CASES: dict[str, tuple[Callable[[Path], tuple[list[str], str]], str]] = {
                                                 ":7: more than 100000 YAML nodes"),
     "attestations.yaml alias bomb (audit)": (_inventory_cmd("alias-bomb-attestations.yaml"),
                                              ":8: more than 100000 YAML nodes"),
+    "waivers.yaml alias bomb (audit)": (_waivers_cmd("alias-bomb-attestations.yaml"),
+                                        ":8: more than 100000 YAML nodes"),
     "attestations.yaml date 2026-02-30": (_inventory_cmd("impossible-date-attestations.yaml"),
                                           ":7: not a valid date or time"),
     "ownership.yaml nested 3,000 levels": (_ownership_cmd("deep-ownership.yaml"), ":2: nested deeper than 64"),
