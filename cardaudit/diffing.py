@@ -62,7 +62,11 @@ def diff_reports(before: Report, after: Report, against: str = "") -> RunDiff:
     before_items = {r.id: r.status.value for r in before.requirements}
     regressions: list[ItemChange] = []
     improvements: list[ItemChange] = []
+    # Requirements only: a section or principal requirement follows its worst child, and listing it
+    # too would count one change several times.
     for r in after.requirements:
+        if r.kind != "requirement":
+            continue
         was_item = before_items.get(r.id)
         if was_item is None or was_item == r.status.value:
             continue

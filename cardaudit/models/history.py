@@ -77,7 +77,7 @@ class RunDiff(Frozen):
     new_failures: FAIL or ERROR now, and not FAIL or ERROR before (a new resource, a regression of a
     finding, or a waiver that expired); fixed: FAIL or ERROR before, PASS now; still_failing: both;
     newly_waived: FAIL before, WAIVED now; newly_blind: assessed before, NOT_ASSESSED now;
-    regressions / improvements: PCI items whose status got worse / better; ownership_changes: a
+    regressions / improvements: PCI requirements whose status got worse / better; ownership_changes: a
     resource's owner changed or it became unowned; gone: resources with findings before and none now.
     """
 
