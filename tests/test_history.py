@@ -268,15 +268,42 @@ def test_audit_history_fail_on_new_and_the_history_commands(tmp_path: Path,
     assert not (tmp_path / "xdg").exists()  # nothing was written to the default location
 
 
-def test_a_broken_store_still_gets_the_reports_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _corrupt(tmp_path: Path) -> str:
+    path = tmp_path / "h.sqlite"
+    path.write_bytes(b"garbage" * 200)
+    return str(path)
+
+
+def _too_new(tmp_path: Path) -> str:
+    path = tmp_path / "h.sqlite"
+    store = open_store(str(path))
+    store._execute("UPDATE cardaudit_schema SET version = 7")  # type: ignore[attr-defined]
+    store._conn.commit()  # type: ignore[attr-defined]
+    store.close()
+    return str(path)
+
+
+BROKEN = {
+    "corrupt file": (_corrupt, "file is not a database"),
+    "newer schema": (_too_new, "schema version 7, newer than this cardaudit knows"),
+    "unreachable server": (lambda _: "postgresql://cardaudit:pw@127.0.0.1:1/x", "127.0.0.1:1/x: cannot reach"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_broken_store_still_gets_the_reports_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      case: str) -> None:
+    if case == "unreachable server":
+        pytest.importorskip("psycopg")
     monkeypatch.chdir(tmp_path)
+    make, message = BROKEN[case]
+    history = make(tmp_path)
     inv = tmp_path / "inv.json"
     inv.write_text(queues(a=True).model_dump_json())
-    corrupt = tmp_path / "h.sqlite"
-    corrupt.write_bytes(b"garbage" * 200)
-    code, output = _audit(inv, tmp_path / "out", "--history", str(corrupt))
+    code, output = _audit(inv, tmp_path / "out", "--history", history)
     assert code == ExitCode.HISTORY == 5
-    assert "file is not a database" in output and "the reports above were written" in output
+    assert message in output and "the reports above were written" in output
+    assert "pw@" not in output  # a password in the URL is never printed
     assert (tmp_path / "out" / "report.json").is_file()
-    listed = runner.invoke(cli.app, ["history", "list", "--history", str(corrupt)])
-    assert listed.exit_code == ExitCode.HISTORY
+    listed = runner.invoke(cli.app, ["history", "list", "--history", history])
+    assert listed.exit_code == ExitCode.HISTORY and message in listed.output
