@@ -223,12 +223,12 @@ def _audit(inventory_file: Path, out: Path, *extra: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_audit_history_fail_on_new_and_the_history_commands(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_audit_history_fail_on_new_and_the_history_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            target: str) -> None:
     monkeypatch.chdir(tmp_path)  # no ./ownership.yaml or ./waivers.yaml of the developer's
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("CARDAUDIT_HISTORY", raising=False)
-    history = str(tmp_path / "h.sqlite")
+    history = target
     inv = tmp_path / "inv.json"
     inv.write_text(queues(a=True, b=False).model_dump_json())
 
