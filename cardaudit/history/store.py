@@ -80,7 +80,7 @@ class SqlStore:
 
     def __init__(self, connection: Any, migrate_to: int = SCHEMA_VERSION) -> None:
         self._conn = connection
-        with self._guard("upgrade the schema of"):
+        with self._guard("open"):
             self._migrate(migrate_to)
 
     # --- what a back end provides
