@@ -88,7 +88,8 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     profile_name, _ = profile_named(config.pci_profile)
     out_of_scope = not_applicable(catalogue, profile_name, requirements_attributed.applicability)
     attested = load_attestations(config.attestations, catalogue) if config.attestations else {}
-    waivers = (load_waivers(config.waivers, {s.id for s in all_checks()})
+    waivers = (load_waivers(config.waivers, {s.id for s in all_checks()},
+                            {i.id for i in catalogue.items}, catalogue.name)
                if config.waivers else [])
     if inventory is None:
         inventory = collect(config, session)

@@ -108,6 +108,8 @@ def test_selectors_match_on_every_field_given() -> None:
      "waivers.yaml:2: waiver has no `expires` date (set `allow_permanent: true`"),
     ("waivers:\n  - check: nope_check\n    " + APPROVED + "    expires: 2026-12-31\n",
      "waivers.yaml:2: no check named 'nope_check'"),
+    ("waivers:\n  - requirement: \"3.55\"\n    " + APPROVED + "    expires: 2026-12-31\n",
+     "waivers.yaml:2: item 3.55 is not in pci-dss-4.0.1"),
     ("waivers:\n  - " + APPROVED.replace("\n    ", "\n    ", 2) + "    expires: 2026-12-31\n",
      "waivers.yaml:2: waivers.0: Value error, a waiver needs at least one of check, resource, path, requirement"),
     ("waivers:\n  - check: sqs_*\n    " + APPROVED + "    expires: 2026-12-31\n    colour: red\n",

@@ -64,7 +64,9 @@ def waivers_file(given: Path | None) -> Path | None:
     return DEFAULT_WAIVERS if DEFAULT_WAIVERS.is_file() else None
 
 
-def load_waivers(path: Path, known_checks: set[str]) -> list[LoadedWaiver]:
+def load_waivers(path: Path, known_checks: set[str], catalogue_items: set[str] | None = None,
+                 catalogue: str = "") -> list[LoadedWaiver]:
+    """The waivers of `path`, checked against the registered checks and the catalogue's item ids."""
     model, raw = load_model(WaiversFile, path)
     out: list[LoadedWaiver] = []
     seen: dict[str, str] = {}
@@ -77,6 +79,8 @@ def load_waivers(path: Path, known_checks: set[str]) -> list[LoadedWaiver]:
         check = waiver.check
         if check and not _GLOB & set(check) and check not in known_checks:
             raise ConfigError(f"no check named '{check}' (see `cardaudit checks list`)", path, line)
+        if waiver.requirement and catalogue_items is not None and waiver.requirement not in catalogue_items:
+            raise ConfigError(f"item {waiver.requirement} is not in {catalogue}", path, line)
         ident = waiver.id or where
         if ident in seen:
             raise ConfigError(f"waiver id '{ident}' is used twice (first at {seen[ident]})", path, line)
