@@ -159,7 +159,9 @@ def cli_env() -> dict[str, str]:
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     """`cardaudit demo` run once per session; its reports and inventory serve several test modules."""
     out = tmp_path_factory.mktemp("demo")
-    result = subprocess.run([sys.executable, "-m", "cardaudit", "demo", "--output-dir", str(out)],
+    # --history: the demo also keeps its run (tests/test_history.py reads it back).
+    result = subprocess.run([sys.executable, "-m", "cardaudit", "demo", "--output-dir", str(out),
+                             "--history", str(out / "history.sqlite")],
                             capture_output=True, text=True, timeout=300, env=cli_env(), check=False)
     return result, out
 

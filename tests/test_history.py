@@ -307,3 +307,17 @@ def test_a_broken_store_still_gets_the_reports_written(tmp_path: Path, monkeypat
     assert (tmp_path / "out" / "report.json").is_file()
     listed = runner.invoke(cli.app, ["history", "list", "--history", history])
     assert listed.exit_code == ExitCode.HISTORY and message in listed.output
+
+
+def test_the_demo_keeps_its_run(demo_run: tuple[object, Path]) -> None:
+    _, out = demo_run
+    store = open_store(str(out / "history.sqlite"), create=False)
+    try:
+        [run] = store.runs()
+        stored = store.report(run.run_id)
+    finally:
+        store.close()
+    written = json.loads((out / "report.json").read_text())
+    assert stored.diff is None and written["diff"] is None  # its first run
+    assert len(stored.findings) == len(written["findings"]) and run.scope.accounts == written["run"]["accounts"]
+    assert run.scope.repos  # the demo's repositories are part of its scope
