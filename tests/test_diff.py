@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from cardaudit import cli
 from cardaudit.diffing import diff_reports
 from cardaudit.exitcodes import ExitCode
+from cardaudit.formats import get_format
 from cardaudit.models.base import Status
 from cardaudit.models.control import ItemStatus
 from cardaudit.models.report import Report
@@ -67,6 +68,9 @@ def test_every_category_of_change() -> None:
     assert [(g.resource, g.failing_before) for g in diff.gone] == [(arn("deleted"), ["sqs_queue_kms_encrypted"])]
     assert diff.worse and diff.against == "run-1"
     assert not diff_reports(after, after).worse
+    html = get_format("html").render(after.model_copy(update={"diff": diff}))
+    assert '<section id="since-last-run">' in html and "<td>payments</td><td>risk</td>" in html
+    assert '<section id="since-last-run">' not in get_format("html").render(after)
 
 
 def test_a_waiver_that_expires_is_a_new_failure() -> None:

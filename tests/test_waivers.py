@@ -175,5 +175,7 @@ def test_every_format_shows_waived_findings(waived: Report) -> None:
     console = get_format("console").render(waived)
     assert "Waivers:       1 active (2 finding(s) WAIVED), 1 expired, 1 stale" in console
     assert "stale gone" in console and "expired old" in console
-    assert 'class="badge s-WAIVED"' in get_format("html").render(waived)
+    html = get_format("html").render(waived)
+    assert 'class="badge s-WAIVED"' in html and '<section id="waivers">' in html
+    assert "<td>stale</td>" in html and "legacy queue, replaced in Q3" in html
     assert json.loads(get_format("json").render(waived))["summary"]["findings"]["WAIVED"] == 2
