@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cardaudit.commands.common import out, run_command
-from cardaudit.commands.history_cmd import HistoryOpt
+from cardaudit.commands.history_cmd import HistoryReadOpt
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 
@@ -40,7 +40,7 @@ def diff_command(
     ctx: typer.Context,
     before: Annotated[str, typer.Argument(help="The earlier run: a report.json, or a run id of the history.")],
     after: Annotated[str, typer.Argument(help="The later run: a report.json, or a run id of the history.")],
-    history: HistoryOpt = None,
+    history: HistoryReadOpt = None,
 ) -> None:
     """Compare two runs; exit 1 when the later one has new failures or regressed PCI items."""
 

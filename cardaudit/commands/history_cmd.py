@@ -22,6 +22,10 @@ HistoryOpt = Annotated[str | None, typer.Option(
     "--history", show_default=False,
     help="Keep this run in a history and compare it with the previous run of the same scope: a SQLite file, "
          "a postgresql:// URL, or 'default' ($XDG_DATA_HOME/cardaudit/history.sqlite). Also $CARDAUDIT_HISTORY.")]
+HistoryReadOpt = Annotated[str | None, typer.Option(
+    "--history", show_default=False,
+    help="The history to read: a SQLite file or a postgresql:// URL (default: $CARDAUDIT_HISTORY, else "
+         "$XDG_DATA_HOME/cardaudit/history.sqlite).")]
 FailOnNewOpt = Annotated[bool, typer.Option(
     "--fail-on-new", help="Exit 1 only for what got worse since the previous run of the same scope (new FAIL or "
                           "ERROR findings, regressed PCI items), instead of --fail-on. Needs --history.")]
@@ -86,7 +90,7 @@ def _counts(counts: dict[str, int]) -> str:
 @app.command("list")
 def list_command(
     ctx: typer.Context,
-    history: HistoryOpt = None,
+    history: HistoryReadOpt = None,
     limit: Annotated[int, typer.Option(help="Show at most this many runs, newest first.", min=1)] = 50,
 ) -> None:
     """The runs kept in the history, newest first."""
@@ -113,7 +117,7 @@ def list_command(
 def show_command(
     ctx: typer.Context,
     run_id: Annotated[str, typer.Argument(help="A run id (or a unique prefix of one, or 'latest').")],
-    history: HistoryOpt = None,
+    history: HistoryReadOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the stored JSON report instead.")] = False,
 ) -> None:
     """One run: its scope and summary (and its diff against the run before it), or its JSON report."""
@@ -155,7 +159,7 @@ def _age(value: str | None) -> timedelta | None:
 @app.command("prune")
 def prune_command(
     ctx: typer.Context,
-    history: HistoryOpt = None,
+    history: HistoryReadOpt = None,
     older_than: Annotated[str | None, typer.Option(help="Delete runs older than this (90d, 12h, 4w).")] = None,
     keep: Annotated[int | None, typer.Option(help="Keep this many newest runs per scope.", min=1)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be deleted; delete nothing.")] = False,
