@@ -129,6 +129,25 @@ def test_a_version_1_store_is_migrated_to_the_current_schema(target: str) -> Non
         store.close()
 
 
+def test_tasks_starting_together_migrate_a_new_store_once(target: str) -> None:
+    """Scheduled tasks of one organisation run start at the same minute against one empty store."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_save(_: int) -> int:
+        store = open_store(target)
+        try:
+            store.save(report_of(queues(a=True)), Scope())
+            return int(store.version())  # type: ignore[attr-defined]
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(open_and_save, range(4))) == [SCHEMA_VERSION] * 4
+    store = open_store(target)
+    assert len(store.runs()) == 4
+    store.close()
+
+
 def test_a_store_newer_than_cardaudit_is_refused(target: str) -> None:
     store = open_store(target)
     store._execute("UPDATE cardaudit_schema SET version = 99")  # type: ignore[attr-defined]
