@@ -104,6 +104,24 @@ def test_runs_are_kept_and_compared_with_the_previous_run_of_their_scope(target:
         store.close()
 
 
+def test_an_unreadable_previous_run_is_an_error_once(target: str) -> None:
+    store = open_store(target)
+    try:
+        scope = Scope()
+        first = report_of(queues(a=True))
+        _, damaged = record_run(store, first, scope)
+        store._execute("UPDATE cardaudit_runs SET report = ?", (b"not zlib",))  # type: ignore[attr-defined]
+        store._conn.commit()  # type: ignore[attr-defined]
+        second = first.model_copy(update={"run": first.run.model_copy(update={"started_at": _later(24 * 400)})})
+        with pytest.raises(HistoryError, match=f"the stored report of run {damaged.run_id} cannot be read"):
+            record_run(store, second, scope)
+        third = first.model_copy(update={"run": first.run.model_copy(update={"started_at": _later(24 * 401)})})
+        compared, _ = record_run(store, third, scope)  # compared with the second run, which was kept
+        assert compared.diff is not None and compared.diff.against == store.runs()[1].run_id
+    finally:
+        store.close()
+
+
 def _write_v1_row(store: object, run_id: str) -> None:
     report = report_of(queues(a=True))
     blob = zlib.compress(report.model_dump_json(by_alias=True).encode())

@@ -11,7 +11,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cardaudit.errors import ConfigError
+from cardaudit.errors import ConfigError, HistoryError
 from cardaudit.history.store import SCHEMA_VERSION, HistoryStore
 from cardaudit.models.history import RunRecord, Scope
 from cardaudit.models.report import Report
@@ -67,8 +67,14 @@ def record_run(store: HistoryStore, report: Report, scope: Scope) -> tuple[Repor
 
     earlier = store.previous(scope.key, report.run.started_at)
     if earlier is not None:
-        report = report.model_copy(update={"diff": diff_reports(store.report(earlier.run_id), report,
-                                                                against=earlier.run_id)})
+        try:
+            before = store.report(earlier.run_id)
+        except HistoryError:
+            # The run is kept all the same, so the next run of the scope has a readable one to compare
+            # with instead of failing on the same damaged row every night.
+            store.save(report, scope)
+            raise
+        report = report.model_copy(update={"diff": diff_reports(before, report, against=earlier.run_id)})
     return report, store.save(report, scope)
 
 
