@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,8 +20,15 @@ from cardaudit.commands.common import (
     run_command,
     write_reports,
 )
+from cardaudit.errors import ConfigError
 from cardaudit.formats import FORMAT_NAMES
+from cardaudit.limits import LimitExceeded
 from cardaudit.models.enums import Severity
+
+if TYPE_CHECKING:
+    from cardaudit.models.report import AuditConfig
+
+MAX_LIST_BYTES = 8 * 1024 * 1024  # a list of changed paths; a monorepo's whole tree fits
 
 
 def audit_command(
@@ -56,12 +63,23 @@ def audit_command(
         "--aws-verdicts/--no-aws-verdicts",
         help="Also read AWS's own verdicts (Security Hub's PCI DSS results, Config conformance packs, Inspector) "
              "and show where they disagree with the checks. They never change a result.")] = True,
+    no_aws: Annotated[bool, typer.Option(
+        "--no-aws", help="Repositories only (--repo): no AWS call and no credential look-up; AWS checks are "
+                         "skipped by choice and listed once.")] = False,
+    changed_files: Annotated[str | None, typer.Option(
+        "--changed-files", metavar="FILE|-",
+        help="Report only findings on these repo-relative paths (one per line, as `git diff --name-only` "
+             "prints them; - reads standard input). Every file is still read for ownership and links.")] = None,
+    base_ref: Annotated[str | None, typer.Option(
+        "--base-ref", metavar="REF",
+        help="Report only findings on files changed since REF: runs `git diff --name-only REF...HEAD` in each "
+             "--repo.")] = None,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
     def body() -> int:
         from cardaudit import audit
-        from cardaudit.formats.console import print_summary
+        from cardaudit.formats.console import print_scope, print_summary
         from cardaudit.models.report import AuditConfig
         from cardaudit.ownership.build import ownership_file
 
@@ -70,12 +88,47 @@ def audit_command(
                              save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
-                             timeout=timeout, aws_verdicts=aws_verdicts)
+                             timeout=timeout, aws_verdicts=aws_verdicts, no_aws=no_aws)
+        config = with_change_scope(config, changed_files, base_ref)
         formats = parse_formats(format)
         report = audit.run(config)
         print_summary(report, out)
+        print_scope(report, out)
         for path in write_reports(report, formats, output_dir):
             err.print(f"wrote {path}")
         return exit_status(report, fail_on)
 
     run_command(ctx, body)
+
+
+def with_change_scope(config: AuditConfig, changed_files: str | None, base_ref: str | None) -> AuditConfig:
+    """The config with the pull request's files, from a list (`--changed-files`) or git (`--base-ref`)."""
+    import sys
+
+    from cardaudit.collect.changes import git_changed, read_list
+    from cardaudit.safefile import read_bounded_text
+
+    if changed_files is None and base_ref is None:
+        return config
+    if changed_files is not None and base_ref is not None:
+        raise ConfigError("give --changed-files or --base-ref, not both")
+    if not config.repos:
+        raise ConfigError("--changed-files and --base-ref scope repository findings: give --repo NAME=PATH")
+    if base_ref is not None:
+        changed = {name: git_changed(name, root, base_ref) for name, root in sorted(config.repos.items())}
+        source = f"--base-ref {base_ref} (git diff --name-only {base_ref}...HEAD)"
+    else:
+        if changed_files == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = read_bounded_text(Path(str(changed_files)), MAX_LIST_BYTES)
+            except LimitExceeded as exc:
+                raise ConfigError(f"--changed-files {changed_files}: cannot read it ({exc.message})") from exc
+            except OSError as exc:
+                raise ConfigError(f"--changed-files {changed_files}: cannot read it ({exc.strerror})") from exc
+        paths = read_list(text)
+        # One list for every checkout: a path counts in each repository that holds it.
+        changed = {name: paths for name in sorted(config.repos)}
+        source = f"--changed-files {changed_files}"
+    return config.model_copy(update={"changed_files": changed, "changed_source": source})

@@ -57,6 +57,18 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     console.print(table)
 
 
+def print_scope(report: Report, console: Console) -> None:
+    """What the run left out by choice, in one line each: AWS (`--no-aws`) and the files outside a change."""
+    scope = report.scope
+    if scope.aws_skipped:
+        console.print(f"[yellow]Skipped by choice:[/] {len(scope.skipped_checks)} AWS check(s), AWS not audited "
+                      f"({escape(scope.aws_skipped)}); PCI items that need them are NOT_ASSESSED")
+    if scope.changed_files is not None:
+        source = _safe(scope.changed_source or "")
+        console.print(f"In scope:      {len(scope.changed_files)} changed file(s) ({source}); "
+                      f"{scope.out_of_scope} finding(s) on other files not reported")
+
+
 def _print_aws_verdicts(report: Report, console: Console) -> None:
     imported = report.aws_verdicts
     if not imported.attempted:
@@ -91,6 +103,7 @@ def render(report: Report) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=160, no_color=True, force_terminal=False, emoji=False)
     print_summary(report, console, limit=10_000)
+    print_scope(report, console)
     return buffer.getvalue()
 
 
