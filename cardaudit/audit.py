@@ -163,7 +163,7 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
             aws_skipped="--no-aws" if config.no_aws else None, skipped_checks=sorted(skipped),
             changed_files=sorted(f"{repo}:{path}" for repo, paths in config.changed_files.items() for path in paths)
             if config.changed_files is not None else None,
-            changed_source=config.changed_source, out_of_scope=out_of_change,
+            changed_source=config.changed_source, out_of_scope=out_of_change, file_links=config.file_links,
         ),
     )
 

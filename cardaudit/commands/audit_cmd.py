@@ -90,6 +90,7 @@ def audit_command(
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
                              timeout=timeout, aws_verdicts=aws_verdicts, no_aws=no_aws)
         config = with_change_scope(config, changed_files, base_ref)
+        config = config.model_copy(update={"file_links": github_links(config.repos)})
         formats = parse_formats(format)
         report = audit.run(config)
         print_summary(report, out)
@@ -99,6 +100,22 @@ def audit_command(
         return exit_status(report, fail_on)
 
     run_command(ctx, body)
+
+
+def github_links(repos: dict[str, Path]) -> dict[str, str]:
+    """In a GitHub Actions job, the checkout being built links its files at the commit under test.
+
+    Only the repository of the workflow (the one at GITHUB_WORKSPACE) is linked; other checkouts
+    are named, not linked, since their URL is not known.
+    """
+    import os
+
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    sha, workspace = os.environ.get("GITHUB_SHA"), os.environ.get("GITHUB_WORKSPACE")
+    if not (server and repository and sha and workspace):
+        return {}
+    here = Path(workspace).resolve()
+    return {name: f"{server}/{repository}/blob/{sha}" for name, root in repos.items() if root.resolve() == here}
 
 
 def with_change_scope(config: AuditConfig, changed_files: str | None, base_ref: str | None) -> AuditConfig:

@@ -41,6 +41,7 @@ class AuditConfig(Frozen):
     # Pull-request scope: per repository, the repo-relative paths the change touches; None: every file.
     changed_files: dict[str, list[str]] | None = None
     changed_source: str | None = None  # where that list came from (--changed-files F, --base-ref REF)
+    file_links: dict[str, str] = Field(default_factory=dict)  # repo -> URL its files are browsed at (PR comments)
 
 
 Stage = Literal["evaluate", "attribute"]
@@ -109,6 +110,7 @@ class RunScope(Frozen):
     changed_files: list[str] | None = None
     changed_source: str | None = None
     out_of_scope: int = 0
+    file_links: dict[str, str] = Field(default_factory=dict)  # repo -> URL prefix of its files at this commit
 
 
 class Report(Frozen):
