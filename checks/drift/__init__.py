@@ -1,0 +1,1 @@
+"""Repository <-> account links: what a repository declares against what is deployed."""
