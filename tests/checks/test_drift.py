@@ -221,3 +221,15 @@ def test_buildspec_drift(tmp_path: Path) -> None:
     findings = run_check("drift_buildspec_used_by_project", _inventory(tmp_path / "2", codebuild_projects=blind))
     assert _results(findings) == {("acme/card-api:buildspec.yml", None, "NOT_ASSESSED"),
                                   ("acme/card-batch:buildspec.yml", None, "NOT_ASSESSED")}
+
+
+def test_codebuild_source_keeps_where_the_buildspec_comes_from_not_its_text() -> None:
+    from cardaudit.collect.codebuild import source_of
+
+    inline = source_of({"type": "GITHUB", "location": "https://github.com/acme/card-api",
+                        "buildspec": "version: 0.2\nphases:\n  build:\n    commands:\n      - echo $TOKEN\n"})
+    assert (inline.buildspec_inline, inline.buildspec_path) == (True, None)
+    path = source_of({"type": "GITHUB", "location": "https://github.com/acme/card-api", "buildspec": "ci/b.yml"})
+    assert (path.buildspec_inline, path.buildspec_path) == (False, "ci/b.yml")
+    default = source_of({"type": "GITHUB", "location": "https://github.com/acme/card-api"})
+    assert (default.buildspec_inline, default.buildspec_path) == (False, None)
