@@ -50,16 +50,11 @@ def _project_arn(name: str) -> str:
 
 # What this domain's part of the demo report must show (ARN -> what is wrong).
 DOMAIN_GAPS: dict[str, str] = {
+    # Revision 3, the hot-fix (see `_seed_drift`), is the latest ACTIVE one: the revision audited.
     _task_definition_arn("card-api", 3): (
-        "registered by hand, never merged: logs to /ecs/card-api-incident while acme/card-api's taskdef.json says "
-        "/ecs/card-api (drift, routed to infra by the logConfiguration field rule)"
-    ),
-    _arn("lambda", "function:card-events-consumer"): (
-        "DEBUG_PAYLOADS added in the console, not in acme/card-api's template.yaml (drift, routed to app)"
-    ),
-    _task_definition_arn("card-api", 2): (
         "container app sets no user (runs as the image's default, root: the Dockerfile has no USER) and has a "
-        "writable root filesystem"
+        "writable root filesystem; registered by hand and never merged, it logs to /ecs/card-api-incident where "
+        "acme/card-api's taskdef.json says /ecs/card-api (a drift finding on the file, routed to infra)"
     ),
     _task_definition_arn("auth-api"): (
         "container app sets no user; app and envoy have writable root filesystems"
@@ -100,7 +95,10 @@ def _seed_drift(session: boto3.session.Session) -> None:
             "requiresCompatibilities", "cpu", "memory", "runtimePlatform")
     hotfix = {k: current[k] for k in keep if k in current}
     hotfix["containerDefinitions"][0]["logConfiguration"] = _awslogs("/ecs/card-api-incident", "card-api")
-    ecs.register_task_definition(**hotfix, tags=_tag_list(_tags("app", "card-api"), "key", "value"))
+    revision = ecs.register_task_definition(**hotfix, tags=_tag_list(_tags("app", "card-api"), "key", "value"))
+    # The service was moved to it on the spot, as hot-fixes are.
+    ecs.update_service(cluster="cards-prod", service="card-api",
+                       taskDefinition=revision["taskDefinition"]["taskDefinitionArn"])
     awslambda = _client(session, "lambda", HOME_REGION)
     env = awslambda.get_function_configuration(FunctionName="card-events-consumer")["Environment"]["Variables"]
     awslambda.update_function_configuration(FunctionName="card-events-consumer",

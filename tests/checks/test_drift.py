@@ -8,6 +8,7 @@ what was read and what could not be.
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -233,3 +234,22 @@ def test_codebuild_source_keeps_where_the_buildspec_comes_from_not_its_text() ->
     assert (path.buildspec_inline, path.buildspec_path) == (False, "ci/b.yml")
     default = source_of({"type": "GITHUB", "location": "https://github.com/acme/card-api"})
     assert (default.buildspec_inline, default.buildspec_path) == (False, None)
+
+
+def test_the_demo_shows_drift_routed_to_the_team_that_owns_the_field(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = demo_run
+    findings = json.loads((out / "report.json").read_text(encoding="utf-8"))["findings"]
+    drift = {(f["check_id"], f"{f['resource']['repo']}:{f['resource']['path']}", f["resource"]["field"], f["status"],
+              f["owner"]) for f in findings if f["check_id"].startswith("drift_")}
+    assert drift == {
+        # The hand-registered card-api:3 logs elsewhere: the logging field belongs to infra.
+        ("drift_task_definition_matches_account", "acme/card-api:deploy/prod/taskdef.json",
+         "$.containerDefinitions[0].logConfiguration", "FAIL", "infra"),
+        ("drift_task_definition_matches_account", "acme/card-batch:deploy/prod/taskdef.json",
+         "$.containerDefinitions[0]", "PASS", "app"),
+        # A variable added in the console to the SAM function: the template is app's.
+        ("drift_lambda_function_matches_account", "acme/card-api:template.yaml",
+         "$.Resources.CardEventsConsumerFunction.Properties.Environment", "FAIL", "app"),
+        ("drift_buildspec_used_by_project", "acme/card-api:buildspec.yml", None, "PASS", "infra"),
+    }
