@@ -139,7 +139,8 @@ def test_changed_files_scope_findings_and_exit_code(monkeypatch: pytest.MonkeyPa
     assert {f["resource"]["path"] for f in report["findings"]} == {"Dockerfile"}
     scope = report["scope"]
     assert scope["changed_source"] == "--changed-files -" and scope["out_of_scope"] > 0
-    assert "acme/card-api:Dockerfile" in scope["changed_files"]
+    # A listed path counts in each checkout that holds it (platform has no Dockerfile).
+    assert scope["changed_files"] == ["acme/card-api:Dockerfile", "acme/card-batch:Dockerfile"]
     # Judged on the change only, nothing can PASS.
     assert "PASS" not in {r["status"] for r in report["requirements"]}
     assert "In scope:" in result.output

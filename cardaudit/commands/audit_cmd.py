@@ -146,6 +146,6 @@ def with_change_scope(config: AuditConfig, changed_files: str | None, base_ref: 
                 raise ConfigError(f"--changed-files {changed_files}: cannot read it ({exc.strerror})") from exc
         paths = read_list(text)
         # One list for every checkout: a path counts in each repository that holds it.
-        changed = {name: paths for name in sorted(config.repos)}
+        changed = {name: [p for p in paths if (root / p).exists()] for name, root in sorted(config.repos.items())}
         source = f"--changed-files {changed_files}"
     return config.model_copy(update={"changed_files": changed, "changed_source": source})
