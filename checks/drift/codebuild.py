@@ -11,6 +11,8 @@ from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
 from cardaudit.models.inventory import Slice
 
+from . import one_per_field
+
 DEFAULT_BUILDSPEC = "buildspec.yml"
 
 
@@ -46,6 +48,10 @@ def drift_buildspec_used_by_project(buildspecs: list[BuildspecDoc],
     Point the project's source buildspec at the repository file (in the IaC that builds the
     project), and remove the inline buildspec.
     """
+    return one_per_field(_links(buildspecs, live))
+
+
+def _links(buildspecs: list[BuildspecDoc], live: Slice[CodeBuildProject]) -> Iterator[Result]:
     by_path = {(doc.file.repo, doc.file.path): doc for doc in buildspecs}
     repos = {doc.file.repo for doc in buildspecs}
     linked: set[tuple[str, str]] = set()

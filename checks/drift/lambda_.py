@@ -11,6 +11,8 @@ from cardaudit.models.base import Severity
 from cardaudit.models.finding import Result
 from cardaudit.models.inventory import Slice, Unknown
 
+from . import one_per_field
+
 _LOGICAL_ID = "aws:cloudformation:logical-id"
 
 
@@ -66,6 +68,10 @@ def drift_lambda_function_matches_account(templates: list[TemplateDoc],
     Bring the template up to date with the change (or deploy the template again), through review;
     restrict who can update functions outside the pipeline.
     """
+    return one_per_field(_links(templates, live))
+
+
+def _links(templates: list[TemplateDoc], live: Slice[LambdaFunction]) -> Iterator[Result]:
     blind = live.blind()
     for doc in templates:
         for fn in doc.functions:

@@ -13,6 +13,8 @@ from cardaudit.models.containers import EcsContainer
 from cardaudit.models.finding import Result
 from cardaudit.models.inventory import Slice
 
+from . import one_per_field
+
 
 def _placeholder(image: str) -> bool:
     """A pipeline fills it in (`<IMAGE1_NAME>`, `${IMAGE}`): nothing to compare."""
@@ -82,6 +84,10 @@ def drift_task_definition_matches_account(task_definitions: list[RepoTaskDefinit
     Register the file through the pipeline (or merge what was registered by hand), so that the
     repository and the account agree; then find out how the other path was taken.
     """
+    return one_per_field(_links(task_definitions, live))
+
+
+def _links(task_definitions: list[RepoTaskDefinition], live: Slice[EcsTaskDefinition]) -> Iterator[Result]:
     blind = live.blind()
     for td in task_definitions:
         if not td.family or _placeholder(td.family):

@@ -253,3 +253,16 @@ def test_the_demo_shows_drift_routed_to_the_team_that_owns_the_field(
          "$.Resources.CardEventsConsumerFunction.Properties.Environment", "FAIL", "app"),
         ("drift_buildspec_used_by_project", "acme/card-api:buildspec.yml", None, "PASS", "infra"),
     }
+
+
+def test_a_file_linked_to_several_deployed_copies_gets_one_result_per_field(tmp_path: Path) -> None:
+    east = _live_td("card-api", 1, _container("/ecs/other")).model_copy(update={
+        "arn": f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/card-api:1", "region": "us-east-1"})
+    live = _read(_live_td("card-api", 4, _container("/ecs/card-api-incident")), east)
+    findings = run_check("drift_task_definition_matches_account", _inventory(tmp_path, ecs_task_definitions=live))
+    assert _results(findings) == {
+        ("acme/card-api:deploy/taskdef.json", "$.containerDefinitions[0].logConfiguration", "FAIL")}
+    assert len(findings) == 1 and len({f.id for f in findings}) == 1
+    assert findings[0].evidence["live_arns"] == [f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/card-api:4",
+                                                 f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/card-api:1"]
+    assert "/ecs/card-api-incident" in findings[0].reason and "/ecs/other" in findings[0].reason
