@@ -27,8 +27,9 @@ def _counts(counts: dict[str, int]) -> str:
 
 def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     run = report.run
-    console.print(f"[bold]cardaudit {escape(report.tool.version)}[/] · account(s) {escape(', '.join(run.accounts))} "
-                  f"· {len(run.regions)} region(s) · {escape(run.catalogue)}")
+    where = (f"account(s) {escape(', '.join(run.accounts))} · {len(run.regions)} region(s)" if run.accounts
+             or not report.scope.aws_skipped else f"repositories only ({escape(report.scope.aws_skipped)})")
+    console.print(f"[bold]cardaudit {escape(report.tool.version)}[/] · {where} · {escape(run.catalogue)}")
     console.print(f"Checks:        {_counts(report.summary.findings)}")
     console.print(f"Ownership:     {_counts(report.summary.ownership)}")
     console.print(f"PCI items:     {_counts(report.summary.requirements)}")
