@@ -39,6 +39,8 @@ __all__ = ["collect", "load_inventory", "run", "save_inventory", "selected_check
 def collect(config: AuditConfig, session: boto3.session.Session | None = None) -> Inventory:
     """Stage 1: the inventory, from AWS or from a saved file."""
     if config.inventory is not None:
+        if config.no_aws:
+            raise ConfigError("--no-aws and --inventory: give one (a saved inventory is re-audited without AWS anyway)")
         return load_inventory(config.inventory)
     if config.no_aws:
         return collect_repos(config)
@@ -73,6 +75,8 @@ def collect_repos(config: AuditConfig) -> Inventory:
 
     if not config.repos:
         raise ConfigError("--no-aws audits repositories only: give at least one --repo NAME=PATH")
+    if config.accounts or config.save_inventory is not None:
+        raise ConfigError("--no-aws reads no account: --accounts and --save-inventory do not apply")
     files = discover(config.repos)
     return Inventory(collected_at=datetime.now(UTC), accounts=[], regions=[], repos=sorted(config.repos),
                      repo_files=files, **parse_artifacts(config.repos, files))

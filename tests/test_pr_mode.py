@@ -117,6 +117,12 @@ def test_no_aws_needs_a_repository(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     result = runner.invoke(cli.app, ["audit", "--no-aws", "--output-dir", str(tmp_path)])
     assert result.exit_code == ExitCode.CONFIG
     assert "--no-aws audits repositories only" in result.output
+    repo = ["--repo", REPOS[0]]
+    both = runner.invoke(cli.app, ["audit", "--no-aws", *repo, "--inventory", str(tmp_path / "i.json")])
+    assert both.exit_code == ExitCode.CONFIG and "--no-aws and --inventory" in both.output
+    accounts = runner.invoke(cli.app, ["audit", "--no-aws", *repo, "--accounts", "1", "--role-name", "r",
+                                       "--output-dir", str(tmp_path)])
+    assert accounts.exit_code == ExitCode.CONFIG and "--no-aws reads no account" in accounts.output
 
 
 def test_a_bare_repo_path_is_named_after_its_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
