@@ -19,12 +19,13 @@ from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable, profile_named
 from cardaudit.catalogue.waivers import apply_waivers, load_waivers
 from cardaudit.engine.registry import CheckSpec, all_checks
-from cardaudit.engine.runner import evaluate
+from cardaudit.engine.runner import PSEUDO_NEEDS, evaluate
 from cardaudit.errors import ConfigError
 from cardaudit.models.attribution import RequirementAttribution
+from cardaudit.models.control import ItemStatus, RequirementStatus
 from cardaudit.models.finding import Finding
-from cardaudit.models.inventory import Inventory
-from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
+from cardaudit.models.inventory import REPO_SLICES, Inventory
+from cardaudit.models.report import AuditConfig, Report, RunInfo, RunScope, Summary, ToolInfo
 from cardaudit.ownership.build import build_resolver
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.stage import attribute_requirements, ownership_stage
@@ -39,7 +40,11 @@ __all__ = ["collect", "load_inventory", "run", "save_inventory", "selected_check
 def collect(config: AuditConfig, session: boto3.session.Session | None = None) -> Inventory:
     """Stage 1: the inventory, from AWS or from a saved file."""
     if config.inventory is not None:
+        if config.no_aws:
+            raise ConfigError("--no-aws and --inventory: give one (a saved inventory is re-audited without AWS anyway)")
         return load_inventory(config.inventory)
+    if config.no_aws:
+        return collect_repos(config)
     # boto3 and the collectors load only when AWS is really read: re-auditing a file needs neither.
     from cardaudit.collect.accounts import collect_accounts
     from cardaudit.collect.artifacts import parse_artifacts
@@ -62,6 +67,31 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
     files = discover(config.repos)
     return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": files,
                                         **parse_artifacts(config.repos, files)})
+
+
+def collect_repos(config: AuditConfig) -> Inventory:
+    """Stage 1 without AWS: the repositories only. No session is built, no credential looked up."""
+    from cardaudit.collect.artifacts import parse_artifacts
+    from cardaudit.collect.artifacts.discover import discover
+
+    if not config.repos:
+        raise ConfigError("--no-aws audits repositories only: give at least one --repo NAME=PATH")
+    if config.accounts or config.save_inventory is not None:
+        raise ConfigError("--no-aws reads no account: --accounts and --save-inventory do not apply")
+    files = discover(config.repos)
+    return Inventory(collected_at=datetime.now(UTC), accounts=[], regions=[], repos=sorted(config.repos),
+                     repo_files=files, **parse_artifacts(config.repos, files))
+
+
+def reads_aws(spec: CheckSpec) -> bool:
+    """True for a check that needs anything from the account (a drift check needs both sides)."""
+    return any(name not in REPO_SLICES and name not in PSEUDO_NEEDS for name in spec.needs)
+
+
+def in_change(finding: Finding, changed: dict[str, set[str]]) -> bool:
+    """True when the finding is on a file the change touches; findings on no file are outside it."""
+    ref = finding.resource
+    return ref.repo is not None and ref.path is not None and ref.path in changed.get(ref.repo, set())
 
 
 def selected_checks(patterns: list[str] | None) -> list[CheckSpec]:
@@ -100,6 +130,11 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     # same ages, review dates and attestation expiries as the run that collected it.
     today: date = inventory.collected_at.date()
     specs = selected_checks(config.checks)
+    skipped: dict[str, str] = {}
+    if config.no_aws:
+        # Skipped by choice, listed once in the report's scope, not one NOT_ASSESSED per check.
+        skipped = {s.id: "AWS not audited (--no-aws)" for s in specs if reads_aws(s)}
+        specs = [s for s in specs if s.id not in skipped]
     gap_kinds = all_checks("attribute") if resolver is not None else []
     findings: list[Finding] = evaluate(inventory, specs)
     if resolver is not None:
@@ -109,19 +144,44 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     # Waivers match on PCI items too, so they apply once findings are tagged, before the roll-up.
     findings, waiver_states = apply_waivers(findings, waivers, today)
     ran = [*specs, *gap_kinds]
+    out_of_change = 0
+    if config.changed_files is not None:
+        # Everything was parsed and attributed (a task definition a changed workflow runs is still
+        # known); only findings on the files the change touches are reported and counted.
+        changed = {repo: set(paths) for repo, paths in config.changed_files.items()}
+        kept = [f for f in findings if in_change(f, changed)]
+        out_of_change, findings = len(findings) - len(kept), kept
     requirements = roll_up(catalogue, findings, requirements_attributed.owners, out_of_scope, attested, today,
-                           {s.id for s in ran})
+                           {s.id for s in ran}, skipped)
+    if config.changed_files is not None:
+        requirements = [_partial(r) for r in requirements]
     errors = inventory.collection_errors()
     return Report(
         tool=ToolInfo(version=__version__),
         run=RunInfo(
             started_at=started, finished_at=datetime.now(UTC), accounts=inventory.accounts,
             regions=inventory.regions, catalogue=catalogue.name, pci_profile=profile_name,
-            inventory_source=str(config.inventory) if config.inventory else "aws",
+            inventory_source=str(config.inventory) if config.inventory
+            else ("repositories" if config.no_aws else "aws"),
             ownership_file=str(config.ownership) if config.ownership else None,
         ),
         findings=sorted(findings, key=lambda f: (f.kind, f.check_id, f.resource.key)),
         requirements=requirements, collection_errors=errors, summary=Summary.of(findings, requirements, errors),
         aws_verdicts=attach_verdicts(inventory.aws_verdicts, catalogue, findings),
         checks=[s.info() for s in sorted(ran, key=lambda s: s.id)], waivers=waiver_states,
+        scope=RunScope(
+            aws_skipped="--no-aws" if config.no_aws else None, skipped_checks=sorted(skipped),
+            changed_files=sorted(f"{repo}:{path}" for repo, paths in config.changed_files.items() for path in paths)
+            if config.changed_files is not None else None,
+            changed_source=config.changed_source, out_of_scope=out_of_change, file_links=config.file_links,
+        ),
     )
+
+
+def _partial(requirement: RequirementStatus) -> RequirementStatus:
+    """Under a pull-request scope an item cannot PASS: only the changed files were judged."""
+    if requirement.status != ItemStatus.PASS:
+        return requirement
+    return requirement.model_copy(update={
+        "status": ItemStatus.NOT_ASSESSED,
+        "reason": f"{requirement.reason}, on the files the change touches only (the rest was not judged)"})

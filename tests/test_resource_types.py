@@ -95,6 +95,8 @@ def test_derived_tables_say_what_the_declarations_say() -> None:
 def test_aws_checks_name_the_type_they_read() -> None:
     by_slice = {t.slice: t.cfn_type for t in resource_types()}
     for spec in all_checks("evaluate"):
+        if spec.resource_type.startswith("Repo::"):
+            continue  # a link check (drift) reads AWS too, but its findings sit on the repository file
         read = {by_slice[need] for need in spec.needs if need in by_slice}
         assert not read or spec.resource_type in read, (spec.id, spec.resource_type, read)
 

@@ -60,8 +60,17 @@ def worst(statuses: list[ItemStatus]) -> ItemStatus | None:
     return min(statuses, key=ITEM_STATUS_ORDER.index) if statuses else None
 
 
+def _skipped(item: CatalogueItem, skipped: Mapping[str, str]) -> str | None:
+    """Why the item's checks skipped by choice did not run (`--no-aws`), naming a few; None if none was."""
+    ids = [c for c in item.checks if c in skipped]
+    if not ids:
+        return None
+    named = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+    return f"{skipped[ids[0]]}: {len(ids)} of its {len(item.checks)} check(s) read the account ({named})"
+
+
 def _checks_status(item: CatalogueItem, per_check: Mapping[str, Counter[str]],
-                   ran: set[str] | None) -> tuple[ItemStatus, str]:
+                   ran: set[str] | None, skipped: Mapping[str, str]) -> tuple[ItemStatus, str]:
     if item.assessment == "inherited":
         if item.responsibility == "shared":
             return ItemStatus.MANUAL, ("the cloud provider's assessment covers its share only; the customer's share "
@@ -70,7 +79,8 @@ def _checks_status(item: CatalogueItem, per_check: Mapping[str, Counter[str]],
     if not item.checks:
         return ItemStatus.MANUAL, "needs evidence from a person (no automated check)"
     if ran is not None and not ran & set(item.checks):
-        return ItemStatus.NOT_ASSESSED, "none of its checks ran in this audit (--checks, or no ownership.yaml)"
+        return ItemStatus.NOT_ASSESSED, (_skipped(item, skipped)
+                                         or "none of its checks ran in this audit (--checks, or no ownership.yaml)")
     counts: Counter[str] = Counter()
     for check_id in item.checks:
         counts.update(per_check.get(check_id, Counter()))
@@ -78,6 +88,9 @@ def _checks_status(item: CatalogueItem, per_check: Mapping[str, Counter[str]],
     for status in (Status.FAIL, Status.ERROR, Status.NOT_ASSESSED):
         if counts[status]:
             return ItemStatus(status.value), f"{counts[status]} of {total} check result(s) {status.value}"
+    # Checks skipped by choice decide part of the item: what ran cannot make it PASS, nor MANUAL.
+    if (why := _skipped(item, skipped)) is not None:
+        return ItemStatus.NOT_ASSESSED, why
     if total == 0:
         return ItemStatus.NOT_ASSESSED, "its checks found no resource in scope"
     # Failing results under an active waiver: passing with exceptions, never PASS.
@@ -124,7 +137,9 @@ def roll_up(
     attestations: dict[str, Attested] | None = None,
     today: date | None = None,
     checks_run: set[str] | None = None,
+    skipped: Mapping[str, str] | None = None,
 ) -> list[RequirementStatus]:
+    """Statuses of every catalogue item; `skipped` maps checks not run by choice to why (`--no-aws`)."""
     out_of_scope = not_applicable or {}
     attested_items = attestations or {}
     today = today or date.today()
@@ -151,10 +166,10 @@ def roll_up(
         if item.id in out_of_scope:
             status, reason = ItemStatus.NOT_APPLICABLE, out_of_scope[item.id]
         elif item.kind == "requirement" and not child_ids:
-            status, reason = _attested(*_checks_status(item, per_check, checks_run), attested, today)
+            status, reason = _attested(*_checks_status(item, per_check, checks_run, skipped or {}), attested, today)
         else:
             in_scope = [statuses[c].status for c in child_ids if statuses[c].status != ItemStatus.NOT_APPLICABLE]
-            own = ([_attested(*_checks_status(item, per_check, checks_run), attested, today)[0]]
+            own = ([_attested(*_checks_status(item, per_check, checks_run, skipped or {}), attested, today)[0]]
                    if item.kind == "requirement" and (item.checks or attested) else [])
             status = worst(in_scope + own) or (ItemStatus.NOT_APPLICABLE if child_ids else ItemStatus.MANUAL)
             tally = Counter(statuses[c].status.value for c in child_ids)

@@ -22,8 +22,23 @@ _BATCH = 100
 _TOKEN_USER = re.compile(r"^(gh[pousr]_|github_pat_|glpat-|ATBB)|^[A-Za-z0-9_\-]{30,}$")
 
 
+def _buildspec(raw: dict[str, Any]) -> dict[str, Any]:
+    """Where the project's buildspec comes from: a path in the source, or inline (text not kept)."""
+    spec = raw.get("buildspec")
+    if not isinstance(spec, str) or not spec.strip():
+        return {}
+    text = spec.strip()
+    if "\n" in text or (":" in text.split("/", 1)[0] and not text.startswith("arn:")):
+        return {"buildspec_inline": True}
+    return {"buildspec_path": redact_text(text)}
+
+
 def source_of(raw: dict[str, Any]) -> CodeBuildSource:
     """One source with the credential part of its URL withheld, and what kind of credential that was."""
+    return _source(raw).model_copy(update=_buildspec(raw))
+
+
+def _source(raw: dict[str, Any]) -> CodeBuildSource:
     kind = str(raw.get("type", ""))
     location = str(raw.get("location") or "")
     try:

@@ -28,7 +28,8 @@ def collect_lambda(api: Api) -> dict[str, list[AwsResource]]:
         return LambdaFunction(
             arn=f["FunctionArn"], account=api.account, region=api.region, name=name,
             tags=api.detail("list_tags", lambda r: dict(r.get("Tags", {})), Resource=f["FunctionArn"]),
-            runtime=f.get("Runtime"), package_type=f.get("PackageType") or "Zip", role=f.get("Role"),
+            runtime=f.get("Runtime"), handler=f.get("Handler"), package_type=f.get("PackageType") or "Zip",
+            role=f.get("Role"),
             kms_key_arn=f.get("KMSKeyArn"),
             environment=[env_var(k, str(v)) for k, v in sorted(env.items())],
             # AWS answers VpcId "" and empty lists for a function outside any VPC.

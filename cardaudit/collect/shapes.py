@@ -99,6 +99,13 @@ def _capabilities_added(raw: dict[str, Any]) -> list[str]:
             for name, original in zip(names, added, strict=True)]
 
 
+def _log_group(log: object) -> str | None:
+    """The awslogs group, the one log option kept: repository and account are compared on it."""
+    options = log.get("options") if isinstance(log, dict) else None
+    group = options.get("awslogs-group") if isinstance(options, dict) else None
+    return redact_text(group) if isinstance(group, str) and group else None
+
+
 def container_from_api(raw: dict[str, Any]) -> EcsContainer:
     """Shared with the repo taskdef.json parser: both speak the RegisterTaskDefinition shape."""
     log = raw.get("logConfiguration")
@@ -115,6 +122,7 @@ def container_from_api(raw: dict[str, Any]) -> EcsContainer:
         name=_text(raw, "name") or "",
         image=redact_text(_text(raw, "image") or ""),
         log_driver=driver or None,
+        log_group=_log_group(log),
         environment=environment,
         secrets=secrets,
         privileged=_flag(raw, "privileged"),

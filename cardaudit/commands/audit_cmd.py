@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,9 +28,16 @@ from cardaudit.commands.history_cmd import (
     remember,
     report_history_error,
 )
+from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 from cardaudit.formats import FORMAT_NAMES
+from cardaudit.limits import LimitExceeded
 from cardaudit.models.enums import Severity
+
+if TYPE_CHECKING:
+    from cardaudit.models.report import AuditConfig
+
+MAX_LIST_BYTES = 8 * 1024 * 1024  # a list of changed paths; a monorepo's whole tree fits
 
 
 def audit_command(
@@ -71,13 +78,24 @@ def audit_command(
              "(default: ./waivers.yaml if any).")] = None,
     history: HistoryOpt = None,
     fail_on_new: FailOnNewOpt = False,
+    no_aws: Annotated[bool, typer.Option(
+        "--no-aws", help="Repositories only (--repo): no AWS call and no credential look-up; AWS checks are "
+                         "skipped by choice and listed once.")] = False,
+    changed_files: Annotated[str | None, typer.Option(
+        "--changed-files", metavar="FILE|-",
+        help="Report only findings on these repo-relative paths (one per line, as `git diff --name-only` "
+             "prints them; - reads standard input). Every file is still read for ownership and links.")] = None,
+    base_ref: Annotated[str | None, typer.Option(
+        "--base-ref", metavar="REF",
+        help="Report only findings on files changed since REF: runs `git diff --name-only REF...HEAD` in each "
+             "--repo.")] = None,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
     def body() -> int:
         from cardaudit import audit
         from cardaudit.catalogue.waivers import waivers_file
-        from cardaudit.formats.console import print_summary
+        from cardaudit.formats.console import print_scope, print_summary
         from cardaudit.models.report import AuditConfig
         from cardaudit.ownership.build import ownership_file
 
@@ -87,10 +105,14 @@ def audit_command(
                              save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
-                             timeout=timeout, aws_verdicts=aws_verdicts, waivers=waivers_file(waivers))
+                             timeout=timeout, aws_verdicts=aws_verdicts, waivers=waivers_file(waivers),
+                             no_aws=no_aws)
+        config = with_change_scope(config, changed_files, base_ref)
+        config = config.model_copy(update={"file_links": github_links(config.repos)})
         formats = parse_formats(format)
         report, history_error = remember(audit.run(config), history, sorted(config.repos))
         print_summary(report, out)
+        print_scope(report, out)
         for path in write_reports(report, formats, output_dir):
             err.print(f"wrote {path}")
         report_history_error(history_error)
@@ -102,3 +124,52 @@ def audit_command(
         return status
 
     run_command(ctx, body)
+
+
+def github_links(repos: dict[str, Path]) -> dict[str, str]:
+    """In a GitHub Actions job, the checkout being built links its files at the commit under test.
+
+    Only the repository of the workflow (the one at GITHUB_WORKSPACE) is linked; other checkouts
+    are named, not linked, since their URL is not known.
+    """
+    import os
+
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    sha, workspace = os.environ.get("GITHUB_SHA"), os.environ.get("GITHUB_WORKSPACE")
+    if not (server and repository and sha and workspace):
+        return {}
+    here = Path(workspace).resolve()
+    return {name: f"{server}/{repository}/blob/{sha}" for name, root in repos.items() if root.resolve() == here}
+
+
+def with_change_scope(config: AuditConfig, changed_files: str | None, base_ref: str | None) -> AuditConfig:
+    """The config with the pull request's files, from a list (`--changed-files`) or git (`--base-ref`)."""
+    import sys
+
+    from cardaudit.collect.changes import git_changed, read_list
+    from cardaudit.safefile import read_bounded_text
+
+    if changed_files is None and base_ref is None:
+        return config
+    if changed_files is not None and base_ref is not None:
+        raise ConfigError("give --changed-files or --base-ref, not both")
+    if not config.repos:
+        raise ConfigError("--changed-files and --base-ref scope repository findings: give --repo NAME=PATH")
+    if base_ref is not None:
+        changed = {name: git_changed(name, root, base_ref) for name, root in sorted(config.repos.items())}
+        source = f"--base-ref {base_ref} (git diff --name-only {base_ref}...HEAD)"
+    else:
+        if changed_files == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = read_bounded_text(Path(str(changed_files)), MAX_LIST_BYTES)
+            except LimitExceeded as exc:
+                raise ConfigError(f"--changed-files {changed_files}: cannot read it ({exc.message})") from exc
+            except OSError as exc:
+                raise ConfigError(f"--changed-files {changed_files}: cannot read it ({exc.strerror})") from exc
+        paths = read_list(text)
+        # One list for every checkout: a path counts in each repository that holds it.
+        changed = {name: [p for p in paths if (root / p).exists()] for name, root in sorted(config.repos.items())}
+        source = f"--changed-files {changed_files}"
+    return config.model_copy(update={"changed_files": changed, "changed_source": source})

@@ -71,7 +71,8 @@ def say(text: str) -> None:
 # Options several commands share.
 OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", "-o", show_default=False,
                                                    help="ownership.yaml to use (default: ./ownership.yaml if any).")]
-RepoOpt = Annotated[list[str] | None, typer.Option("--repo", help="Repository checkout as NAME=PATH (repeatable).")]
+RepoOpt = Annotated[list[str] | None, typer.Option(
+    "--repo", help="Repository checkout as NAME=PATH, or PATH named after its directory (repeatable).")]
 InventoryOpt = Annotated[Path | None, typer.Option("--inventory", help="A saved inventory (no AWS call).")]
 
 
@@ -79,6 +80,9 @@ def parse_repos(values: list[str] | None) -> dict[str, Path]:
     repos: dict[str, Path] = {}
     for value in values or []:
         name, sep, path = value.partition("=")
+        if not sep and value and Path(value).is_dir():
+            # A bare path (`--repo .`) is named after its directory.
+            name, sep, path = Path(value).resolve().name or "repo", "=", value
         if not sep or not name or not path:
             raise ConfigError(f"--repo expects NAME=PATH (e.g. acme/card-api=../card-api), got '{value}'")
         if not Path(path).is_dir():

@@ -13,6 +13,9 @@ filesystem, so they show up in the hardening checks as they are. This module add
 - CodeBuild `settlement-report-build`, a legacy project: a static AWS key pair in PLAINTEXT
   variables (the AWS documentation's example values, not a real key), a token in its Bitbucket
   URL, and no build logs.
+- Drift between the repositories and the account: card-api revision 3, registered by hand during
+  an incident with its logs sent to another group (never merged: the repository file still says
+  /ecs/card-api), and a DEBUG_PAYLOADS variable added to card-events-consumer in the console.
 """
 
 from __future__ import annotations
@@ -47,9 +50,11 @@ def _project_arn(name: str) -> str:
 
 # What this domain's part of the demo report must show (ARN -> what is wrong).
 DOMAIN_GAPS: dict[str, str] = {
-    _task_definition_arn("card-api", 2): (
+    # Revision 3, the hot-fix (see `_seed_drift`), is the latest ACTIVE one: the revision audited.
+    _task_definition_arn("card-api", 3): (
         "container app sets no user (runs as the image's default, root: the Dockerfile has no USER) and has a "
-        "writable root filesystem"
+        "writable root filesystem; registered by hand and never merged, it logs to /ecs/card-api-incident where "
+        "acme/card-api's taskdef.json says /ecs/card-api (a drift finding on the file, routed to infra)"
     ),
     _task_definition_arn("auth-api"): (
         "container app sets no user; app and envoy have writable root filesystems"
@@ -79,6 +84,25 @@ def seed(session: boto3.session.Session, seeded: Seeded) -> None:
     """Create this domain's resources: compliant ones and the gaps listed in DOMAIN_GAPS."""
     _seed_ecs(session, seeded)
     _seed_codebuild(session)
+    _seed_drift(session)
+
+
+def _seed_drift(session: boto3.session.Session) -> None:
+    """Hot-fixes made in the account and never merged: what the drift checks exist to show."""
+    ecs = _client(session, "ecs", HOME_REGION)
+    current = ecs.describe_task_definition(taskDefinition="card-api")["taskDefinition"]
+    keep = ("family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions",
+            "requiresCompatibilities", "cpu", "memory", "runtimePlatform")
+    hotfix = {k: current[k] for k in keep if k in current}
+    hotfix["containerDefinitions"][0]["logConfiguration"] = _awslogs("/ecs/card-api-incident", "card-api")
+    revision = ecs.register_task_definition(**hotfix, tags=_tag_list(_tags("app", "card-api"), "key", "value"))
+    # The service was moved to it on the spot, as hot-fixes are.
+    ecs.update_service(cluster="cards-prod", service="card-api",
+                       taskDefinition=revision["taskDefinition"]["taskDefinitionArn"])
+    awslambda = _client(session, "lambda", HOME_REGION)
+    env = awslambda.get_function_configuration(FunctionName="card-events-consumer")["Environment"]["Variables"]
+    awslambda.update_function_configuration(FunctionName="card-events-consumer",
+                                            Environment={"Variables": {**env, "DEBUG_PAYLOADS": "true"}})
 
 
 def _awslogs(group: str, prefix: str) -> dict[str, Any]:

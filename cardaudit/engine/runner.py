@@ -77,15 +77,20 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
     """Checks over repository files: blind only when no checkout was given at all.
 
     A file that did not parse is one ERROR finding, with its line, for each check that reads its
-    kind; the check itself sees only the files that parsed.
+    kind; the check itself sees only the files that parsed. A check that links repository files to
+    the account (drift) also needs AWS slices: it receives each whole `Slice`, with the scopes that
+    were read and their errors, and says NOT_ASSESSED itself when the side it links to was blind.
     """
     if not inventory.repos:
         ref = ResourceRef(type=spec.resource_type, id="*")
         return [_finding(spec, Result.not_assessed(ref, "no repository checkout was given (--repo NAME=PATH)"))]
     out: list[Finding] = []
-    parsed: list[list[ArtifactDoc]] = []
+    parsed: list[object] = []
     for name in spec.needs:
         if name in PSEUDO_NEEDS:
+            continue
+        if name not in REPO_SLICES:
+            parsed.append(inventory.slice(name))
             continue
         docs: list[ArtifactDoc] = getattr(inventory, name)
         for doc in docs:

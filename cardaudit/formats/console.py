@@ -28,8 +28,9 @@ def _counts(counts: dict[str, int]) -> str:
 
 def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     run = report.run
-    console.print(f"[bold]cardaudit {escape(report.tool.version)}[/] · account(s) {escape(', '.join(run.accounts))} "
-                  f"· {len(run.regions)} region(s) · {escape(run.catalogue)}")
+    where = (f"account(s) {escape(', '.join(run.accounts))} · {len(run.regions)} region(s)" if run.accounts
+             or not report.scope.aws_skipped else f"repositories only ({escape(report.scope.aws_skipped)})")
+    console.print(f"[bold]cardaudit {escape(report.tool.version)}[/] · {where} · {escape(run.catalogue)}")
     console.print(f"Checks:        {_counts(report.summary.findings)}")
     console.print(f"Ownership:     {_counts(report.summary.ownership)}")
     console.print(f"PCI items:     {_counts(report.summary.requirements)}")
@@ -59,6 +60,18 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
         pci = (", ".join(f.pci[:3]),) if wide else ()
         table.add_row(f.severity.value, f.check_id, _safe(_short(f)), _safe(f.owner or "-"), *pci, _safe(f.reason))
     console.print(table)
+
+
+def print_scope(report: Report, console: Console) -> None:
+    """What the run left out by choice, in one line each: AWS (`--no-aws`) and the files outside a change."""
+    scope = report.scope
+    if scope.aws_skipped:
+        console.print(f"[yellow]Skipped by choice:[/] {len(scope.skipped_checks)} AWS check(s), AWS not audited "
+                      f"({escape(scope.aws_skipped)}); PCI items that need them are NOT_ASSESSED")
+    if scope.changed_files is not None:
+        source = _safe(scope.changed_source or "")
+        console.print(f"In scope:      {len(scope.changed_files)} changed file(s) ({source}); "
+                      f"{scope.out_of_scope} finding(s) on other files not reported")
 
 
 def _print_aws_verdicts(report: Report, console: Console) -> None:
@@ -142,6 +155,7 @@ def render(report: Report) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=160, no_color=True, force_terminal=False, emoji=False)
     print_summary(report, console, limit=10_000)
+    print_scope(report, console)
     return buffer.getvalue()
 
 

@@ -26,8 +26,11 @@ def _rule(check_id: str, info: CheckInfo | None, severity: Severity, pci: list[s
     # The report carries every check's metadata; a report from before it did gets the bare id.
     title = info.title if info else check_id
     text = "\n\n".join(f"{h}: {t}" for h, t in info.help.items() if t) if info else title
+    markdown = "\n\n".join(f"**{h}**\n\n{t}" for h, t in info.help.items() if t) if info else title
+    what = (info.help.get("What it checks") if info else None) or title
     return {
-        "id": check_id, "name": check_id, "shortDescription": {"text": title}, "help": {"text": text},
+        "id": check_id, "name": check_id, "shortDescription": {"text": title}, "fullDescription": {"text": what},
+        "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": _LEVEL[severity]},
         "properties": {"tags": ["security", *(f"pci-dss/{item}" for item in pci)],
                        "security-severity": _SCORE[severity]},
@@ -93,7 +96,10 @@ def render(report: Report) -> str:
                              "endTimeUtc": report.run.finished_at.isoformat()}],
             "results": [_result(f) for f in shown],
             "properties": {"accounts": report.run.accounts, "regions": report.run.regions,
-                           "catalogue": report.run.catalogue},
+                           "catalogue": report.run.catalogue,
+                           # What the run left out by choice: AWS (--no-aws), files outside a pull request.
+                           "awsSkipped": report.scope.aws_skipped, "skippedChecks": len(report.scope.skipped_checks),
+                           "changedFiles": report.scope.changed_files, "changedSource": report.scope.changed_source},
         }],
     }
     return json.dumps(doc, indent=2, sort_keys=False) + "\n"

@@ -115,6 +115,13 @@ class TemplateFunction(Quiet):
     environment: list[EnvVar] = Field(default_factory=list)
     env_sources: dict[str, str] = Field(default_factory=dict)  # variable -> JSONPath it is set at
     env_lines: dict[str, int] = Field(default_factory=dict)
+    # Runtime, Handler and KmsKeyArn as literally written (Globals merged); a property set by an
+    # intrinsic function (!Ref, !GetAtt) is named in `computed` instead: its value is known at deploy.
+    runtime: str | None = None
+    handler: str | None = None
+    kms_key_arn: str | None = None
+    computed: list[str] = Field(default_factory=list)
+    property_lines: dict[str, int] = Field(default_factory=dict)  # property -> line it is set at
 
 
 class TemplateDoc(ArtifactDoc):

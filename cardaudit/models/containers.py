@@ -54,6 +54,7 @@ class EcsContainer(Quiet):
     name: str
     image: str = ""
     log_driver: str | None = None
+    log_group: str | None = None  # awslogs-group only: other log options can carry tokens (splunk-token)
     environment: list[EnvVar] = Field(default_factory=list)
     secrets: list[SecretRef] = Field(default_factory=list)
     privileged: bool = False

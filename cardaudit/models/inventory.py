@@ -127,6 +127,16 @@ class Slice(Frozen, Generic[R]):
     scopes: list[Scope] = Field(default_factory=list)
     errors: list[CollectionError] = Field(default_factory=list)
 
+    def blind(self) -> str | None:
+        """Why something of this slice may be missing (never read, or a scope failed); None when all was read.
+
+        For checks that look a resource up by name across the slice (repository <-> account links).
+        """
+        if not self.scopes:
+            return "not read in this audit"
+        failed = sorted({e.reason for e in self.errors if e.code != REGION_NOT_ENABLED})
+        return "; ".join(failed) if failed else None
+
 
 INVENTORY_KIND: Literal["cardaudit-inventory/1"] = "cardaudit-inventory/1"
 

@@ -40,6 +40,11 @@ class AuditConfig(Frozen):
     timeout: float | None = Field(default=None, gt=0)  # seconds for AWS collection; what is left is NOT_ASSESSED
     aws_verdicts: bool = True  # also read Security Hub, Config conformance packs and Inspector (a second source)
     waivers: Path | None = None  # waivers.yaml: approved, dated exceptions (WAIVED findings)
+    no_aws: bool = False  # repositories only: no AWS call, no credential look-up; AWS checks skipped by choice
+    # Pull-request scope: per repository, the repo-relative paths the change touches; None: every file.
+    changed_files: dict[str, list[str]] | None = None
+    changed_source: str | None = None  # where that list came from (--changed-files F, --base-ref REF)
+    file_links: dict[str, str] = Field(default_factory=dict)  # repo -> URL its files are browsed at (PR comments)
 
 
 Stage = Literal["evaluate", "attribute"]
@@ -94,6 +99,23 @@ class Summary(Frozen):
         )
 
 
+class RunScope(Frozen):
+    """What a run chose not to look at, so every format can say so once.
+
+    `skipped_checks` are the AWS checks a repository-only run (`--no-aws`) did not run, by choice;
+    `changed_files` ("repo:path") is the pull-request scope when one was given: findings on other
+    files were computed (ownership and links need them) but are not reported, and `out_of_scope`
+    counts them.
+    """
+
+    aws_skipped: str | None = None  # why AWS was not read, e.g. "--no-aws"
+    skipped_checks: list[str] = Field(default_factory=list)
+    changed_files: list[str] | None = None
+    changed_source: str | None = None
+    out_of_scope: int = 0
+    file_links: dict[str, str] = Field(default_factory=dict)  # repo -> URL prefix of its files at this commit
+
+
 class Report(Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -108,6 +130,7 @@ class Report(Frozen):
     aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)  # AWS's own, beside the checks
     waivers: list[WaiverStatus] = Field(default_factory=list)  # every waiver of waivers.yaml and its state
     diff: RunDiff | None = None  # against the previous run of the same scope, when history is kept
+    scope: RunScope = Field(default_factory=RunScope)  # what was left out by choice (--no-aws, a PR's files)
 
     def check(self, check_id: str) -> CheckInfo | None:
         return next((c for c in self.checks if c.id == check_id), None)

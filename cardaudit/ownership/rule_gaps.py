@@ -65,7 +65,9 @@ def unknown_team_findings(ownership: Ownership) -> list[Finding]:
 
 def _collected(match: ResourceMatch, collected_types: set[str]) -> bool:
     types = [match.type] if isinstance(match.type, str) else match.type
-    return types is None or any(t in collected_types for t in types)
+    if types is None:
+        return bool(collected_types)
+    return any(t in collected_types for t in types)
 
 
 def usage_findings(ownership: Ownership, usage: RuleUsage, complete: bool, collected_types: set[str],
@@ -78,7 +80,9 @@ def usage_findings(ownership: Ownership, usage: RuleUsage, complete: bool, colle
     out: list[Finding] = []
     sections: list[tuple[str, list[tuple[int, str, str | None]]]] = [
         ("resources", [(i, r.id, None if _collected(r.match, collected_types)
-                        else "cardaudit does not collect this resource type yet")
+                        else "cardaudit does not collect this resource type yet" if collected_types
+                        # A repository-only run (--no-aws) read no AWS resource a rule could match.
+                        else "no AWS resource was read in this audit (--no-aws)")
                        for i, r in enumerate(ownership.model.resources)]),
         ("artifacts", [(i, r.id, None if any(glob_match(r.repo, repo) for repo in repos)
                         else f"no checkout of {r.repo} was given (--repo NAME=PATH)")

@@ -36,6 +36,26 @@ def _variables(node: Any) -> CommentedMap | None:
     return variables if isinstance(variables, CommentedMap) else None
 
 
+_SETTINGS = {"Runtime": "runtime", "Handler": "handler", "KmsKeyArn": "kms_key_arn"}
+
+
+def _settings(props: CommentedMap, global_fn: CommentedMap | None) -> dict[str, Any]:
+    """Runtime, Handler and KmsKeyArn of one function (the function's own value wins over Globals)."""
+    out: dict[str, Any] = {"computed": [], "property_lines": {}}
+    for prop, attr in _SETTINGS.items():
+        node = props if prop in props else global_fn if global_fn is not None and prop in global_fn else None
+        if node is None:
+            continue
+        value = node.get(prop)
+        if (line := line_of(node, (prop,))) is not None:
+            out["property_lines"][prop] = line
+        if isinstance(value, TaggedScalar | dict | list):
+            out["computed"].append(prop)
+        elif value is not None:
+            out[attr] = redact_text(str(value))
+    return out
+
+
 def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
     doc = read_yaml(root, file.path)
     if isinstance(doc, ParseProblem):
@@ -66,11 +86,13 @@ def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
                 sources[str(name)] = origin
                 if (line := line_of(variables, (name,))) is not None:
                     lines[str(name)] = line
+        settings = _settings(props, global_fn if serverless and isinstance(global_fn, CommentedMap) else None)
         name_value = props.get("FunctionName")
         functions.append(TemplateFunction(
             logical_id=str(logical_id), line=line_of(resources, (logical_id,)),
             function_name=redact_text(name_value)
             if isinstance(name_value, str) and not isinstance(name_value, TaggedScalar) else None,
             environment=[_variable(k, v) for k, v in merged.items()], env_sources=sources, env_lines=lines,
+            **settings,
         ))
     return TemplateDoc(file=file, functions=functions)

@@ -31,6 +31,10 @@ class CodeBuildSource(Quiet):
     type: str
     location: str = ""
     credentials: str | None = None
+    # The buildspec the project runs: a path in the source (None: the default buildspec.yml), or
+    # `inline` set when the project holds the buildspec itself (its text is not kept: it may hold secrets).
+    buildspec_path: str | None = None
+    buildspec_inline: bool = False
 
 
 class CodeBuildProject(AwsResource):

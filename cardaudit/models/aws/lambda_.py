@@ -21,6 +21,7 @@ class LambdaFunction(AwsResource):
     )
 
     runtime: str | None = None  # None for container-image functions (package type Image)
+    handler: str | None = None  # None for container-image functions
     package_type: str = "Zip"
     role: str | None = None
     environment: list[EnvVar] = Field(default_factory=list)
