@@ -13,6 +13,7 @@ import pytest
 from cardaudit import audit
 from cardaudit.demo.run import AUDIT_REGIONS, demo_config
 from cardaudit.demo.seed import backdate, seed_aws
+from cardaudit.history import open_store
 from cardaudit.models.report import Report
 from cardaudit.readback import load_inventory
 from tests.conftest import ACCOUNT, Aws, cli_env
@@ -116,8 +117,14 @@ def test_every_domain_gap_fails_and_is_routed(demo_run: tuple[subprocess.Complet
 
 def test_demo_never_prints_the_secret(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     result, out = demo_run
-    texts = [result.stdout, result.stderr] + [p.read_text() for p in out.iterdir()]
-    assert all(PLANTED_SECRET not in text for text in texts)
+    texts = [result.stdout, result.stderr] + [p.read_text() for p in out.iterdir() if p.suffix != ".sqlite"]
+    # The history keeps each run's report compressed: read them back as text to search them too.
+    store = open_store(str(out / "history.sqlite"))
+    try:
+        texts += [store.report(run.run_id).model_dump_json() for run in store.runs()]
+    finally:
+        store.close()
+    assert len(texts) > 3 and all(PLANTED_SECRET not in text for text in texts)
 
 
 def test_saved_inventory_reaudits_offline_to_the_same_findings(

@@ -73,12 +73,12 @@ def test_a_waived_failure_never_passes_its_item() -> None:
                               automates="x", why={CHECK: "y"})
     partial = automated.model_copy(update={"assessment": "partial"})
     waived = {CHECK: Counter({"PASS": 3, "WAIVED": 1})}
-    assert _checks_status(automated, waived, {CHECK})[0] == ItemStatus.WAIVED
-    assert _checks_status(partial, waived, {CHECK})[0] == ItemStatus.WAIVED
-    assert _checks_status(automated, {CHECK: Counter({"PASS": 3})}, {CHECK})[0] == ItemStatus.PASS
+    assert _checks_status(automated, waived, {CHECK}, {})[0] == ItemStatus.WAIVED
+    assert _checks_status(partial, waived, {CHECK}, {})[0] == ItemStatus.WAIVED
+    assert _checks_status(automated, {CHECK: Counter({"PASS": 3})}, {CHECK}, {})[0] == ItemStatus.PASS
     blind = {CHECK: Counter({"WAIVED": 1, "NOT_ASSESSED": 1})}
-    assert _checks_status(automated, blind, {CHECK})[0] == ItemStatus.NOT_ASSESSED
-    assert _checks_status(automated, {CHECK: Counter({"WAIVED": 1, "FAIL": 1})}, {CHECK})[0] == ItemStatus.FAIL
+    assert _checks_status(automated, blind, {CHECK}, {})[0] == ItemStatus.NOT_ASSESSED
+    assert _checks_status(automated, {CHECK: Counter({"WAIVED": 1, "FAIL": 1})}, {CHECK}, {})[0] == ItemStatus.FAIL
 
 
 def _finding(**ref: object) -> Finding:
