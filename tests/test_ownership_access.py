@@ -112,11 +112,15 @@ def _inventory(roles: list[IamRole], policies: list[IamManagedPolicy],
     global_ = [Scope(account=ACCOUNT, region="global")]
     db = RdsInstance(arn=DB, account=ACCOUNT, region="eu-west-1", name="cards-db", tags={}, engine="postgres",
                      storage_encrypted=True)
+    # Another account's database: this account's roles reach it only through that account's policies.
+    elsewhere = RdsInstance(arn=DB.replace(ACCOUNT, "999999999999"), account="999999999999", region="eu-west-1",
+                            name="cards-db", tags={}, engine="postgres", storage_encrypted=True)
     bucket = S3Bucket.model_construct(arn="arn:aws:s3:::app-statements", account=ACCOUNT, region="eu-west-1",
                                       name="app-statements", tags={})
     return Inventory.model_validate({
-        "collected_at": datetime.now(UTC), "accounts": [ACCOUNT], "regions": ["eu-west-1"],
-        "rds_instances": {"items": [db], "scopes": regional},
+        "collected_at": datetime.now(UTC), "accounts": [ACCOUNT, "999999999999"], "regions": ["eu-west-1"],
+        "rds_instances": {"items": [db, elsewhere],
+                          "scopes": [*regional, Scope(account="999999999999", region="eu-west-1")]},
         "s3_buckets": {"items": [bucket], "scopes": regional},
         "iam_roles": {"items": roles, "scopes": global_, "errors": role_errors or []},
         "iam_policies": {"items": policies, "scopes": global_},

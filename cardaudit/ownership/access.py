@@ -30,8 +30,8 @@ from cardaudit.ownership.resolve import Resolver, facts_of
 
 TEAM = "cardaudit::OwnershipTeam"
 
-LIMITS = ("identity policies only: conditions are not evaluated; service control policies, permission "
-          "boundaries, resource policies and session policies are not read")
+LIMITS = ("identity policies only, resources of the role's own account: conditions are not evaluated; service "
+          "control policies, permission boundaries, resource policies and session policies are not read")
 _SHOWN = 3  # resources named in a reason; the evidence lists them all
 
 
@@ -224,7 +224,9 @@ def _role_finding(role: IamRole, team: str, foreign: list[tuple[AwsResource, str
     grants: list[Grant] = []
     checked = 0
     for resource, owner, supporting in foreign:
-        if owner == team:
+        # Another account's resource needs that account's resource policy or a role there too: not
+        # granted by this role's identity policies alone.
+        if owner == team or resource.account != role.account:
             continue
         actions = write_actions(resource.arn)
         if not actions:
