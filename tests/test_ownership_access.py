@@ -19,7 +19,7 @@ from cardaudit.ownership.access import Source, access_findings, evaluate, role_m
 from cardaudit.ownership.iac import IacIndex
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
-from tests.conftest import outcomes
+from tests.conftest import Aws, outcomes
 
 ACCOUNT = "111122223333"
 DB = f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:cards-db"
@@ -226,3 +226,38 @@ def test_demo_app_deploy_role_can_modify_infra_database(
     db = grants[f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:cards-db"]
     assert (db["owner"], db["actions"], db["statements"][0]["sid"]) == (
         "infra", ["rds:ModifyDBInstance", "rds:RebootDBInstance"], "SchemaMigrations")
+
+
+MOTO_OWNERSHIP = """\
+version: 1
+teams:
+  app:
+    name: App
+    principals: {roles: [deploy]}
+resources:
+  - {id: roles, match: {type: AWS::IAM::Role}, primary: app}
+  - {id: data-policy, match: {type: AWS::IAM::ManagedPolicy}, primary: app}
+  - {id: groups, match: {type: AWS::IAM::Group}, primary: infra}
+"""
+
+
+def test_collected_role_policies_and_a_refused_batch_read(aws: Aws, tmp_path: Path) -> None:
+    """Against moto: the role's attached managed policy is read and grants iam writes on infra's group;
+    when GetAccountAuthorizationDetails is refused, the role is NOT_ASSESSED, never PASS."""
+    iam = aws.client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    iam.create_role(RoleName="deploy", AssumeRolePolicyDocument=trust)
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Groups", "Effect": "Allow", "Action": "iam:PutGroupPolicy", "Resource": "*"}]}
+    policy = iam.create_policy(PolicyName="deploy-access", PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="deploy", PolicyArn=policy)
+    iam.create_group(GroupName="operators")
+    text = MOTO_OWNERSHIP.replace("  app:\n", "  infra: {name: Infra}\n  app:\n")
+    found = access_findings(aws.collect("iam"), _resolver(tmp_path, text))
+    assert outcomes(found) == {("deploy", "FAIL"), ("infra", "NOT_ASSESSED")}
+    deploy = next(f for f in found if f.resource.name == "deploy")
+    assert "Sid Groups" in deploy.reason and "operators" in deploy.reason
+    aws.deny("iam", "GetAccountAuthorizationDetails")
+    denied = access_findings(aws.collect("iam"), _resolver(tmp_path, text))
+    assert outcomes(denied) == {("deploy", "NOT_ASSESSED"), ("infra", "NOT_ASSESSED")}
