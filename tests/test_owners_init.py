@@ -13,6 +13,7 @@ from cardaudit.demo.run import demo_repos
 from cardaudit.models.inventory import Inventory, LambdaFunction, Scope
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.propose import propose
+from tests.conftest import Aws
 
 runner = CliRunner()
 ACCOUNT = "111122223333"
@@ -78,3 +79,13 @@ def test_codeowners_lines_become_artifact_rules_or_todos(tmp_path: Path) -> None
     assert "# TODO: acme/card-api:.github/CODEOWNERS:4 names no team for \"docs/*\" (@alice)" in text
     assert "# TODO: acme/card-api:.github/CODEOWNERS:5 leaves \"/vendor/\" explicitly unowned" in text
     assert model.settings.owner_tag_keys == ["Owner"]
+
+
+def test_init_reads_aws_live_when_no_inventory_is_given(aws: Aws, tmp_path: Path) -> None:
+    aws.client("sqs").create_queue(QueueName="card-events", tags={"squad": "cards"})
+    proposal = tmp_path / "ownership.yaml"
+    result = runner.invoke(cli.app, ["owners", "init", "--regions", "eu-west-1", "-o", str(proposal)])
+    assert result.exit_code == 0, result.output
+    model = load_ownership(proposal).model
+    assert (set(model.teams), model.settings.owner_tag_keys) == ({"cards"}, ["squad"])
+    assert {(r.id, r.primary) for r in model.resources} == {("tag-squad-cards", "cards")}
