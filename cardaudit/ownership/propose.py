@@ -120,10 +120,20 @@ def propose(inventory: Inventory, repos: dict[str, Path], pulumi: dict[str, Path
     ]
     if not teams:
         out[-1] = "teams: {}  # TODO: no owner tag or CODEOWNERS team found; declare the teams"
+    tagged_roles: dict[str, list[str]] = defaultdict(list)
+    for r in resources:
+        if r.cfn_type == "AWS::IAM::Role":
+            for value in _owner_claims(r, keys):
+                tagged_roles[value].append(r.name)
     for team in sorted(teams):
         handles = sorted(teams[team])
         handle_text = f", handles: [{', '.join(_q(h) for h in handles)}]" if handles else ""
         out.append(f"  {_q(team)}: {{name: {_q(team)}{handle_text}}}  # TODO: full name and contacts")
+        # Roles tagged for a team are often its workloads' roles, not the roles its people act through.
+        roles = sorted(tagged_roles.get(team, []))
+        seen = f" (roles tagged for it: {', '.join(roles[:_EXAMPLES])}{' ...' if len(roles) > _EXAMPLES else ''})"
+        out.append(f"  # TODO: principals: {{roles: [...], sso_permission_sets: [...]}} that {team} acts through"
+                   f"{seen if roles else ''}")
 
     sources = [f"    - {{tool: pulumi, stack: {_q(stack)}, state: {_q(os.path.relpath(path, base))}}}"
                for stack, path in sorted(pulumi.items())]
