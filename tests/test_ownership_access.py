@@ -191,6 +191,7 @@ def test_unlisted_roles_make_every_declaring_team_not_assessed(tmp_path: Path) -
     found = access_findings(_inventory(roles, policies, [error]), _resolver(tmp_path))
     assert outcomes(found) == {("app", "NOT_ASSESSED"), ("infra", "NOT_ASSESSED"), ("secops", "NOT_ASSESSED"),
                                ("data", "NOT_ASSESSED")}
+    assert len({f.id for f in found}) == len(found) == 4  # one finding per team, each with its own id
 
 
 def test_missing_action_table_is_not_assessed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

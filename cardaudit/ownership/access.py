@@ -162,7 +162,8 @@ def _team_ref(resolver: Resolver, team: str) -> ResourceRef:
     ownership = resolver.ownership
     where = ownership.where("teams", team)
     line = int(where.rsplit(":", 1)[1]) if ":" in where else None
-    return ResourceRef(type=TEAM, id=team, name=team, path=ownership.path.name, line=line)
+    # `field` keeps the teams apart: a reference with a path is identified by path and field.
+    return ResourceRef(type=TEAM, id=team, name=team, path=ownership.path.name, line=line, field=f"teams.{team}")
 
 
 def _team_finding(resolver: Resolver, team: str, result: Result) -> Finding:
