@@ -148,13 +148,13 @@ def collect_iam_users(api: Api) -> dict[str, list[AwsResource]]:
 
 def collect_iam_roles(api: Api) -> dict[str, list[AwsResource]]:
     def role(r: dict[str, Any]) -> AwsResource:
-        inline, _ = _policies_of(details, r["Arn"], "RolePolicyList")
+        inline, attached = _policies_of(details, r["Arn"], "RolePolicyList")
         # ListRoles does not return tags; ListRoleTags does.
         return IamRole(
             arn=r["Arn"], account=api.account, region=GLOBAL, name=r["RoleName"],
             tags=api.detail("list_role_tags", lambda t: tag_dict(t.get("Tags")), RoleName=r["RoleName"]),
             trusted_services=_trusted_services(r.get("AssumeRolePolicyDocument")), path=r.get("Path", "/"),
-            inline_policies=inline,
+            inline_policies=inline, attached_policies=attached,
         )
 
     listed = api.pages("list_roles", "Roles")

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from cardaudit.commands.common import InventoryOpt, OwnershipOpt, RepoOpt, parse_repos, run_command, say
+from cardaudit.commands.common import (
+    InventoryOpt,
+    OwnershipOpt,
+    RepoOpt,
+    parse_csv,
+    parse_repos,
+    run_command,
+    say,
+)
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 from cardaudit.models.enums import Severity
@@ -110,6 +118,49 @@ def explain(
         else:
             raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
         return ExitCode.OK if resolution.status == "owned" else ExitCode.FINDINGS
+
+    run_command(ctx, body)
+
+
+@app.command("init")
+def init(
+    ctx: typer.Context,
+    inventory: InventoryOpt = None,
+    repo: RepoOpt = None,
+    pulumi_state: Annotated[list[str] | None, typer.Option(
+        "--pulumi-state", help="A `pulumi stack export` file as STACK=FILE (repeatable).")] = None,
+    profile: Annotated[str | None, typer.Option(help="AWS profile, when reading AWS live (no --inventory).")] = None,
+    regions: Annotated[str | None, typer.Option(help="Comma-separated regions to read live (default: all enabled).")]
+    = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the proposal here (not over an "
+                                                "existing file); default: print it.")] = None,
+) -> None:
+    """Propose an ownership.yaml from owner tags, CloudFormation stacks, Pulumi state and CODEOWNERS."""
+
+    def body() -> int:
+        from cardaudit.audit import collect
+        from cardaudit.models.report import AuditConfig
+        from cardaudit.ownership.propose import propose
+
+        if output is not None and output.exists():
+            raise ConfigError(f"{output} exists: owners init does not overwrite it (choose another --output)")
+        repos = parse_repos(repo)
+        stacks: dict[str, Path] = {}
+        for value in pulumi_state or []:
+            stack, sep, path = value.partition("=")
+            if not sep or not stack or not path:
+                raise ConfigError(f"--pulumi-state expects STACK=FILE (e.g. infra/prod=state.json), got '{value}'")
+            stacks[stack] = Path(path)
+        config = AuditConfig(inventory=inventory, profile=profile, repos=repos, aws_verdicts=False,
+                             regions=parse_csv(regions))
+        text = propose(collect(config), repos, stacks, output.parent if output is not None else Path())
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            say(f"wrote {escape(str(output))}: review each rule and `# TODO`, then `cardaudit owners lint -o "
+                f"{escape(str(output))}`")
+        return ExitCode.OK
 
     run_command(ctx, body)
 

@@ -19,7 +19,18 @@ from typing import Any
 
 import boto3
 
-from cardaudit.demo.seed import DEMO_ACCOUNT, GLOBAL_REGION, Seeded, _allow, _arn, _client, _policy, _tag_list, _tags
+from cardaudit.demo.seed import (
+    DEMO_ACCOUNT,
+    GLOBAL_REGION,
+    Seeded,
+    _allow,
+    _arn,
+    _client,
+    _policy,
+    _tag_list,
+    _tags,
+    _trust,
+)
 
 _IAM = f"arn:aws:iam::{DEMO_ACCOUNT}"
 
@@ -33,6 +44,20 @@ DOMAIN_GAPS: dict[str, str] = {
     f"{_IAM}:user/svc-reporting": "inline policy on the user (core estate)",
     f"{_IAM}:user/carol.contractor": "console password never used; user created 150 days ago (set in moto's backend)",
 }
+
+# The ownership gap of the demo's identity part (an ownership finding, not a control): role ARN -> what it shows.
+ACCESS_GAPS: dict[str, str] = {
+    f"{_IAM}:role/card-api-deploy": "app's deploy role can modify infra's database (rds:ModifyDBInstance on *, "
+                                    "Sid SchemaMigrations of card-api-deploy-access)",
+}
+
+# Who can change vs who owns: the app team's roles as ownership.yaml declares them (teams.app.principals).
+# The deploy role was given database rights "for migrations"; the read-and-run role is what the
+# app team should hold. infra acts through its Identity Center permission set.
+APP_DEPLOY_ROLE = "card-api-deploy"
+APP_OPERATOR_ROLE = "card-api-operator"
+INFRA_SSO_ROLE = "AWSReservedSSO_PlatformAdmin_4f1c2b9d8e7a6b5c"
+_SSO_PATH = "/aws-reserved/sso.amazonaws.com/eu-west-1/"
 
 CONTRACTOR_AGE = timedelta(days=150)
 
@@ -52,6 +77,7 @@ def seed(session: boto3.session.Session, seeded: Seeded) -> None:
     policies = _seed_policies(iam)
     _seed_groups(iam, policies)
     _seed_people(iam, policies)
+    _seed_team_roles(iam, policies)
     _age_in_moto()
 
 
@@ -67,6 +93,20 @@ def _seed_policies(iam: Any) -> dict[str, str]:
         )),
         "statements-read": (_tags("app", "reporting"), _policy(
             _allow(["s3:GetObject", "s3:ListBucket"], [_STATEMENTS_BUCKET, f"{_STATEMENTS_BUCKET}/*"]),
+        )),
+        # The app team's pipeline role: deploys the service, and (the gap) may modify any database.
+        "card-api-deploy-access": (_tags("app", "card-api"), _policy(
+            {**_allow(["ecs:UpdateService", "ecs:DescribeServices"], [_arn("ecs", "service/cards-prod/*")]),
+             "Sid": "DeployService"},
+            {**_allow(["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DescribeDBInstances"], "*"),
+             "Sid": "SchemaMigrations"},
+        )),
+        # What the app team needs day to day: read everything it runs on, start its own pipeline.
+        "card-api-operator-access": (_tags("app", "card-api"), _policy(
+            {**_allow(["ecs:Describe*", "ecs:List*", "rds:DescribeDBInstances", "logs:GetLogEvents",
+                       "logs:FilterLogEvents", "cloudwatch:GetMetricData"], "*"), "Sid": "Read"},
+            {**_allow(["codepipeline:StartPipelineExecution", "codepipeline:GetPipelineState"],
+                      [_arn("codepipeline", "card-api-deploy")]), "Sid": "RunPipeline"},
         )),
         # Made for the 2019 migration and never deleted: nothing is attached to it today.
         "legacy-admin": (_tags("infra", "platform", purpose="2019 data-centre migration"), _policy(
@@ -103,6 +143,21 @@ def _seed_people(iam: Any, policies: dict[str, str]) -> None:
         iam.enable_mfa_device(UserName=name, SerialNumber=mfa["SerialNumber"], AuthenticationCode1="318604",
                               AuthenticationCode2="905127")
     iam.attach_user_policy(UserName="dana.analyst", PolicyArn=policies["statements-read"])
+
+
+def _seed_team_roles(iam: Any, policies: dict[str, str]) -> None:
+    """The roles teams act through: app's deploy and operator roles, infra's Identity Center role."""
+    for name, service, policy in ((APP_DEPLOY_ROLE, "codebuild.amazonaws.com", "card-api-deploy-access"),
+                                  (APP_OPERATOR_ROLE, "codepipeline.amazonaws.com", "card-api-operator-access")):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=_trust(service),
+                        Tags=_tag_list(_tags("app", "card-api")), Description=f"Acme Card: {name}")
+        iam.attach_role_policy(RoleName=name, PolicyArn=policies[policy])
+    # Identity Center creates this role in each account for the PlatformAdmin permission set.
+    iam.create_role(RoleName=INFRA_SSO_ROLE, Path=_SSO_PATH, AssumeRolePolicyDocument=_trust("sso.amazonaws.com"))
+    iam.put_role_policy(RoleName=INFRA_SSO_ROLE, PolicyName="AwsSSOInlinePolicy", PolicyDocument=_policy(
+        {**_allow(["rds:*", "kms:*", "cloudtrail:*"], "*"), "Sid": "PlatformServices"},
+        {"Sid": "NoDataDeletion", "Effect": "Deny", "Action": ["rds:DeleteDBInstance"], "Resource": "*"},
+    ))
 
 
 def _age_in_moto() -> None:

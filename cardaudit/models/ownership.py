@@ -14,10 +14,45 @@ IacTool = Literal["cloudformation", "sam", "cdk", "pulumi", "terraform"]
 StrOrList = str | list[str]
 
 
+# An IAM role name (path segments allowed) or a role ARN; `*` and `?` match within the name, as IAM.
+_ROLE = re.compile(r"(arn:aws[a-z-]*:iam::(\d{12}|\*):role/)?[\w+=,.@*?/-]{1,512}")
+# IAM Identity Center permission set names: 1-32 of [\w+=,.@-] (AWS's own limit).
+_PERMISSION_SET = re.compile(r"[\w+=,.@*?-]{1,32}")
+
+
+class Principals(Frozen):
+    """The IAM principals a team acts through (cardaudit extension to schema v1).
+
+    `roles` are role names or ARNs (globs allowed); `sso_permission_sets` are IAM Identity Center
+    permission set names, matched against the roles AWS creates for them, `AWSReservedSSO_<name>_<hash>`.
+    """
+
+    roles: list[str] = Field(default_factory=list)
+    sso_permission_sets: list[str] = Field(default_factory=list)
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _ROLE.fullmatch(value):
+                raise ValueError(f"'{value}' is neither an IAM role name nor a role ARN "
+                                 "(arn:aws:iam::<account>:role/<name>)")
+        return values
+
+    @field_validator("sso_permission_sets")
+    @classmethod
+    def _permission_sets(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _PERMISSION_SET.fullmatch(value):
+                raise ValueError(f"'{value}' is not a permission set name (1-32 letters, digits or +=,.@_-)")
+        return values
+
+
 class Team(Frozen):
     name: str
     contacts: list[str] = Field(default_factory=list)
     handles: list[str] = Field(default_factory=list)
+    principals: Principals | None = None  # None: the team declares none, so its access is not assessed
 
 
 class External(Frozen):

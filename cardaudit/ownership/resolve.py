@@ -196,6 +196,59 @@ def decide(subject: str, candidates: Sequence[Candidate], caveat: str | None = N
     return Resolution(subject, "owned", primary, supporting, tuple(top), ranked, caveat)
 
 
+class RuleIndex:
+    """Which resource rules could match a resource, found without trying every rule.
+
+    Each rule is filed under one key every resource it matches must have: an exact ARN, the
+    literal prefix of an ARN glob, a tag value, an IaC stack, a type, an IaC tool, or "any" for
+    account and region rules. A resource then tries only the rules filed under its own keys; `match_resource` still
+    decides, so the answer is the one trying every rule gives.
+    """
+
+    def __init__(self, rules: Sequence[ResourceMatch]) -> None:
+        self.exact: dict[str, list[int]] = {}
+        self.prefixes: dict[int, dict[str, list[int]]] = {}  # literal prefix length -> prefix -> rules
+        self.types: dict[str, list[int]] = {}
+        self.tags: dict[tuple[str, str], list[int]] = {}
+        self.iac: dict[tuple[str, str | None], list[int]] = {}  # (tool, stack or None for any stack)
+        self.any: list[int] = []
+        for index, match in enumerate(rules):
+            if match.arn is not None:
+                for pattern in _as_list(match.arn):
+                    if "*" in pattern or "?" in pattern:
+                        prefix = pattern[:_literal_len(pattern)]
+                        self.prefixes.setdefault(len(prefix), {}).setdefault(prefix, []).append(index)
+                    else:
+                        self.exact.setdefault(pattern, []).append(index)
+            elif match.tags:  # a tag value is rarer than a type
+                key, wanted = next(iter(match.tags.items()))
+                for value in _as_list(wanted):
+                    self.tags.setdefault((key, value), []).append(index)
+            elif match.iac is not None and match.iac.stack is not None:
+                self.iac.setdefault((match.iac.tool, match.iac.stack), []).append(index)
+            elif match.type is not None:
+                for kind in _as_list(match.type):
+                    self.types.setdefault(kind, []).append(index)
+            elif match.iac is not None:
+                self.iac.setdefault((match.iac.tool, None), []).append(index)
+            else:
+                self.any.append(index)
+
+    def candidates(self, facts: ResourceFacts) -> list[int]:
+        found: set[int] = set(self.any)
+        if facts.arn is not None:
+            found.update(self.exact.get(facts.arn, ()))
+            for length, by_prefix in self.prefixes.items():
+                found.update(by_prefix.get(facts.arn[:length], ()))
+        found.update(self.types.get(facts.type, ()))
+        for item in (facts.tags or {}).items():
+            found.update(self.tags.get(item, ()))
+        for claim in facts.iac:
+            found.update(self.iac.get((claim.tool, claim.stack), ()))
+            found.update(self.iac.get((claim.tool, None), ()))
+        return sorted(found)
+
+
 class Resolver:
     """Answers "who owns this?" for resources, artifacts and requirements from one ownership file."""
 
@@ -209,6 +262,21 @@ class Resolver:
         self._resource_cache: dict[tuple[object, ...], Resolution] = {}
         self._requirement_cache: dict[str, Resolution] = {}
         self._possible_cache: dict[tuple[object, ...], dict[str, int]] = {}
+        self._index = RuleIndex([rule.match for rule in ownership.model.resources])
+        # A rule matching many resources matches them the same way: its candidate is built once.
+        self._candidates: dict[tuple[int, tuple[int, int, tuple[str, ...]]], Candidate] = {}
+
+    def _candidate(self, index: int, hit: tuple[int, int, tuple[str, ...]]) -> Candidate:
+        key = (index, hit)
+        found = self._candidates.get(key)
+        if found is None:
+            rule = self.ownership.model.resources[index]
+            tier, specificity, keys = hit
+            found = self._candidates[key] = Candidate(
+                rule.id, rule.primary, tuple(rule.supporting),
+                rule.priority if rule.priority is not None else tier, specificity,
+                self.ownership.resource_rule_line(index), keys, tuple(rule.overrides))
+        return found
 
     def resource(self, facts: ResourceFacts) -> Resolution:
         # The attribute stage asks about each resource more than once (its findings, then its gaps).
@@ -219,16 +287,11 @@ class Resolver:
 
     def _resource(self, facts: ResourceFacts) -> Resolution:
         candidates: list[Candidate] = []
-        for index, rule in enumerate(self.ownership.model.resources):
-            hit = match_resource(rule.match, facts)
-            if hit is None:
-                continue
-            tier, specificity, keys = hit
-            candidates.append(Candidate(
-                rule.id, rule.primary, tuple(rule.supporting),
-                rule.priority if rule.priority is not None else tier, specificity,
-                self.ownership.resource_rule_line(index), keys, tuple(rule.overrides),
-            ))
+        rules = self.ownership.model.resources
+        for index in self._index.candidates(facts):
+            hit = match_resource(rules[index].match, facts)
+            if hit is not None:
+                candidates.append(self._candidate(index, hit))
         return decide(facts.subject, candidates, self._caveat(facts, candidates))
 
     def possible_rules(self, facts: ResourceFacts) -> dict[str, int]:

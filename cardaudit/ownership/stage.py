@@ -8,6 +8,7 @@ from datetime import date
 from cardaudit.models.attribution import Applicability, RequirementAttribution, RequirementOwner
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import REGION_NOT_ENABLED, Inventory
+from cardaudit.ownership.access import access_findings
 from cardaudit.ownership.gaps import RuleUsage
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.routing import attribute, unrouted_findings
@@ -56,6 +57,7 @@ def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Res
         + usage_findings(ownership, usage, inventory.complete(), inventory.collected_types(), inventory.repos)
         + review_findings(ownership, today)
         + tpsp_findings(ownership)
+        + access_findings(inventory, resolver)
         + unrouted_findings(routed, inventory.complete(), frozenset(
             (e.account, e.region) for e in inventory.collection_errors() if e.code == REGION_NOT_ENABLED),
             frozenset(uncertain))

@@ -30,6 +30,16 @@ CARD_DATA_VALUE = "true"
 NO_TRAIL = "no-trail"
 
 
+def no_trail_ref(account: str) -> ResourceRef:
+    """The account's missing trail, as a resource ownership rules can match and findings can route.
+
+    `arn:aws:cloudtrail::<account>:trail/<none>` is cardaudit's name for "this account has no trail"
+    (AWS has no such ARN): the region is empty because the absence is the account's, not a region's.
+    """
+    return ResourceRef(type="AWS::CloudTrail::Trail", id=NO_TRAIL, name=NO_TRAIL, account=account,
+                       arn=f"arn:aws:cloudtrail::{account}:trail/<none>")
+
+
 # --------------------------------------------------------------------------------------------
 # management events and the account's audit trail
 
@@ -122,7 +132,8 @@ def cloudtrail_multi_region_enabled(account: str, regions: list[str], trails: li
     their volume) is stated in the reason and still qualifies; any other condition on management
     events (eventName, eventSource, readOnly) does not. A trail whose status or selectors could not
     be read is NOT_ASSESSED, never taken to record everything. An account without any trail gets
-    one FAIL on the id `no-trail`. When GetEventSelectors returns no selector, the trail records the
+    one FAIL on the id `no-trail` (ARN `arn:aws:cloudtrail::<account>:trail/<none>`, so that
+    ownership rules route it). When GetEventSelectors returns no selector, the trail records the
     AWS default (every management event) only if DescribeTrails says it has no custom selectors.
 
     Why it matters:
@@ -139,7 +150,7 @@ def cloudtrail_multi_region_enabled(account: str, regions: list[str], trails: li
     """
     if not trails:
         yield Result.failed(
-            ResourceRef(type="AWS::CloudTrail::Trail", id=NO_TRAIL, account=account),
+            no_trail_ref(account),
             "the account has no CloudTrail trail: API activity in "
             f"{', '.join(regions) or 'any region'} is not recorded", uncovered_regions=regions)
         return

@@ -21,7 +21,7 @@ from cardaudit.models.base import Severity
 from cardaudit.models.finding import ResourceRef, Result
 from cardaudit.models.inventory import LogGroup, MetricAlarm, MetricFilter, Trail, Unknown
 
-from .cloudtrail import NO_TRAIL, records_the_account
+from .cloudtrail import no_trail_ref, records_the_account
 from .logs import Matcher, PatternError, pattern_matcher
 
 _EXAMPLE_ACCOUNT = "123456789012"
@@ -138,7 +138,7 @@ def judge_alarms(watch: Watch, account: str, trails: list[Trail], groups: list[L
                  filters: list[MetricFilter], alarms: list[MetricAlarm]) -> Iterator[Result]:
     """The results of one alarm check for one account (shared by the five checks)."""
     if not trails:
-        yield Result.failed(ResourceRef(type="AWS::CloudTrail::Trail", id=NO_TRAIL, account=account),
+        yield Result.failed(no_trail_ref(account),
                             f"the account has no CloudTrail trail, so nothing can raise an alarm on {watch.what}")
         return
     to_logs = [t for t in trails if t.cloudwatch_logs_group_arn]

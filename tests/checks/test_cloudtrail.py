@@ -87,7 +87,8 @@ def test_no_trail_at_all_fails_once_for_the_account(aws: Aws) -> None:
     findings = run_check(MULTI, inventory)
     assert outcomes(findings) == {("no-trail", "FAIL")}
     ref = findings[0].resource
-    assert (ref.type, ref.id, ref.account, ref.arn) == ("AWS::CloudTrail::Trail", "no-trail", ACCOUNT, None)
+    assert (ref.type, ref.id, ref.account, ref.arn) == ("AWS::CloudTrail::Trail", "no-trail", ACCOUNT,
+                                                        f"arn:aws:cloudtrail::{ACCOUNT}:trail/<none>")
     assert "no CloudTrail trail" in findings[0].reason and "eu-west-1, us-east-1" in findings[0].reason
     assert outcomes(run_check(VALIDATION, inventory)) == set()
 

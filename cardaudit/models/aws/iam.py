@@ -71,6 +71,8 @@ class IamRole(AwsResource):
     trusted_services: list[str] = Field(default_factory=list)
     path: str = "/"
     inline_policies: list[InlinePolicy] | Unknown = _POLICIES_NOT_READ
+    # Managed policies attached to the role (ARNs), from the same batch read: what it may do.
+    attached_policies: list[str] | Unknown = _POLICIES_NOT_READ
 
     @property
     def aws_managed(self) -> bool:
