@@ -9,16 +9,21 @@ import typer
 
 from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
 from cardaudit.commands.common import (
+    LogFormatOpt,
     OwnershipOpt,
     RepoOpt,
+    S3KmsKeyOpt,
+    S3SseOpt,
+    deliver_reports,
     err,
     exit_status,
     out,
     parse_csv,
     parse_formats,
+    parse_log_format,
     parse_repos,
+    parse_shard,
     run_command,
-    write_reports,
 )
 from cardaudit.formats import FORMAT_NAMES
 from cardaudit.models.enums import Severity
@@ -41,7 +46,9 @@ def audit_command(
     pci_profile: Annotated[str | None, typer.Option(help="issuer (default), service-provider or merchant.")] = None,
     attestations: Annotated[Path | None, typer.Option(help="attestations.yaml for manual and partial items.")]
     = None,
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where reports go.")] = Path("cardaudit-report"),
+    output_dir: Annotated[str, typer.Option(
+        "--output-dir", help="Where reports go: a directory, or s3://bucket/prefix/ (the one write cardaudit "
+                             "makes: s3:PutObject under that prefix).")] = "cardaudit-report",
     format: Annotated[str, typer.Option("--format", help=f"Comma-separated, of: {', '.join(FORMAT_NAMES)}.")]
     = "json,html",
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
@@ -56,26 +63,36 @@ def audit_command(
         "--aws-verdicts/--no-aws-verdicts",
         help="Also read AWS's own verdicts (Security Hub's PCI DSS results, Config conformance packs, Inspector) "
              "and show where they disagree with the checks. They never change a result.")] = True,
+    shard: Annotated[str | None, typer.Option(
+        help="Audit only shard I of N of the --accounts (I/N, stable by account id); join the reports with "
+             "`cardaudit merge`.")] = None,
+    log_format: LogFormatOpt = "text",
+    s3_sse: S3SseOpt = None,
+    s3_kms_key_id: S3KmsKeyOpt = None,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
     def body() -> int:
         from cardaudit import audit
         from cardaudit.formats.console import print_summary
+        from cardaudit.logs import listener
         from cardaudit.models.report import AuditConfig
         from cardaudit.ownership.build import ownership_file
+        from cardaudit.sinks import open_sink
 
         config = AuditConfig(profile=profile, regions=parse_csv(regions), inventory=inventory,
                              accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
                              save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
-                             timeout=timeout, aws_verdicts=aws_verdicts)
+                             timeout=timeout, aws_verdicts=aws_verdicts, shard=parse_shard(shard))
         formats = parse_formats(format)
-        report = audit.run(config)
+        sink = open_sink(output_dir, profile=profile, sse=s3_sse, kms_key_id=s3_kms_key_id)  # fails before the audit
+        with listener(parse_log_format(log_format)) as on_event:
+            report = audit.run(config, on_event=on_event)
         print_summary(report, out)
-        for path in write_reports(report, formats, output_dir):
-            err.print(f"wrote {path}")
+        for where in deliver_reports(report, formats, sink):
+            err.print(f"wrote {where}", highlight=False, markup=False)
         return exit_status(report, fail_on)
 
     run_command(ctx, body)

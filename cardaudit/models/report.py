@@ -14,6 +14,7 @@ from cardaudit.models.base import Frozen, Severity, Status
 from cardaudit.models.control import RequirementStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import CollectionError
+from cardaudit.models.shard import Shard
 
 REPORT_SCHEMA = "cardaudit-report/1"
 
@@ -37,6 +38,7 @@ class AuditConfig(Frozen):
     checks: list[str] | None = None  # check ids or globs (ecr_*); None runs them all
     timeout: float | None = Field(default=None, gt=0)  # seconds for AWS collection; what is left is NOT_ASSESSED
     aws_verdicts: bool = True  # also read Security Hub, Config conformance packs and Inspector (a second source)
+    shard: Shard | None = None  # audit only the accounts of this shard (with `accounts`); `cardaudit merge` joins them
 
 
 Stage = Literal["evaluate", "attribute"]
