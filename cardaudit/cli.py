@@ -14,7 +14,16 @@ from typing import Annotated
 
 import typer
 
-from cardaudit.commands import audit_cmd, checks_cmd, controls_cmd, demo_cmd, diff_cmd, iam_policy_cmd, owners_cmd
+from cardaudit.commands import (
+    audit_cmd,
+    checks_cmd,
+    controls_cmd,
+    demo_cmd,
+    diff_cmd,
+    iam_policy_cmd,
+    merge_cmd,
+    owners_cmd,
+)
 from cardaudit.commands.common import CliState, err, out
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
@@ -41,6 +50,7 @@ def main_options(
 
 app.command("audit")(audit_cmd.audit_command)
 app.command("diff")(diff_cmd.diff_command)
+app.command("merge")(merge_cmd.merge_command)
 app.command("demo")(demo_cmd.demo_command)
 app.command("iam-policy")(iam_policy_cmd.iam_policy_command)
 app.add_typer(checks_cmd.app, name="checks")
