@@ -122,3 +122,33 @@ def test_urls_and_options() -> None:
     with pytest.raises(RenderError, match="apply only to an s3://"):
         open_sink("reports", sse="AES256")
     assert open_sink("reports") == DirectorySink(Path("reports"))
+
+
+def test_merge_reads_the_shards_reports_back_under_its_prefix_only(bucket: Aws, tmp_path: Path) -> None:
+    from cardaudit.sinks.s3 import fetch_reports
+
+    bucket.client("ecr").create_repository(repositoryName="card-api")
+    saved = tmp_path / "inventory.json"
+    save_inventory(bucket.collect("ecr"), saved)
+    for shard in ("1", "2"):
+        result = CliRunner().invoke(cli.app, ["audit", "--inventory", str(saved), "--checks", "ecr_*", "--format",
+                                              "json", "--fail-on", "critical",
+                                              "--output-dir", f"s3://{BUCKET}/run-7/shards/{shard}/"])
+        assert result.exit_code == 0, result.output
+    bucket.client("s3").put_object(Bucket=BUCKET, Key="run-8/shards/1/report.json", Body=b"{}")
+    result = CliRunner().invoke(cli.app, ["merge", f"s3://{BUCKET}/run-7/shards/", "--format", "json",
+                                          "--output-dir", f"s3://{BUCKET}/run-7/merged/", "--fail-on", "critical"])
+    assert result.exit_code == 0, result.output
+    merged = json.loads(bucket.client("s3").get_object(Bucket=BUCKET, Key="run-7/merged/report.json")["Body"].read())
+    assert merged["run"]["inventory_source"] == "merge of 2 reports"
+    # Its client lists and reads under that prefix only, and writes nothing.
+    from cardaudit.collect.session import SINK_READ, WriteAllowance, sink_client
+
+    reader = sink_client(bucket.audit_session, WriteAllowance(BUCKET, "run-7/shards/", SINK_READ))
+    for call in (lambda: reader.get_object(Bucket=BUCKET, Key="run-8/shards/1/report.json"),
+                 lambda: reader.list_objects_v2(Bucket=BUCKET, Prefix="run-8/"),
+                 lambda: reader.put_object(Bucket=BUCKET, Key="run-7/shards/x", Body=b"x")):
+        with pytest.raises(ReadOnlyViolation, match="refused s3:"):
+            call()
+    with pytest.raises(ConfigError, match=f"no report.json under s3://{BUCKET}/run-9/"):
+        fetch_reports(f"s3://{BUCKET}/run-9/", tmp_path, session=bucket.audit_session)

@@ -76,21 +76,29 @@ def _refuse_undeclared(model: Any, **_: Any) -> None:
 _GUARD_ID = "cardaudit-read-only"
 
 
+SINK_WRITE = ("s3:PutObject",)
+# `cardaudit merge s3://...` reads back the reports the shards wrote, under the same kind of allowance.
+SINK_READ = ("s3:ListObjectsV2", "s3:GetObject")
+
+
 @dataclass(frozen=True)
 class WriteAllowance:
     """The one write cardaudit makes: `s3:PutObject` of a report under one bucket and prefix.
 
     It is tied to the report sink's own client (`sink_client`); every other client, the audit's
-    included, keeps the plain allow-list and refuses PutObject like any write.
+    included, keeps the plain allow-list and refuses PutObject like any write. The merge command's
+    client gets the reading form instead (`operations=SINK_READ`): listing and getting its own
+    reports under one prefix, nothing else.
     """
 
     bucket: str
     prefix: str  # empty (the whole bucket) or ending in "/", so `reports` never admits `reports-old/`
+    operations: tuple[str, ...] = SINK_WRITE
 
     def permits(self, operation: str, params: dict[str, Any]) -> bool:
-        key = params.get("Key")
-        return (operation == "s3:PutObject" and params.get("Bucket") == self.bucket and isinstance(key, str)
-                and key.startswith(self.prefix) and ".." not in key.split("/"))
+        where = params.get("Prefix" if operation == "s3:ListObjectsV2" else "Key")
+        return (operation in self.operations and params.get("Bucket") == self.bucket and isinstance(where, str)
+                and where.startswith(self.prefix) and ".." not in where.split("/"))
 
 
 def sink_client(session: boto3.session.Session, allowance: WriteAllowance, region: str | None = None) -> Any:
@@ -102,9 +110,9 @@ def sink_client(session: boto3.session.Session, allowance: WriteAllowance, regio
         name = operation_name(model)
         if allowance.permits(name, params):
             return
-        if name == "s3:PutObject":
-            raise ReadOnlyViolation(f"refused s3:PutObject outside s3://{allowance.bucket}/{allowance.prefix}: "
-                                    "the report sink writes only under its own bucket and prefix")
+        if name in allowance.operations:
+            raise ReadOnlyViolation(f"refused {name} outside s3://{allowance.bucket}/{allowance.prefix}: "
+                                    "the report sink works only under its own bucket and prefix")
         _refuse_undeclared(model)
 
     # The client holds a copy of the session's hooks: replacing the guard here changes this client only.

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from cardaudit import limits
 from cardaudit.collect.contain import failure_of
-from cardaudit.collect.session import WriteAllowance, audit_session, sink_client
+from cardaudit.collect.session import SINK_READ, WriteAllowance, audit_session, sink_client
 from cardaudit.errors import ConfigError, RenderError
 
 SSE_VALUES = ("AES256", "aws:kms", "aws:kms:dsse")
@@ -69,3 +71,29 @@ class S3Sink:
             raise RenderError(f"cannot write s3://{self.allowance.bucket}/{key}: s3:PutObject {code} {message}".strip()
                               ) from None
         return f"s3://{self.allowance.bucket}/{key}"
+
+
+def fetch_reports(url: str, into: Path, *, profile: str | None = None, session: Any = None) -> list[Path]:
+    """Copy every `report.json` under `s3://bucket/prefix/` into `into`, for `cardaudit merge`.
+
+    The client may list and get objects under that prefix only (the sink's reading allowance);
+    each object is bounded like any report read back. Files are named after their keys.
+    """
+    bucket, prefix = parse_s3_url(url)
+    allowance = WriteAllowance(bucket, prefix, SINK_READ)
+    s3 = sink_client(session or audit_session(profile), allowance)
+    fetched: list[Path] = []
+    try:
+        keys = [obj["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+                for obj in page.get("Contents", []) if str(obj["Key"]).rsplit("/", 1)[-1] == "report.json"]
+        for key in sorted(keys):
+            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read(limits.MAX_SAVED_FILE_BYTES + 1)
+            path = into / key.replace("/", "__")
+            path.write_bytes(body)
+            fetched.append(path)
+    except Exception as exc:  # noqa: BLE001 -- one clear error for the whole read (a guard refusal re-raised)
+        code, message = failure_of(exc)
+        raise ConfigError(f"cannot read the reports under {url}: {code} {message}".strip()) from None
+    if not fetched:
+        raise ConfigError(f"no report.json under {url}")
+    return fetched
