@@ -77,7 +77,7 @@ echo "== reports in the bucket"
 env "${FAKE[@]}" "$(dirname "$DEMO_CARDAUDIT")/python" -c '
 import boto3
 for o in boto3.client("s3").list_objects_v2(Bucket="acme-cardaudit-reports")["Contents"]:
-    print(f"  s3://acme-cardaudit-reports/{o[\"Key\"]}  {o[\"Size\"]} bytes")'
+    print("  s3://acme-cardaudit-reports/%s  %d bytes" % (o["Key"], o["Size"]))'
 [ "$code" = 0 ] || exit "$code"
 
 echo "== container engine"
