@@ -21,7 +21,7 @@ mean the same thing. Then:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -52,25 +52,23 @@ class Part:
     report: Report
 
 
-def _same(parts: Sequence[Part], what: str, of: str) -> None:
-    first = parts[0]
-    values = {part.where: _value(part.report, of) for part in parts}
-    distinct = {repr(v) for v in values.values()}
-    if len(distinct) > 1:
-        listed = "; ".join(f"{where}: {_short(v)}" for where, v in values.items())
-        raise ConfigError(f"cannot merge reports of different {what} ({listed})", first.where)
+# What must be equal in every report for their findings to mean the same thing.
+_SET_UP: tuple[tuple[str, Callable[[Report], object]], ...] = (
+    ("cardaudit versions", lambda r: r.tool.version),
+    ("catalogues", lambda r: r.run.catalogue),
+    ("PCI profiles", lambda r: r.run.pci_profile),
+    ("check selections", lambda r: sorted(c.id for c in r.checks)),
+    ("requirement owners", lambda r: sorted((q.id, q.owner, tuple(q.supporting), q.owner_rule)
+                                            for q in r.requirements)),
+)
 
 
-def _value(report: Report, of: str) -> object:
-    if of == "version":
-        return report.tool.version
-    if of == "catalogue":
-        return report.run.catalogue
-    if of == "profile":
-        return report.run.pci_profile
-    if of == "checks":
-        return sorted(c.id for c in report.checks)
-    return sorted((r.id, r.owner, tuple(r.supporting), r.owner_rule) for r in report.requirements)
+def _same_set_up(parts: Sequence[Part]) -> None:
+    for what, value_of in _SET_UP:
+        values = {part.where: value_of(part.report) for part in parts}
+        if len({repr(v) for v in values.values()}) > 1:
+            listed = "; ".join(f"{where}: {_short(v)}" for where, v in values.items())
+            raise ConfigError(f"cannot merge reports of different {what} ({listed})", parts[0].where)
 
 
 def _short(value: object) -> str:
@@ -154,9 +152,7 @@ def _union(lists: Sequence[Sequence[M]]) -> list[M]:
 def merge_reports(parts: Sequence[Part], catalogue_path: Path | None = None) -> Report:
     if not parts:
         raise ConfigError("give at least one report to merge")
-    for what, of in (("cardaudit versions", "version"), ("catalogues", "catalogue"), ("PCI profiles", "profile"),
-                     ("check selections", "checks"), ("requirement owners", "owners")):
-        _same(parts, what, of)
+    _same_set_up(parts)
     first = parts[0].report
     catalogue = _catalogue(first.run.catalogue, catalogue_path)
     findings = _join_findings(parts)
