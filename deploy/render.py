@@ -69,9 +69,7 @@ def merge_statements() -> list[dict[str, Any]]:
 
 
 def _ecs_trust() -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}
+    return _service_trust("ecs-tasks.amazonaws.com")
 
 
 def _service_trust(service: str) -> dict[str, Any]:
