@@ -95,3 +95,17 @@ def test_merge_command_errors(report: Report, tmp_path: Path) -> None:
 def test_audit_option_errors(args: list[str], message: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["audit", *args, "--output-dir", str(tmp_path)])
     assert result.exit_code == 2 and message in result.output.replace("\n", ""), result.output
+
+
+def test_shards_partition_the_accounts() -> None:
+    from cardaudit.models.shard import Shard
+
+    accounts = [f"{n:012d}" for n in range(100_000_000_000, 100_000_000_000 + 400, 7)]
+    shards = [Shard(index=i, count=5) for i in range(1, 6)]
+    owners = {a: [s.index for s in shards if s.owns(a)] for a in accounts}
+    assert all(len(found) == 1 for found in owners.values())  # each account in exactly one shard
+    sizes = sorted(sum(1 for found in owners.values() if found == [s.index]) for s in shards)
+    assert sizes[0] > 0  # hashing spreads 58 accounts over every shard
+    # Fixed values: the shard of an account is part of the contract (a changed hash would move accounts).
+    assert [Shard.number_of(a, 5) for a in ("111122223333", "444455556666", "777788889999")] == [5, 5, 4]
+    assert str(Shard.parse(" 2 / 5 ")) == "2/5"
