@@ -7,6 +7,9 @@ owners and applicability) -> roll up (PCI item statuses) -> render (in `cardaudi
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -29,6 +32,7 @@ from cardaudit.models.report import AuditConfig, Report, RunInfo, RunScope, Summ
 from cardaudit.ownership.build import build_resolver
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.stage import attribute_requirements, ownership_stage
+from cardaudit.progress import Event, Listener, Phase, ignore
 from cardaudit.readback import load_inventory, save_inventory
 
 if TYPE_CHECKING:
@@ -37,7 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["collect", "load_inventory", "run", "save_inventory", "selected_checks"]
 
 
-def collect(config: AuditConfig, session: boto3.session.Session | None = None) -> Inventory:
+def collect(config: AuditConfig, session: boto3.session.Session | None = None,
+            on_event: Listener = ignore) -> Inventory:
     """Stage 1: the inventory, from AWS or from a saved file."""
     if config.inventory is not None:
         if config.no_aws:
@@ -56,14 +61,17 @@ def collect(config: AuditConfig, session: boto3.session.Session | None = None) -
     # A session handed in is guarded too: the allow-list holds for every session cardaudit calls with.
     base = guard_session(session) if session is not None else audit_session(config.profile)
     deadline = Deadline.after(config.timeout)
+    if config.shard is not None and not config.accounts:
+        raise ConfigError("--shard splits the accounts of --accounts (a list, or 'organization'); give them")
     if config.accounts:
         if not config.role_name:
             raise ConfigError("--accounts needs --role-name, the read-only role to assume in each account")
         inventory = collect_accounts(base, config.accounts, config.role_name, config.regions, config.workers,
-                                     config.external_id, deadline=deadline, verdicts=config.aws_verdicts)
+                                     config.external_id, deadline=deadline, verdicts=config.aws_verdicts,
+                                     shard=config.shard, on_event=on_event)
     else:
         inventory = collect_aws(base, config.regions, config.workers, deadline=deadline,
-                                verdicts=config.aws_verdicts)
+                                verdicts=config.aws_verdicts, on_event=on_event)
     files = discover(config.repos)
     return inventory.model_copy(update={"repos": sorted(config.repos), "repo_files": files,
                                         **parse_artifacts(config.repos, files)})
@@ -106,9 +114,19 @@ def selected_checks(patterns: list[str] | None) -> list[CheckSpec]:
     return chosen
 
 
+@contextmanager
+def _phase(on_event: Listener, phase: Phase, counts: Callable[[], dict[str, int]] = dict) -> Iterator[None]:
+    """Start and end events around one stage, the end carrying its duration and `counts()`."""
+    on_event(Event(phase, "start"))
+    began = time.monotonic()
+    yield
+    on_event(Event(phase, counts=counts(), seconds=round(time.monotonic() - began, 3)))
+
+
 def run(config: AuditConfig, session: boto3.session.Session | None = None,
-        inventory: Inventory | None = None) -> Report:
+        inventory: Inventory | None = None, on_event: Listener = ignore) -> Report:
     started = datetime.now(UTC)
+    on_event(Event("run", "start", message=f"shard {config.shard}" if config.shard else ""))
     # Config files are read first, so a bad ownership.yaml fails fast, before any AWS call.
     resolver: Resolver | None = build_resolver(config.ownership, config.repos) if config.ownership else None
     catalogue = load_catalogue(config.catalogue)
@@ -122,7 +140,7 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
                             {i.id for i in catalogue.items}, catalogue.name)
                if config.waivers else [])
     if inventory is None:
-        inventory = collect(config, session)
+        inventory = collect(config, session, on_event)
         if config.save_inventory is not None:
             save_inventory(inventory, config.save_inventory)
 
@@ -136,10 +154,13 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         skipped = {s.id: "AWS not audited (--no-aws)" for s in specs if reads_aws(s)}
         specs = [s for s in specs if s.id not in skipped]
     gap_kinds = all_checks("attribute") if resolver is not None else []
-    findings: list[Finding] = evaluate(inventory, specs)
+    findings: list[Finding] = []
+    with _phase(on_event, "evaluate", lambda: {"findings": len(findings)}):
+        findings = evaluate(inventory, specs)
     if resolver is not None:
         in_scope = {i for i in requirement_ids if i not in out_of_scope}
-        findings = ownership_stage(findings, inventory, resolver, requirement_ids, in_scope, today)
+        with _phase(on_event, "attribute", lambda: {"findings": len(findings)}):
+            findings = ownership_stage(findings, inventory, resolver, requirement_ids, in_scope, today)
     findings = tag_findings(findings, catalogue)
     # Waivers match on PCI items too, so they apply once findings are tagged, before the roll-up.
     findings, waiver_states = apply_waivers(findings, waivers, today)
@@ -151,11 +172,17 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         changed = {repo: set(paths) for repo, paths in config.changed_files.items()}
         kept = [f for f in findings if in_change(f, changed)]
         out_of_change, findings = len(findings) - len(kept), kept
-    requirements = roll_up(catalogue, findings, requirements_attributed.owners, out_of_scope, attested, today,
-                           {s.id for s in ran}, skipped)
+    requirements: list[RequirementStatus] = []
+    with _phase(on_event, "rollup", lambda: {"requirements": len(requirements)}):
+        requirements = roll_up(catalogue, findings, requirements_attributed.owners, out_of_scope, attested, today,
+                               {s.id for s in ran}, skipped)
     if config.changed_files is not None:
         requirements = [_partial(r) for r in requirements]
     errors = inventory.collection_errors()
+    summary = Summary.of(findings, requirements, errors)
+    on_event(Event("run", counts={**{k.lower(): v for k, v in summary.findings.items()},
+                                  "collection_errors": len(errors), "accounts": len(inventory.accounts)},
+                   seconds=round((datetime.now(UTC) - started).total_seconds(), 3)))
     return Report(
         tool=ToolInfo(version=__version__),
         run=RunInfo(
@@ -166,7 +193,7 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
             ownership_file=str(config.ownership) if config.ownership else None,
         ),
         findings=sorted(findings, key=lambda f: (f.kind, f.check_id, f.resource.key)),
-        requirements=requirements, collection_errors=errors, summary=Summary.of(findings, requirements, errors),
+        requirements=requirements, collection_errors=errors, summary=summary,
         aws_verdicts=attach_verdicts(inventory.aws_verdicts, catalogue, findings),
         checks=[s.info() for s in sorted(ran, key=lambda s: s.id)], waivers=waiver_states,
         scope=RunScope(

@@ -22,6 +22,7 @@ from cardaudit.commands import (
     diff_cmd,
     history_cmd,
     iam_policy_cmd,
+    merge_cmd,
     owners_cmd,
 )
 from cardaudit.commands.common import CliState, err, out
@@ -50,6 +51,7 @@ def main_options(
 
 app.command("audit")(audit_cmd.audit_command)
 app.command("diff")(diff_cmd.diff_command)
+app.command("merge")(merge_cmd.merge_command)
 app.command("demo")(demo_cmd.demo_command)
 app.command("iam-policy")(iam_policy_cmd.iam_policy_command)
 app.add_typer(checks_cmd.app, name="checks")

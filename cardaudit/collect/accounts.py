@@ -8,8 +8,10 @@ skipped: every slice records the failure for it, so its checks are NOT_ASSESSED 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import boto3
+import botocore.session
 
 from cardaudit.collect.api import Api
 from cardaudit.collect.aws import (
@@ -26,6 +28,8 @@ from cardaudit.collect.session import client, guard_session
 from cardaudit.errors import CollectionSetupError
 from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.inventory import GLOBAL, CollectionError, Inventory
+from cardaudit.models.shard import Shard
+from cardaudit.progress import Event, Listener, ignore
 
 ORGANIZATION = "organization"
 
@@ -59,11 +63,25 @@ def assume(session: boto3.session.Session, account: str, role_name: str,
             raise BadResponse("AssumeRole answered without usable credentials")
     except Exception as exc:  # an account whose role cannot be assumed is blind, not fatal
         raise api.failed(exc) from exc
-    return guard_session(boto3.session.Session(**keys, region_name=session.region_name))
+    return guard_session(sibling_session(session, keys))
+
+
+def sibling_session(session: boto3.session.Session, keys: dict[str, str]) -> boto3.session.Session:
+    """A session with other credentials that shares `session`'s loaded API models.
+
+    Each botocore session loads and parses the JSON model of every service it builds a client for
+    (EC2's alone is several MB); sharing the loader makes that once per run instead of once per
+    account, which is most of the fixed cost of an account at organisation scale.
+    """
+    core = botocore.session.Session()
+    core.register_component("data_loader", session._session.get_component("data_loader"))
+    return boto3.session.Session(**keys, region_name=session.region_name, botocore_session=core)
 
 
 def merge(inventories: list[Inventory]) -> Inventory:
     """One inventory holding every account's slices."""
+    if not inventories:  # a shard that holds none of the accounts
+        return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [], "regions": []})
     first = inventories[0]
     merged: dict[str, object] = {
         "collected_at": min(i.collected_at for i in inventories),
@@ -84,16 +102,22 @@ def merge(inventories: list[Inventory]) -> Inventory:
 def collect_accounts(session: boto3.session.Session, accounts: list[str], role_name: str,
                      regions: list[str] | None = None, workers: int = 8, external_id: str | None = None,
                      services: Sequence[ServiceCollector] = SERVICES, deadline: Deadline = NO_DEADLINE,
-                     verdicts: bool = False) -> Inventory:
+                     verdicts: bool = False, shard: Shard | None = None, on_event: Listener = ignore) -> Inventory:
     try:
         targets = organization_accounts(session, deadline) if accounts == [ORGANIZATION] else accounts
     except CallFailed as exc:
         # Which accounts to audit is unknown: the report says so, every check NOT_ASSESSED.
         error = CollectionError(service="organizations", operation="ListAccounts", code=exc.code,
                                 message=exc.message, account=ORGANIZATION, region=GLOBAL)
+        on_event(Event("accounts", error_code=exc.code, message="organizations:ListAccounts failed"))
         return blind_account(ORGANIZATION, error, services)
     if not targets:
         raise CollectionSetupError("no account to audit")
+    listed = len(targets)
+    if shard is not None:
+        targets = [a for a in targets if shard.owns(a)]
+    on_event(Event("accounts", counts={"accounts": len(targets), "listed": listed},
+                   message=f"shard {shard}" if shard is not None else ""))
     try:
         home: str | None = caller_account(session, deadline)
     except CallFailed:
@@ -105,6 +129,7 @@ def collect_accounts(session: boto3.session.Session, accounts: list[str], role_n
                                     message=deadline.reason(f"account {account} was read"), account=account,
                                     region=GLOBAL)
             inventories.append(blind_account(account, error, services))
+            on_event(Event("account", account=account, error_code=DEADLINE_REACHED, counts={"errors": 1}))
             continue
         try:
             target = session if account == home else assume(session, account, role_name, external_id, deadline)
@@ -112,6 +137,9 @@ def collect_accounts(session: boto3.session.Session, accounts: list[str], role_n
             error = CollectionError(service="sts", operation="AssumeRole", code=exc.code, message=exc.message,
                                     account=account, region=GLOBAL)
             inventories.append(blind_account(account, error, services))
+            on_event(Event("account", account=account, error_code=exc.code, counts={"errors": 1},
+                           message="sts:AssumeRole failed"))
             continue
-        inventories.append(collect_aws(target, regions, workers, services, deadline=deadline, verdicts=verdicts))
+        inventories.append(collect_aws(target, regions, workers, services, deadline=deadline, verdicts=verdicts,
+                                       on_event=on_event))
     return merge(inventories)

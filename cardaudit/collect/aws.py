@@ -9,6 +9,7 @@ when the run's deadline passes is abandoned: its slices are blind there, "deadli
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -80,6 +81,7 @@ from cardaudit.models.inventory import (
     Scope,
     resource_types,
 )
+from cardaudit.progress import Event, Listener, ignore
 
 Collect = Callable[[Api], dict[str, list[AwsResource]]]
 
@@ -201,6 +203,13 @@ class _Outcome:
     scope: Scope
     items: dict[str, list[AwsResource]]
     error: CollectionError | None
+    seconds: float = 0.0
+
+    def event(self) -> Event:
+        counts = {"resources": sum(len(v) for v in self.items.values()), "errors": int(self.error is not None)}
+        return Event("collect", account=self.scope.account, region=self.scope.region, service=self.collector.name,
+                     counts=counts, seconds=round(self.seconds, 3),
+                     error_code=self.error.code if self.error is not None else None)
 
 
 # The account of a run whose caller could not be identified: every slice is blind for it.
@@ -224,14 +233,15 @@ def account_of(session: boto3.session.Session) -> str:
 
 
 def _run(collector: ServiceCollector, api: Api, scope: Scope) -> _Outcome:
+    began = time.monotonic()
     try:
-        return _Outcome(collector, scope, collector.collect(api), None)
+        return _Outcome(collector, scope, collector.collect(api), None, time.monotonic() - began)
     except Exception as exc:  # noqa: BLE001 -- one job's failure blinds its slices there, never the run
         failure = api.failed(exc)  # re-raises ReadOnlyViolation: a bug, exit 4
         operation = failure.operation.rpartition(":")[2]
         error = CollectionError(service=collector.service, operation=operation or "-", code=failure.code,
                                 message=failure.message, account=scope.account, region=scope.region)
-        return _Outcome(collector, scope, {}, error)
+        return _Outcome(collector, scope, {}, error, time.monotonic() - began)
 
 
 def _late(collector: ServiceCollector, scope: Scope, deadline: Deadline) -> _Outcome:
@@ -258,18 +268,25 @@ def collect_aws(
     detail_workers: int = 4,
     deadline: Deadline = NO_DEADLINE,
     verdicts: bool = False,
+    on_event: Listener = ignore,
 ) -> Inventory:
     started = datetime.now(UTC)
+    began = time.monotonic()
     try:
         account = caller_account(session, deadline)
     except CallFailed as exc:
         # Without the account id nothing can be read; the report still says so, check by check.
         error = CollectionError(service="sts", operation="GetCallerIdentity", code=exc.code, message=exc.message,
                                 account=UNKNOWN_ACCOUNT, region=GLOBAL)
+        on_event(Event("account", account=UNKNOWN_ACCOUNT, error_code=exc.code, counts={"errors": 1},
+                       message="sts:GetCallerIdentity failed"))
         return blind_account(UNKNOWN_ACCOUNT, error, services, regions or [])
     plan: RegionPlan = plan_regions(session, regions, deadline)
     if not plan.enabled and not plan.disabled:
         raise CollectionSetupError("no region to audit")
+    planned = sum(1 if not c.regional else len(plan.enabled) for c in services)
+    on_event(Event("account", "start", account=account,
+                   counts={"regions": len(plan.enabled), "jobs": planned}))
 
     outcomes: list[_Outcome] = []
     jobs: dict[Future[_Outcome], tuple[ServiceCollector, Scope]] = {}
@@ -290,12 +307,14 @@ def collect_aws(
                           deadline)
                 scope = Scope(account=account, region=GLOBAL)
                 jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
+                _watch(jobs, on_event)
                 continue
             for region in plan.enabled:
                 api = Api(client_for(collector.service, region), account, region, detail_workers, deadline,
                           audited_regions=tuple(plan.enabled))
                 scope = Scope(account=account, region=region)
                 jobs[pool.submit(_run, collector, api, scope)] = (collector, scope)
+                _watch(jobs, on_event)
             for region in plan.disabled:
                 outcomes.append(_Outcome(collector, Scope(account=account, region=region), {}, CollectionError(
                     service=collector.service, operation="-", code=REGION_NOT_ENABLED,
@@ -311,13 +330,28 @@ def collect_aws(
             outcomes.append(future.result())
         else:
             outcomes.append(_late(collector, scope, deadline))
+            on_event(outcomes[-1].event())
     outcomes = [replace(o, error=plan.annotate(o.error)) if o.error is not None else o for o in outcomes]
     inventory = assemble(outcomes, account, sorted(set(plan.enabled) | set(plan.disabled)), started)
-    if not verdicts:
-        return inventory
-    imported = collect_verdicts(lambda service, region: Api(client_for(service, region), account, region,
-                                                            detail_workers, deadline), list(plan.enabled), workers)
-    return inventory.model_copy(update={"aws_verdicts": imported})
+    if verdicts:
+        imported = collect_verdicts(lambda service, region: Api(client_for(service, region), account, region,
+                                                                detail_workers, deadline), list(plan.enabled), workers)
+        inventory = inventory.model_copy(update={"aws_verdicts": imported})
+    on_event(Event("account", account=account, seconds=round(time.monotonic() - began, 3), counts={
+        "regions": len(plan.enabled), "resources": sum(len(v) for o in outcomes for v in o.items.values()),
+        "errors": sum(1 for o in outcomes if o.error is not None)}))
+    return inventory
+
+
+def _watch(jobs: dict[Future[_Outcome], tuple[ServiceCollector, Scope]], on_event: Listener) -> None:
+    """Report the job just submitted when it ends (from its worker thread), so progress is live."""
+    future = next(reversed(jobs))
+
+    def done(f: Future[_Outcome]) -> None:
+        if not f.cancelled() and f.exception() is None:
+            on_event(f.result().event())
+
+    future.add_done_callback(done)
 
 
 def assemble(outcomes: list[_Outcome], account: str, regions: list[str], started: datetime) -> Inventory:

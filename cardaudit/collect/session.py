@@ -12,6 +12,7 @@ none of them is declared.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -72,13 +73,61 @@ def _refuse_undeclared(model: Any, **_: Any) -> None:
                                 "declare, never writes and never reads data or secret values")
 
 
+_GUARD_ID = "cardaudit-read-only"
+
+
+SINK_WRITE = ("s3:PutObject",)
+# `cardaudit merge s3://...` reads back the reports the shards wrote, under the same kind of allowance.
+SINK_READ = ("s3:ListObjectsV2", "s3:GetObject")
+
+
+@dataclass(frozen=True)
+class WriteAllowance:
+    """The one write cardaudit makes: `s3:PutObject` of a report under one bucket and prefix.
+
+    It is tied to the report sink's own client (`sink_client`); every other client, the audit's
+    included, keeps the plain allow-list and refuses PutObject like any write. The merge command's
+    client gets the reading form instead (`operations=SINK_READ`): listing and getting its own
+    reports under one prefix, nothing else.
+    """
+
+    bucket: str
+    prefix: str  # empty (the whole bucket) or ending in "/", so `reports` never admits `reports-old/`
+    operations: tuple[str, ...] = SINK_WRITE
+
+    def permits(self, operation: str, params: dict[str, Any]) -> bool:
+        where = params.get("Prefix" if operation == "s3:ListObjectsV2" else "Key")
+        return (operation in self.operations and params.get("Bucket") == self.bucket and isinstance(where, str)
+                and where.startswith(self.prefix) and ".." not in where.split("/"))
+
+
+def sink_client(session: boto3.session.Session, allowance: WriteAllowance, region: str | None = None) -> Any:
+    """An S3 client that may also put objects under `allowance`, and otherwise is the guarded audit client."""
+    guard_session(session)
+    s3 = client(session, "s3", region or session.region_name or "us-east-1")
+
+    def guard(model: Any, params: dict[str, Any], **_: Any) -> None:
+        name = operation_name(model)
+        if allowance.permits(name, params):
+            return
+        if name in allowance.operations:
+            raise ReadOnlyViolation(f"refused {name} outside s3://{allowance.bucket}/{allowance.prefix}: "
+                                    "the report sink works only under its own bucket and prefix")
+        _refuse_undeclared(model)
+
+    # The client holds a copy of the session's hooks: replacing the guard here changes this client only.
+    s3.meta.events.unregister("before-parameter-build.*.*", unique_id=_GUARD_ID)
+    s3.meta.events.register("before-parameter-build.*.*", guard, unique_id=_GUARD_ID)
+    return s3
+
+
 def guard_session(session: boto3.session.Session) -> boto3.session.Session:
     """Register the guard and the response check on a session; every client it builds carries them.
 
     Registering is idempotent, and it changes the session it is given: a session handed to
     cardaudit stays guarded afterwards.
     """
-    session.events.register("before-parameter-build.*.*", _refuse_undeclared, unique_id="cardaudit-read-only")
+    session.events.register("before-parameter-build.*.*", _refuse_undeclared, unique_id=_GUARD_ID)
     session.events.register("before-parse.*.*", check_body, unique_id="cardaudit-response-check")
     return session
 

@@ -9,16 +9,21 @@ import typer
 
 from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
 from cardaudit.commands.common import (
+    LogFormatOpt,
     OwnershipOpt,
     RepoOpt,
+    S3KmsKeyOpt,
+    S3SseOpt,
+    deliver_reports,
     err,
     exit_status,
     out,
     parse_csv,
     parse_formats,
+    parse_log_format,
     parse_repos,
+    parse_shard,
     run_command,
-    write_reports,
 )
 from cardaudit.commands.history_cmd import (
     FailOnNewOpt,
@@ -57,7 +62,9 @@ def audit_command(
     pci_profile: Annotated[str | None, typer.Option(help="issuer (default), service-provider or merchant.")] = None,
     attestations: Annotated[Path | None, typer.Option(help="attestations.yaml for manual and partial items.")]
     = None,
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where reports go.")] = Path("cardaudit-report"),
+    output_dir: Annotated[str, typer.Option(
+        "--output-dir", help="Where reports go: a directory, or s3://bucket/prefix/ (the one write cardaudit "
+                             "makes: s3:PutObject under that prefix).")] = "cardaudit-report",
     format: Annotated[str, typer.Option("--format", help=f"Comma-separated, of: {', '.join(FORMAT_NAMES)}.")]
     = "json,html",
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
@@ -89,6 +96,12 @@ def audit_command(
         "--base-ref", metavar="REF",
         help="Report only findings on files changed since REF: runs `git diff --name-only REF...HEAD` in each "
              "--repo.")] = None,
+    shard: Annotated[str | None, typer.Option(
+        help="Audit only shard I of N of the --accounts (I/N, stable by account id); join the reports with "
+             "`cardaudit merge`.")] = None,
+    log_format: LogFormatOpt = "text",
+    s3_sse: S3SseOpt = None,
+    s3_kms_key_id: S3KmsKeyOpt = None,
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
@@ -96,8 +109,10 @@ def audit_command(
         from cardaudit import audit
         from cardaudit.catalogue.waivers import waivers_file
         from cardaudit.formats.console import print_scope, print_summary
+        from cardaudit.logs import listener
         from cardaudit.models.report import AuditConfig
         from cardaudit.ownership.build import ownership_file
+        from cardaudit.sinks import open_sink
 
         check_fail_on_new(fail_on_new, history)
         config = AuditConfig(profile=profile, regions=parse_csv(regions), inventory=inventory,
@@ -106,15 +121,17 @@ def audit_command(
                              pci_profile=pci_profile, attestations=attestations,
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
                              timeout=timeout, aws_verdicts=aws_verdicts, waivers=waivers_file(waivers),
-                             no_aws=no_aws)
+                             no_aws=no_aws, shard=parse_shard(shard))
         config = with_change_scope(config, changed_files, base_ref)
         config = config.model_copy(update={"file_links": github_links(config.repos)})
         formats = parse_formats(format)
-        report, history_error = remember(audit.run(config), history, sorted(config.repos))
+        sink = open_sink(output_dir, profile=profile, sse=s3_sse, kms_key_id=s3_kms_key_id)  # fails before the audit
+        with listener(parse_log_format(log_format)) as on_event:
+            report, history_error = remember(audit.run(config, on_event=on_event), history, sorted(config.repos))
         print_summary(report, out)
         print_scope(report, out)
-        for path in write_reports(report, formats, output_dir):
-            err.print(f"wrote {path}")
+        for where in deliver_reports(report, formats, sink):
+            err.print(f"wrote {where}", highlight=False, markup=False)
         report_history_error(history_error)
         if history_error is not None:
             return history_error.exit_code

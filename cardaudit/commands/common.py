@@ -21,7 +21,10 @@ from cardaudit.formats import FORMAT_NAMES, get_format
 from cardaudit.models.enums import Severity, Status
 
 if TYPE_CHECKING:
+    from cardaudit.logs import LogFormat
     from cardaudit.models.report import Report
+    from cardaudit.models.shard import Shard
+    from cardaudit.sinks import Sink
 
 # No emoji codes: an ARN such as `...:secret:prod/db` must print as written, not as a symbol.
 out = Console(emoji=False)
@@ -73,6 +76,13 @@ OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", "-o", show_def
                                                    help="ownership.yaml to use (default: ./ownership.yaml if any).")]
 RepoOpt = Annotated[list[str] | None, typer.Option(
     "--repo", help="Repository checkout as NAME=PATH, or PATH named after its directory (repeatable).")]
+LogFormatOpt = Annotated[str, typer.Option(
+    "--log-format", help="text: a progress display on a terminal, plain lines otherwise; json: one JSON object "
+                         "per event on stderr (for CloudWatch Logs Insights).")]
+S3SseOpt = Annotated[str | None, typer.Option(
+    "--s3-sse", help="With an s3:// --output-dir: send this ServerSideEncryption (AES256, aws:kms) on each "
+                     "report, for buckets whose policy requires it (default: the bucket's own default).")]
+S3KmsKeyOpt = Annotated[str | None, typer.Option("--s3-kms-key-id", help="With --s3-sse aws:kms: the key to use.")]
 InventoryOpt = Annotated[Path | None, typer.Option("--inventory", help="A saved inventory (no AWS call).")]
 
 
@@ -97,6 +107,23 @@ def parse_csv(value: str | None) -> list[str] | None:
     return [r.strip() for r in value.split(",") if r.strip()]
 
 
+def parse_shard(value: str | None) -> Shard | None:
+    from cardaudit.models.shard import Shard
+
+    if value is None:
+        return None
+    try:
+        return Shard.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"--shard: {exc}") from None
+
+
+def parse_log_format(value: str) -> LogFormat:
+    if value not in ("text", "json"):
+        raise ConfigError(f"--log-format: '{value}' is not one of text, json")
+    return "json" if value == "json" else "text"
+
+
 def parse_formats(value: str) -> list[str]:
     names = [v.strip() for v in value.split(",") if v.strip()]
     unknown = [n for n in names if n not in FORMAT_NAMES]
@@ -117,6 +144,15 @@ def write_reports(report: Report, formats: list[str], out_dir: Path, stem: str =
         return written
     except OSError as exc:
         raise RenderError(f"cannot write reports to {out_dir}: {exc.strerror}") from exc
+
+
+def deliver_reports(report: Report, formats: list[str], sink: Sink, stem: str = "report") -> list[str]:
+    """Render each format and hand it to the sink (a directory, or the S3 report sink)."""
+    written = []
+    for name in formats:
+        fmt = get_format(name)
+        written.append(sink.write(f"{stem}{fmt.suffix}", fmt.render(report), fmt.media_type))
+    return written
 
 
 def exit_status(report: Report, fail_on: Severity | None) -> ExitCode:

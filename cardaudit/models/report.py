@@ -15,6 +15,7 @@ from cardaudit.models.control import RequirementStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.history import RunDiff
 from cardaudit.models.inventory import CollectionError
+from cardaudit.models.shard import Shard
 from cardaudit.models.waiver import WaiverStatus
 
 REPORT_SCHEMA = "cardaudit-report/1"
@@ -45,6 +46,7 @@ class AuditConfig(Frozen):
     changed_files: dict[str, list[str]] | None = None
     changed_source: str | None = None  # where that list came from (--changed-files F, --base-ref REF)
     file_links: dict[str, str] = Field(default_factory=dict)  # repo -> URL its files are browsed at (PR comments)
+    shard: Shard | None = None  # audit only the accounts of this shard (with `accounts`); `cardaudit merge` joins them
 
 
 Stage = Literal["evaluate", "attribute"]

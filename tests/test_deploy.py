@@ -1,0 +1,170 @@
+"""deploy/: CloudFormation clean under cfn-lint, policies equal to `cardaudit iam-policy`, the state
+machine well formed (a structural check written here), the container's Dockerfile passing
+cardaudit's own Dockerfile checks, and the entrypoint's environment mapping."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from cardaudit.collect.artifacts import parse_artifacts
+from cardaudit.collect.artifacts.discover import discover
+from cardaudit.collect.policy import render_policy
+from cardaudit.container import OPTIONS, argv
+from cardaudit.engine.registry import all_checks
+from cardaudit.engine.runner import evaluate
+from cardaudit.models.inventory import Inventory
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+
+
+def _render() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("deploy_render", DEPLOY / "render.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render = _render()
+AUDIT = json.loads(render.AUDIT_TEMPLATE.read_text())
+MEMBER = json.loads(render.MEMBER_TEMPLATE.read_text())
+ASL = json.loads(render.STATE_MACHINE.read_text())
+
+
+def test_templates_are_current() -> None:
+    for path, text in render.rendered().items():
+        assert path.read_text() == text, f"{path.name} is stale: run python deploy/render.py"
+
+
+def test_cfn_lint_is_clean() -> None:
+    from cfnlint.api import lint_file
+
+    for path in (render.AUDIT_TEMPLATE, render.MEMBER_TEMPLATE):
+        matches = lint_file(path)
+        assert not matches, [f"{m.rule.id} {m.message} ({path.name}:{m.linenumber})" for m in matches]
+
+
+def _policies(template: dict[str, Any], role: str) -> dict[str, list[dict[str, Any]]]:
+    return {p["PolicyName"]: p["PolicyDocument"]["Statement"]
+            for p in template["Resources"][role]["Properties"]["Policies"]}
+
+
+def test_roles_carry_the_iam_policy_and_only_the_report_write() -> None:
+    shipped = json.loads(render_policy())["Statement"]
+    assert _policies(MEMBER, "AuditRole") == {"cardaudit-read-only": shipped}
+    audit = _policies(AUDIT, "AuditTaskRole")
+    assert audit["cardaudit-read-only"] == shipped
+    # The one write: PutObject under runs/ of the report bucket, and the data key SSE-KMS needs for it.
+    assert [(s["Action"], s["Resource"]) for s in audit["cardaudit-report-sink"]] == [
+        (["s3:PutObject"], {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucket}/runs/*"}),
+        (["kms:GenerateDataKey"], {"Fn::GetAtt": ["ReportKey", "Arn"]})]
+    writes = {a for s in _policies(AUDIT, "MergeTaskRole")["cardaudit-merge"] for a in s["Action"]
+              if not a.startswith(("s3:Get", "s3:List", "kms:"))}
+    assert writes == {"s3:PutObject"}
+
+
+def test_the_report_bucket_is_encrypted_tls_only_versioned_and_expiring() -> None:
+    bucket = AUDIT["Resources"]["ReportBucket"]["Properties"]
+    rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] == {"Ref": "RetentionDays"}
+    sids = {s["Sid"]: s for s in AUDIT["Resources"]["ReportBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]}
+    assert sids["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert sids["DenyPutWithoutReportKey"]["Effect"] == "Deny"
+    assert all(v for v in bucket["PublicAccessBlockConfiguration"].values())
+
+
+def _states(machine: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return machine["States"]  # type: ignore[no-any-return]
+
+
+def _check_machine(machine: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    """A structural check of one (sub-)state machine; returns every state, nested ones included."""
+    states = _states(machine)
+    assert machine["StartAt"] in states, where
+    reachable, todo = set(), [machine["StartAt"]]
+    found = []
+    while todo:
+        name = todo.pop()
+        if name in reachable:
+            continue
+        reachable.add(name)
+        state = states[name]
+        found.append(state)
+        assert state["Type"] in ("Pass", "Task", "Map", "Choice", "Wait", "Succeed", "Fail", "Parallel"), name
+        assert ("Next" in state) != bool(state.get("End")), f"{where}.{name}: exactly one of Next and End"
+        if "Next" in state:
+            assert state["Next"] in states, f"{where}.{name}: Next {state['Next']} is not a state"
+            todo.append(state["Next"])
+        if state["Type"] == "Map":
+            found += _check_machine(state["ItemProcessor"], f"{where}.{name}")
+    assert reachable == set(states), f"{where}: unreachable {set(states) - reachable}"
+    return found
+
+
+def test_the_state_machine_is_well_formed() -> None:
+    definition = AUDIT["Resources"]["StateMachine"]["Properties"]["Definition"]
+    assert definition == ASL  # the template embeds deploy/state-machine.asl.json as it is
+    states = _check_machine(ASL, "")
+    shards = _states(ASL)["AuditShards"]
+    assert shards["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED" and shards["Next"] == "Merge"
+    tasks = [s for s in states if s["Type"] == "Task"]
+    assert {t["Resource"] for t in tasks} == {"arn:aws:states:::ecs:runTask.sync"}
+    env = {e["Name"]: e.get("Value.$") for t in tasks
+           for o in t["Parameters"]["Overrides"]["ContainerOverrides"] for e in o["Environment"]}
+    assert env["CARDAUDIT_SHARD"] == "States.Format('{}/{}', $.shard, $.shardCount)"
+    known = set(OPTIONS) | {"CARDAUDIT_MERGE_FROM", "CARDAUDIT_RUN_ID"}
+    assert set(env) <= known
+    # Every ${Name} in the definition is substituted by the template.
+    placeholders = set(re.findall(r"\$\{(\w+)\}", json.dumps(ASL)))
+    assert placeholders == set(AUDIT["Resources"]["StateMachine"]["Properties"]["DefinitionSubstitutions"])
+
+
+def test_the_pull_request_workflow_example() -> None:
+    workflow = YAML(typ="safe").load((DEPLOY / "github-actions" / "cardaudit-pr.yml").read_text())
+    steps = workflow["jobs"]["cardaudit"]["steps"]
+    run = next(s["run"] for s in steps if s.get("name") == "Audit the pull request")
+    assert "--no-aws --repo app=." in run and "--format sarif,markdown" in run
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+
+
+def test_cardaudits_own_dockerfile_passes_its_dockerfile_checks(tmp_path: Path) -> None:
+    shutil.copyfile(ROOT / "Dockerfile", tmp_path / "Dockerfile")
+    files = discover({"cardaudit": tmp_path})
+    inventory = Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [], "regions": [],
+                                          "repos": ["cardaudit"], "repo_files": files,
+                                          **parse_artifacts({"cardaudit": tmp_path}, files)})
+    checks = [c for c in all_checks("evaluate") if c.resource_type == "Repo::dockerfile"]
+    findings = evaluate(inventory, checks)
+    assert checks and findings
+    assert {(f.check_id, f.status.value) for f in findings} == {(c.id, "PASS") for c in checks}
+    text = (ROOT / "Dockerfile").read_text()
+    assert all("@sha256:" in line for line in text.splitlines() if line.startswith("FROM python"))
+
+
+@pytest.mark.parametrize(("env", "extra", "expected"), [
+    ({}, [], ["audit"]),
+    ({"CARDAUDIT_ACCOUNTS": "organization", "CARDAUDIT_ROLE_NAME": "cardaudit-audit", "CARDAUDIT_SHARD": "2/5",
+      "CARDAUDIT_OUTPUT_DIR": "s3://b/runs/x/", "CARDAUDIT_EXTERNAL_ID": "", "CARDAUDIT_AWS_VERDICTS": "false",
+      "CARDAUDIT_REPOS": "app=/src/app, infra=/src/infra"}, ["--checks", "ecr_*"],
+     ["audit", "--accounts", "organization", "--role-name", "cardaudit-audit", "--shard", "2/5", "--output-dir",
+      "s3://b/runs/x/", "--repo", "app=/src/app", "--repo", "infra=/src/infra", "--no-aws-verdicts",
+      "--checks", "ecr_*"]),
+    ({"CARDAUDIT_COMMAND": "merge", "CARDAUDIT_MERGE_FROM": "s3://b/runs/x/shards/ extra.json",
+      "CARDAUDIT_OUTPUT_DIR": "s3://b/runs/x/", "CARDAUDIT_SHARD": "2/5"}, [],
+     ["merge", "s3://b/runs/x/shards/", "extra.json", "--output-dir", "s3://b/runs/x/"]),
+])
+def test_the_entrypoint_maps_the_environment(env: dict[str, str], extra: list[str], expected: list[str]) -> None:
+    assert argv(env, extra) == expected
