@@ -24,7 +24,7 @@ from cardaudit.models.attribution import RequirementAttribution
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
-from cardaudit.ownership.build import build_resolver
+from cardaudit.ownership.build import build_resolver, evidence_record
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.stage import attribute_requirements, ownership_stage
 from cardaudit.readback import load_inventory, save_inventory
@@ -89,8 +89,14 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     attested = load_attestations(config.attestations, catalogue) if config.attestations else {}
     if inventory is None:
         inventory = collect(config, session)
+        if config.inventory is None:
+            # The inputs besides AWS, so that a re-audit of the saved file reads the same evidence.
+            inventory = inventory.model_copy(update={"evidence": evidence_record(config.repos, resolver)})
         if config.save_inventory is not None:
             save_inventory(inventory, config.save_inventory)
+    if config.ownership is not None:
+        # Again with the inventory: its live CloudFormation stacks, and the checkouts it recorded.
+        resolver = build_resolver(config.ownership, config.repos, inventory)
 
     # The clock of the run is the moment of collection: a saved inventory judged again gives the
     # same ages, review dates and attestation expiries as the run that collected it.
@@ -118,4 +124,6 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         requirements=requirements, collection_errors=errors, summary=Summary.of(findings, requirements, errors),
         aws_verdicts=attach_verdicts(inventory.aws_verdicts, catalogue, findings),
         checks=[s.info() for s in sorted(ran, key=lambda s: s.id)],
+        evidence=resolver.evidence if resolver is not None else [],
+        evidence_warnings=resolver.warnings if resolver is not None else [],
     )

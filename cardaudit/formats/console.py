@@ -35,6 +35,7 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     if report.collection_errors:
         console.print(f"[yellow]Could not see:[/] {len(report.collection_errors)} collection error(s); "
                       "affected checks are NOT_ASSESSED")
+    _print_evidence(report, console)
     _print_aws_verdicts(report, console)
     failing = [f for f in report.findings if f.status in (Status.FAIL, Status.ERROR)]
     failing.sort(key=lambda f: (-Severity(f.severity).rank, f.kind, f.check_id))
@@ -55,6 +56,20 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
         pci = (", ".join(f.pci[:3]),) if wide else ()
         table.add_row(f.severity.value, f.check_id, _safe(_short(f)), _safe(f.owner or "-"), *pci, _safe(f.reason))
     console.print(table)
+
+
+def _print_evidence(report: Report, console: Console) -> None:
+    """Ownership evidence that was not read, and how to supply it: the gaps that need it are NOT_ASSESSED."""
+    missing = [e for e in report.evidence if not e.read]
+    for warning in report.evidence_warnings:
+        console.print(f"[yellow]Evidence warning:[/] {_safe(warning)}")
+    if not missing:
+        return
+    console.print(f"[yellow]Evidence not read:[/] {len(missing)} source(s); the ownership gaps that depend on "
+                  "them are NOT_ASSESSED")
+    for e in missing:
+        fix = f" -> {_safe(e.fix)}" if e.fix else ""
+        console.print(f"  {_safe(e.source)}: {_safe(e.detail)}{fix}")
 
 
 def _print_aws_verdicts(report: Report, console: Console) -> None:

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen, Severity, Status
 from cardaudit.models.control import RequirementStatus
+from cardaudit.models.evidence import EvidenceStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import CollectionError
 
@@ -103,6 +104,9 @@ class Report(Frozen):
     summary: Summary
     checks: list[CheckInfo] = Field(default_factory=list)  # every check and gap kind that ran
     aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)  # AWS's own, beside the checks
+    # Ownership evidence sources (IaC, CODEOWNERS), read or not, and warnings about recorded evidence.
+    evidence: list[EvidenceStatus] = Field(default_factory=list)
+    evidence_warnings: list[str] = Field(default_factory=list)
 
     def check(self, check_id: str) -> CheckInfo | None:
         return next((c for c in self.checks if c.id == check_id), None)
