@@ -94,9 +94,9 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
             inventory = inventory.model_copy(update={"evidence": evidence_record(config.repos, resolver)})
         if config.save_inventory is not None:
             save_inventory(inventory, config.save_inventory)
-    if config.ownership is not None:
+    if config.ownership is not None and resolver is not None:
         # Again with the inventory: its live CloudFormation stacks, and the checkouts it recorded.
-        resolver = build_resolver(config.ownership, config.repos, inventory)
+        resolver = build_resolver(config.ownership, config.repos, inventory, loaded=resolver.ownership)
 
     # The clock of the run is the moment of collection: a saved inventory judged again gives the
     # same ages, review dates and attestation expiries as the run that collected it.

@@ -7,6 +7,7 @@ The folder holds the repositories its inventory was built from, so `owners expla
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,17 @@ def test_reaudit_warns_when_recorded_evidence_is_missing(
     lam = [f["status"] for f in again["findings"] if f["check_id"] == "ownership_iac_double_managed"
            and f["resource"].get("arn") == LAMBDA]
     assert lam == ["NOT_ASSESSED"]
+
+
+def test_explain_warns_when_recorded_evidence_changed(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _, out = demo_run
+    copy = tmp_path / "moved"  # the folder moved elsewhere: its recorded paths are relative to it
+    shutil.copytree(out, copy)
+    state = copy / "repos" / "acme" / "platform" / "iac" / "infra-prod.json"
+    state.write_text(state.read_text() + "\n")
+    monkeypatch.chdir(copy)
+    result = runner.invoke(cli.app, ["owners", "explain", LAMBDA])
+    assert "acme/platform:iac/infra-prod.json changed since the inventory was saved" in result.output
+    assert result.exit_code == 1 and "owner: contested" in result.stdout

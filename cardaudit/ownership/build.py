@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cardaudit.models.evidence import EvidenceRecord, EvidenceStatus, RepoRecord
 from cardaudit.ownership.codeowners import load_codeowners
 from cardaudit.ownership.iac import IacIndex, load_iac, sha256_of
-from cardaudit.ownership.load import load_ownership
+from cardaudit.ownership.load import Ownership, load_ownership
 from cardaudit.ownership.resolve import Resolver
 
 if TYPE_CHECKING:
@@ -80,9 +80,13 @@ def changed_files(inventory: Inventory | None, iac: IacIndex) -> list[str]:
     return out
 
 
-def build_resolver(path: Path, repos: dict[str, Path] | None = None, inventory: Inventory | None = None) -> Resolver:
-    """The Resolver of `path`, with the evidence of the checkouts given (else those the inventory recorded)."""
-    ownership = load_ownership(path)
+def build_resolver(path: Path, repos: dict[str, Path] | None = None, inventory: Inventory | None = None,
+                   loaded: Ownership | None = None) -> Resolver:
+    """The Resolver of `path`, with the evidence of the checkouts given (else those the inventory recorded).
+
+    `loaded` is the same file already loaded (the audit reads it before collecting, to fail fast).
+    """
+    ownership = loaded or load_ownership(path)
     warnings: list[str] = []
     if not repos:
         repos, warnings = recorded_repos(inventory)

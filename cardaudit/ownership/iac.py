@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardaudit.jsonlines import loads_with_lines
-from cardaudit.limits import LimitExceeded
 from cardaudit.models.evidence import EvidenceFile, EvidenceStatus
 from cardaudit.models.inventory import resource_types
 from cardaudit.models.ownership import IacSource
@@ -149,6 +149,22 @@ def read_evidence(path: Path, shown_as: str) -> tuple[bytes, EvidenceFile] | str
     return data, EvidenceFile(path=str(path.resolve()), shown=shown_as, sha256=sha256_of(data))
 
 
+_URN = re.compile(r'"urn"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _urn_lines(text: str) -> dict[str, int]:
+    """The line of each resource's `"urn": ...` key: one regular-expression pass, as fast as json.loads.
+
+    (Decoding with line numbers costs about 40 times more, which counts on state files of 100,000 resources.)
+    """
+    starts = [m.end() for m in re.finditer("\n", text)]
+    out: dict[str, int] = {}
+    for m in _URN.finditer(text):
+        urn = json.loads(f'"{m.group(1)}"')
+        out.setdefault(urn, bisect_right(starts, m.start()) + 1)
+    return out
+
+
 def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None) -> IacClaims:
     label = source_label(source)
     shown_as = shown_as or str(path)
@@ -157,23 +173,25 @@ def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None
         return IacClaims(source, label, error=got)
     data, record = got
     try:
-        doc = loads_with_lines(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        doc = json.loads(text)
         resources = doc["deployment"]["resources"]
     except UnicodeDecodeError:
         return IacClaims(source, label, error=f"{shown_as}: not UTF-8 text", files=(record,))
     except json.JSONDecodeError as exc:
         return IacClaims(source, label, error=f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", files=(record,))
-    except LimitExceeded as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: {exc.message}", files=(record,))
+    except RecursionError:
+        return IacClaims(source, label, error=f"{shown_as}: nested too deeply", files=(record,))
     except (KeyError, TypeError):
         return IacClaims(source, label, error=f"{shown_as}: not a `pulumi stack export` document "
                                               "(no deployment.resources)", files=(record,))
+    lines = _urn_lines(text)
     arns: dict[str, Claim] = {}
     names: dict[tuple[str, str], Claim] = {}
     for res in resources if isinstance(resources, list) else []:
         if not isinstance(res, dict):
             continue
-        claim = Claim("pulumi", source.stack, f"{shown_as}:{getattr(res, 'line', 0) or 1}")
+        claim = Claim("pulumi", source.stack, f"{shown_as}:{lines.get(str(res.get('urn')), 1)}")
         outputs = res.get("outputs") or {}
         if isinstance(outputs, dict) and isinstance(outputs.get("arn"), str):
             arns.setdefault(outputs["arn"], claim)
