@@ -16,6 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cardaudit import cli
+from cardaudit.models.aws.cloudformation import CloudFormationStack, StackResource
+from cardaudit.models.inventory import Inventory
+from cardaudit.ownership.build import build_resolver
+from cardaudit.ownership.stage import ownership_stage
+from cardaudit.readback import load_inventory
 
 LAMBDA = "arn:aws:lambda:eu-west-1:111122223333:function:card-events-consumer"
 LANDING = "arn:aws:s3:::acme-settlement-inbound"
@@ -123,3 +128,54 @@ def test_explain_warns_when_recorded_evidence_changed(
     result = runner.invoke(cli.app, ["owners", "explain", LAMBDA])
     assert "acme/platform:iac/infra-prod.json changed since the inventory was saved" in result.output
     assert result.exit_code == 1 and "owner: contested" in result.stdout
+
+
+def _demo_without_stack_tags(out: Path) -> Inventory:
+    """The demo's inventory with the contested Lambda's CloudFormation/SAM tags removed: no stack evidence on it."""
+    inventory = load_inventory(out / "inventory.json")
+    functions = [f.model_copy(update={"tags": {k: v for k, v in f.tags.items()
+                                               if not k.startswith(("aws:cloudformation:", "lambda:createdBy"))}})
+                 if f.arn == LAMBDA and isinstance(f.tags, dict) else f for f in inventory.lambda_functions.items]
+    return inventory.model_copy(update={"lambda_functions": inventory.lambda_functions.model_copy(
+        update={"items": functions})})
+
+
+def _lambda_gaps(ownership: Path, inventory: Inventory) -> dict[str, tuple[str, str]]:
+    resolver = build_resolver(ownership, None, inventory)
+    found = ownership_stage([], inventory, resolver, [], set(), inventory.collected_at.date())
+    return {f.check_id: (f.status.value, f.reason) for f in found if f.resource.arn == LAMBDA
+            and f.check_id in ("ownership_iac_double_managed", "ownership_resource_contested")}
+
+
+def test_demo_lambda_from_the_template_and_state_alone(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = demo_run
+    gaps = _lambda_gaps(out / "ownership.yaml", _demo_without_stack_tags(out))
+    assert {k: v[0] for k, v in gaps.items()} == {"ownership_iac_double_managed": "FAIL",
+                                                  "ownership_resource_contested": "FAIL"}
+    reason = gaps["ownership_iac_double_managed"][1]
+    assert "sam:card-events-consumer (acme/card-api:template.yaml:31)" in reason and "pulumi:infra/prod" in reason
+
+
+def test_demo_lambda_from_the_live_stack_alone(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path], tmp_path: Path) -> None:
+    _, out = demo_run
+    # No template source: only the Pulumi state and the live stack (as DescribeStacks and ListStackResources read it).
+    text = (out / "ownership.yaml").read_text()
+    assert "    - {tool: sam, repo: acme/card-api, template: template.yaml}\n" in text
+    ownership = tmp_path / "ownership.yaml"
+    ownership.write_text(text.replace("    - {tool: sam, repo: acme/card-api, template: template.yaml}\n", ""))
+    inventory = _demo_without_stack_tags(out)
+    stack = CloudFormationStack(
+        arn="arn:aws:cloudformation:eu-west-1:111122223333:stack/card-events-consumer/6b1f7c20", account="111122223333",
+        region="eu-west-1", name="card-events-consumer", status="UPDATE_COMPLETE",
+        resources=[StackResource(logical_id="CardEventsConsumerFunction", type="AWS::Lambda::Function",
+                                 physical_id="card-events-consumer")])
+    slice_ = inventory.cloudformation_stacks
+    inventory = inventory.model_copy(update={"cloudformation_stacks": slice_.model_copy(
+        update={"items": [*slice_.items, stack]}), "evidence": inventory.evidence})
+    gaps = _lambda_gaps(ownership, inventory)
+    assert {k: v[0] for k, v in gaps.items()} == {"ownership_iac_double_managed": "FAIL",
+                                                  "ownership_resource_contested": "FAIL"}
+    assert "cloudformation:card-events-consumer (stack card-events-consumer (eu-west-1, live))" in gaps[
+        "ownership_iac_double_managed"][1]
