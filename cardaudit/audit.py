@@ -24,7 +24,7 @@ from cardaudit.models.attribution import RequirementAttribution
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 from cardaudit.models.report import AuditConfig, Report, RunInfo, Summary, ToolInfo
-from cardaudit.ownership.build import build_resolver, evidence_record
+from cardaudit.ownership.build import build_resolver, evidence_record, read_evidence
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.stage import attribute_requirements, ownership_stage
 from cardaudit.readback import load_inventory, save_inventory
@@ -79,7 +79,7 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         inventory: Inventory | None = None) -> Report:
     started = datetime.now(UTC)
     # Config files are read first, so a bad ownership.yaml fails fast, before any AWS call.
-    resolver: Resolver | None = build_resolver(config.ownership, config.repos) if config.ownership else None
+    resolver: Resolver | None = build_resolver(config.ownership, evidence=False) if config.ownership else None
     catalogue = load_catalogue(config.catalogue)
     requirement_ids = [item.id for item in catalogue.items if item.kind == "requirement"]
     requirements_attributed = (attribute_requirements(resolver, requirement_ids) if resolver is not None
@@ -87,16 +87,17 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     profile_name, _ = profile_named(config.pci_profile)
     out_of_scope = not_applicable(catalogue, profile_name, requirements_attributed.applicability)
     attested = load_attestations(config.attestations, catalogue) if config.attestations else {}
+    fresh = inventory is None
     if inventory is None:
         inventory = collect(config, session)
-        if config.inventory is None:
-            # The inputs besides AWS, so that a re-audit of the saved file reads the same evidence.
-            inventory = inventory.model_copy(update={"evidence": evidence_record(config.repos, resolver)})
-        if config.save_inventory is not None:
-            save_inventory(inventory, config.save_inventory)
-    if config.ownership is not None and resolver is not None:
-        # Again with the inventory: its live CloudFormation stacks, and the checkouts it recorded.
-        resolver = build_resolver(config.ownership, config.repos, inventory, loaded=resolver.ownership)
+    if resolver is not None:
+        # The evidence, with the inventory: its live CloudFormation stacks, and the checkouts it recorded.
+        read_evidence(resolver, config.repos, inventory)
+    if fresh and config.inventory is None:
+        # The inputs besides AWS, so that a re-audit of the saved file reads the same evidence.
+        inventory = inventory.model_copy(update={"evidence": evidence_record(config.repos, resolver)})
+    if fresh and config.save_inventory is not None:
+        save_inventory(inventory, config.save_inventory)
 
     # The clock of the run is the moment of collection: a saved inventory judged again gives the
     # same ages, review dates and attestation expiries as the run that collected it.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cardaudit.models.evidence import EvidenceRecord, EvidenceStatus, RepoRecord
 from cardaudit.ownership.codeowners import load_codeowners
 from cardaudit.ownership.iac import IacIndex, load_iac, sha256_of
-from cardaudit.ownership.load import Ownership, load_ownership
+from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
 
 if TYPE_CHECKING:
@@ -81,20 +81,28 @@ def changed_files(inventory: Inventory | None, iac: IacIndex) -> list[str]:
 
 
 def build_resolver(path: Path, repos: dict[str, Path] | None = None, inventory: Inventory | None = None,
-                   loaded: Ownership | None = None) -> Resolver:
+                   *, evidence: bool = True) -> Resolver:
     """The Resolver of `path`, with the evidence of the checkouts given (else those the inventory recorded).
 
-    `loaded` is the same file already loaded (the audit reads it before collecting, to fail fast).
+    With `evidence=False`, the file alone: the audit reads it before collecting, to fail fast, and
+    adds the evidence with `read_evidence` once the inventory is known.
     """
-    ownership = loaded or load_ownership(path)
+    resolver = Resolver(load_ownership(path), IacIndex())
+    return read_evidence(resolver, repos, inventory) if evidence else resolver
+
+
+def read_evidence(resolver: Resolver, repos: dict[str, Path] | None, inventory: Inventory | None) -> Resolver:
+    """Read the evidence ownership.yaml declares (IaC sources, CODEOWNERS) into the resolver."""
+    ownership = resolver.ownership
     warnings: list[str] = []
     if not repos:
         repos, warnings = recorded_repos(inventory)
-    iac = load_iac(ownership.model.settings.iac_sources, repos, path.parent, inventory)
+    iac = load_iac(ownership.model.settings.iac_sources, repos, ownership.path.parent, inventory)
     codeowners = load_codeowners(repos)
     warnings += changed_files(inventory, iac)
     statuses = [s.status() for s in iac.sources] + [c.status() for c in codeowners.values()]
-    return Resolver(ownership, iac, codeowners=codeowners, evidence=statuses, warnings=warnings)
+    resolver.attach_evidence(iac, codeowners, statuses, warnings)
+    return resolver
 
 
 def evidence_record(repos: dict[str, Path], resolver: Resolver | None) -> EvidenceRecord:

@@ -218,6 +218,13 @@ class Resolver:
         self._requirement_cache: dict[str, Resolution] = {}
         self._possible_cache: dict[tuple[object, ...], dict[str, int]] = {}
 
+    def attach_evidence(self, iac: IacIndex, codeowners: dict[str, Codeowners], evidence: list[EvidenceStatus],
+                        warnings: list[str]) -> None:
+        """Evidence read after the file (the audit reads the file before collecting, to fail fast)."""
+        self.iac, self.codeowners, self.evidence, self.warnings = iac, codeowners, evidence, warnings
+        self._resource_cache.clear()  # requirement answers do not depend on evidence: they are kept
+        self._possible_cache.clear()
+
     def resource(self, facts: ResourceFacts) -> Resolution:
         # The attribute stage asks about each resource more than once (its findings, then its gaps).
         key = facts.key
