@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardaudit.models.evidence import EvidenceRecord, EvidenceStatus, RepoRecord
+from cardaudit.models.evidence import EvidenceFile, EvidenceRecord, EvidenceStatus, RepoRecord
 from cardaudit.ownership.codeowners import load_codeowners
-from cardaudit.ownership.iac import IacIndex, load_iac, sha256_of
+from cardaudit.ownership.iac import IacIndex, load_iac
 from cardaudit.ownership.load import load_ownership
 from cardaudit.ownership.resolve import Resolver
 
@@ -63,20 +63,16 @@ def recorded_repos(inventory: Inventory | None) -> tuple[dict[str, Path], list[s
     return repos, warnings
 
 
-def changed_files(inventory: Inventory | None, iac: IacIndex) -> list[str]:
+def changed_files(inventory: Inventory | None, read: list[EvidenceFile]) -> list[str]:
     """Evidence files whose content differs from what the inventory recorded."""
     if inventory is None:
         return []
-    recorded = {f.path: f.sha256 for f in inventory.evidence.files}
+    now = {f.path: f for f in read}
     out = []
-    for record in iac.files:
-        before = recorded.get(record.path)
-        if before is not None and before != record.sha256:
-            out.append(f"{record.shown} changed since the inventory was saved: answers may differ from its report")
-    for path, sha in recorded.items():
-        file = Path(path)
-        if path not in {r.path for r in iac.files} and file.is_file() and sha256_of(file.read_bytes()) != sha:
-            out.append(f"{path} changed since the inventory was saved")
+    for recorded in inventory.evidence.files:
+        current = now.get(recorded.path)
+        if current is not None and current.sha256 != recorded.sha256:
+            out.append(f"{recorded.shown} changed since the inventory was saved: answers may differ from its report")
     return out
 
 
@@ -99,7 +95,7 @@ def read_evidence(resolver: Resolver, repos: dict[str, Path] | None, inventory: 
         repos, warnings = recorded_repos(inventory)
     iac = load_iac(ownership.model.settings.iac_sources, repos, ownership.path.parent, inventory)
     codeowners = load_codeowners(repos)
-    warnings += changed_files(inventory, iac)
+    warnings += changed_files(inventory, [*iac.files, *(c.file for c in codeowners.values() if c.file)])
     statuses = [s.status() for s in iac.sources] + [c.status() for c in codeowners.values()]
     resolver.attach_evidence(iac, codeowners, statuses, warnings)
     return resolver
