@@ -149,6 +149,18 @@ def read_evidence(path: Path, shown_as: str) -> tuple[bytes, EvidenceFile] | str
     return data, EvidenceFile(path=str(path.resolve()), shown=shown_as, sha256=sha256_of(data))
 
 
+def read_text_evidence(source: IacSource, path: Path, shown_as: str) -> tuple[str, EvidenceFile] | IacClaims:
+    """The text of a source's file and its record, or the claims that say why it cannot be read."""
+    got = read_evidence(path, shown_as)
+    if isinstance(got, str):
+        return IacClaims(source, source_label(source), error=got)
+    data, record = got
+    try:
+        return data.decode("utf-8"), record
+    except UnicodeDecodeError:
+        return IacClaims(source, source_label(source), error=f"{shown_as}: not UTF-8 text", files=(record,))
+
+
 _URN = re.compile(r'"urn"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
@@ -166,18 +178,15 @@ def _urn_lines(text: str) -> dict[str, int]:
 
 
 def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None) -> IacClaims:
-    label = source_label(source)
     shown_as = shown_as or str(path)
-    got = read_evidence(path, shown_as)
-    if isinstance(got, str):
-        return IacClaims(source, label, error=got)
-    data, record = got
+    got = read_text_evidence(source, path, shown_as)
+    if isinstance(got, IacClaims):
+        return got
+    text, record = got
+    label = source_label(source)
     try:
-        text = data.decode("utf-8")
         doc = json.loads(text)
         resources = doc["deployment"]["resources"]
-    except UnicodeDecodeError:
-        return IacClaims(source, label, error=f"{shown_as}: not UTF-8 text", files=(record,))
     except json.JSONDecodeError as exc:
         return IacClaims(source, label, error=f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", files=(record,))
     except RecursionError:

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, TaggedScalar
 
 from cardaudit.limits import LimitExceeded
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import Claim, IacClaims, read_evidence, source_label
+from cardaudit.ownership.iac import Claim, IacClaims, read_evidence, read_text_evidence, source_label
 from cardaudit.safeyaml import YamlSyntaxError, load_yaml
 from cardaudit.yamlfile import line_of
 
@@ -58,16 +58,14 @@ def _literal(value: Any) -> str | None:
 
 
 def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
+    got = read_text_evidence(source, path, shown_as)
+    if isinstance(got, IacClaims):
+        return got
+    text, record = got
     label = source_label(source)
-    got = read_evidence(path, shown_as)
-    if isinstance(got, str):
-        return IacClaims(source, label, error=got)
-    data, record = got
     files = [record]
     try:
-        doc = load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return IacClaims(source, label, error=f"{shown_as}: not UTF-8 text", files=(record,))
+        doc = load_yaml(text)
     except YamlSyntaxError as exc:
         return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: invalid YAML: {exc.message}",
                          files=(record,))

@@ -14,21 +14,19 @@ from cardaudit.jsonlines import loads_with_lines
 from cardaudit.limits import LimitExceeded
 from cardaudit.models.inventory import resource_types
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import Claim, IacClaims, read_evidence, source_label
+from cardaudit.ownership.iac import Claim, IacClaims, read_text_evidence, source_label
 
 _NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
 
 
 def load_terraform_state(source: IacSource, path: Path, shown_as: str) -> IacClaims:
+    got = read_text_evidence(source, path, shown_as)
+    if isinstance(got, IacClaims):
+        return got
+    text, record = got
     label = source_label(source)
-    got = read_evidence(path, shown_as)
-    if isinstance(got, str):
-        return IacClaims(source, label, error=got)
-    data, record = got
     try:
-        doc = loads_with_lines(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return IacClaims(source, label, error=f"{shown_as}: not UTF-8 text", files=(record,))
+        doc = loads_with_lines(text)
     except json.JSONDecodeError as exc:
         return IacClaims(source, label, error=f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", files=(record,))
     except LimitExceeded as exc:
