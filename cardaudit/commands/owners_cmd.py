@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
 
+
 def warn(text: str) -> None:
     err.print(f"[yellow]note:[/] {escape(text)}")
 
