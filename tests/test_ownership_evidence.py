@@ -222,6 +222,10 @@ def test_missing_iac_evidence_is_not_assessed(tmp_path: Path, source: str, how: 
     if source == "samconfig" and how == "absent":
         # No samconfig.toml is allowed (no stack name); what it cannot predict is said, not guessed.
         assert "generated names cannot be predicted" in _reason(found, "iac_double_managed")
+        path = tmp_path / "ownership.yaml"
+        missing = [e for e in build_resolver(path, repos, inventory).evidence if not e.read and e.kind == "iac"]
+        assert [e.fix for e in missing] == ["set `stack:` on this source in ownership.yaml, or stack_name in "
+                                            "samconfig.toml"]
     # A denied DescribeStacks also blinds the scope itself (resource "*"): NOT_ASSESSED there too.
     scope = {("*", "NOT_ASSESSED")} if source == "live" and how != "absent" else set()
     assert _of(found, "iac_double_managed") == {("card-events-consumer", "NOT_ASSESSED")} | scope

@@ -79,6 +79,10 @@ class IacClaims:
         return found[:1]
 
     def status(self) -> EvidenceStatus:
+        if self.unknown_types and not self.error:
+            # Read, but the names it would generate are unknown: the gaps on those types are NOT_ASSESSED.
+            return EvidenceStatus(source=self.label, kind="iac", read=False, detail=self.note or "partly read",
+                                  fix="set `stack:` on this source in ownership.yaml, or stack_name in samconfig.toml")
         return EvidenceStatus(source=self.label, kind="iac", read=self.error is None,
                               detail=self.error or self.note or "read", fix=_fix(self.source) if self.error else None)
 
