@@ -29,7 +29,7 @@ from cardaudit.models.control import ItemStatus, RequirementStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import REPO_SLICES, Inventory
 from cardaudit.models.report import AuditConfig, Report, RunInfo, RunScope, Summary, ToolInfo
-from cardaudit.ownership.build import build_resolver
+from cardaudit.ownership.build import build_resolver, evidence_record, read_evidence
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.stage import attribute_requirements, ownership_stage
 from cardaudit.progress import Event, Listener, Phase, ignore
@@ -128,7 +128,7 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     started = datetime.now(UTC)
     on_event(Event("run", "start", message=f"shard {config.shard}" if config.shard else ""))
     # Config files are read first, so a bad ownership.yaml fails fast, before any AWS call.
-    resolver: Resolver | None = build_resolver(config.ownership, config.repos) if config.ownership else None
+    resolver: Resolver | None = build_resolver(config.ownership, evidence=False) if config.ownership else None
     catalogue = load_catalogue(config.catalogue)
     requirement_ids = [item.id for item in catalogue.items if item.kind == "requirement"]
     requirements_attributed = (attribute_requirements(resolver, requirement_ids) if resolver is not None
@@ -139,10 +139,17 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
     waivers = (load_waivers(config.waivers, {s.id for s in all_checks()},
                             {i.id for i in catalogue.items}, catalogue.name)
                if config.waivers else [])
+    fresh = inventory is None
     if inventory is None:
         inventory = collect(config, session, on_event)
-        if config.save_inventory is not None:
-            save_inventory(inventory, config.save_inventory)
+    if resolver is not None:
+        # The evidence, with the inventory: its live CloudFormation stacks, and the checkouts it recorded.
+        read_evidence(resolver, config.repos, inventory)
+    if fresh and config.inventory is None:
+        # The inputs besides AWS, so that a re-audit of the saved file reads the same evidence.
+        inventory = inventory.model_copy(update={"evidence": evidence_record(config.repos, resolver)})
+    if fresh and config.save_inventory is not None:
+        save_inventory(inventory, config.save_inventory)
 
     # The clock of the run is the moment of collection: a saved inventory judged again gives the
     # same ages, review dates and attestation expiries as the run that collected it.
@@ -202,6 +209,8 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
             if config.changed_files is not None else None,
             changed_source=config.changed_source, out_of_scope=out_of_change, file_links=config.file_links,
         ),
+        evidence=resolver.evidence if resolver is not None else [],
+        evidence_warnings=resolver.warnings if resolver is not None else [],
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -87,14 +88,33 @@ def _read(model: type[M], path: Path, what: str, marker: tuple[str, str]) -> M:
         raise ConfigError(f"not a cardaudit {what}: nested too deeply", path) from None
 
 
+def _rebase(inventory: Inventory, move: Callable[[str], str]) -> Inventory:
+    evidence = inventory.evidence
+    moved = evidence.model_copy(update={
+        "repos": [r.model_copy(update={"path": move(r.path)}) for r in evidence.repos],
+        "files": [f.model_copy(update={"path": move(f.path)}) for f in evidence.files]})
+    return inventory.model_copy(update={"evidence": moved})
+
+
 def load_inventory(path: Path) -> Inventory:
-    return _read(Inventory, path, "inventory", ("kind", INVENTORY_KIND))
+    inventory = _read(Inventory, path, "inventory", ("kind", INVENTORY_KIND))
+    # Evidence saved inside the inventory's folder is recorded relative to it: the folder can move.
+    base = path.resolve().parent
+    return _rebase(inventory, lambda p: p if Path(p).is_absolute() else str(base / p))
 
 
 def save_inventory(inventory: Inventory, path: Path) -> None:
+    base = path.resolve().parent
+
+    def relative(recorded: str) -> str:
+        try:
+            return Path(recorded).relative_to(base).as_posix()
+        except ValueError:
+            return recorded
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(inventory.model_dump_json(indent=1), encoding="utf-8")
+        path.write_text(_rebase(inventory, relative).model_dump_json(indent=1), encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot write inventory: {exc.strerror}", path) from exc
 

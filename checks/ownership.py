@@ -196,3 +196,21 @@ TPSP_UNEVIDENCED = gap(
     How to fix:
     Name the provider in the rule and cite its evidence under `external:`.
     """)
+
+CODEOWNERS_DISAGREES = gap(
+    "ownership_codeowners_disagrees", severity=Severity.MEDIUM, resource_type="*",
+    title="A repository's CODEOWNERS and ownership.yaml name the same team for each file",
+    doc="""What it checks:
+    For each repository artifact, the owners of the last matching CODEOWNERS line (GitHub syntax,
+    mapped to teams through their `handles` and `contacts`) include the team ownership.yaml
+    resolves the file to. Both lines are named, file:line. NOT_ASSESSED when the repository has no
+    readable CODEOWNERS, the line is malformed, or its owners map to no declared team.
+
+    Why it matters:
+    CODEOWNERS decides who reviews a change; ownership.yaml decides who answers for it. When they
+    disagree, changes are approved by a team that is not accountable for them.
+
+    How to fix:
+    Change the CODEOWNERS line or the ownership rule so that they agree, and add each team's
+    GitHub handles (`@org/team`) to its `handles:` in ownership.yaml.
+    """)

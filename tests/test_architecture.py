@@ -95,7 +95,9 @@ ALLOWED: list[tuple[str, tuple[str, ...]]] = [
     ("cardaudit.catalogue", ("cardaudit.models", "cardaudit.catalogue", "cardaudit.errors", "cardaudit.exitcodes",
                              "cardaudit.yamlfile")),
     ("cardaudit.ownership", ("cardaudit.models", "cardaudit.ownership", "cardaudit.engine.registry",
-                             "cardaudit.errors", "cardaudit.exitcodes", "cardaudit.yamlfile")),
+                             "cardaudit.errors", "cardaudit.exitcodes", "cardaudit.yamlfile",
+                             # bounded readers of evidence files (state exports, templates): no stage
+                             "cardaudit.jsonlines", "cardaudit.limits", "cardaudit.safeyaml")),
     ("cardaudit.verdicts", ("cardaudit.models", "cardaudit.redact")),
 ]
 

@@ -197,6 +197,9 @@ def _seed_one_of_each(aws: Aws) -> None:
     rds.create_db_cluster(DBClusterIdentifier="cards-aurora", Engine="aurora-postgresql", MasterUsername="cards",
                           MasterUserPassword="not-a-real-password-1", StorageEncrypted=True)
     rds.create_db_cluster_snapshot(DBClusterIdentifier="cards-aurora", DBClusterSnapshotIdentifier="cards-aurora-1")
+    # The demo deploys no CloudFormation stack: one small stack, to read its resources' physical ids.
+    aws.client("cloudformation").create_stack(StackName="cards-events", TemplateBody=json.dumps({
+        "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cards-events-dlq"}}}}))
     # moto has no backup selections, protected resources or region settings: answers shaped as in the API reference.
     plan = aws.client("backup").list_backup_plans()["BackupPlansList"][0]["BackupPlanId"]
     aws.answer("backup", "ListBackupSelections", {"BackupSelectionsList": [{"SelectionId": "s1"}]})

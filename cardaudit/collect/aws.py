@@ -23,6 +23,7 @@ from cardaudit.collect.api import Api
 from cardaudit.collect.apigateway import collect_apigateway_domains, collect_apigateway_stages
 from cardaudit.collect.awsverdicts import collect_verdicts
 from cardaudit.collect.backup import collect_backup_coverage, collect_backup_plans, collect_backup_vaults
+from cardaudit.collect.cloudformation import collect_cloudformation
 from cardaudit.collect.cloudfront import collect_cloudfront
 from cardaudit.collect.cloudtrail import collect_cloudtrail
 from cardaudit.collect.cloudwatch import collect_cloudwatch
@@ -117,6 +118,7 @@ _COLLECTORS: tuple[tuple[str, Collect, tuple[str, ...] | None], ...] = (
     ("lambda", collect_lambda, None),
     ("sqs", collect_sqs, None),
     ("stepfunctions", collect_stepfunctions, None),
+    ("cloudformation", collect_cloudformation, None),
     ("events", collect_events, None),
     ("rds", collect_rds, ("rds_instances", "rds_clusters")),
     ("secretsmanager", collect_secretsmanager, None),

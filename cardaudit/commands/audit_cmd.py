@@ -111,14 +111,14 @@ def audit_command(
         from cardaudit.formats.console import print_scope, print_summary
         from cardaudit.logs import listener
         from cardaudit.models.report import AuditConfig
-        from cardaudit.ownership.build import ownership_file
+        from cardaudit.ownership.build import attestations_file, ownership_file
         from cardaudit.sinks import open_sink
 
         check_fail_on_new(fail_on_new, history)
         config = AuditConfig(profile=profile, regions=parse_csv(regions), inventory=inventory,
                              accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
                              save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
-                             pci_profile=pci_profile, attestations=attestations,
+                             pci_profile=pci_profile, attestations=attestations_file(attestations),
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
                              timeout=timeout, aws_verdicts=aws_verdicts, waivers=waivers_file(waivers),
                              no_aws=no_aws, shard=parse_shard(shard))

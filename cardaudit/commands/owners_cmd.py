@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,7 @@ from cardaudit.commands.common import (
     InventoryOpt,
     OwnershipOpt,
     RepoOpt,
+    err,
     parse_csv,
     parse_repos,
     run_command,
@@ -23,9 +25,15 @@ from cardaudit.exitcodes import ExitCode
 from cardaudit.models.enums import Severity
 
 if TYPE_CHECKING:
+    from cardaudit.models.inventory import Inventory
     from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts
 
 app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
+
+
+def warn(text: str) -> None:
+    err.print(f"[yellow]note:[/] {escape(text)}")
+
 
 _REQUIREMENT = re.compile(r"^(\d{1,2}|A\d)(\.\d+)*$")
 
@@ -39,22 +47,33 @@ def _ownership_path(ownership: Path | None) -> Path:
     return path
 
 
-def _resolver(ownership: Path | None, repos: list[str] | None) -> Resolver:
-    """The Resolver the audit would build from the same file and checkouts."""
-    from cardaudit.ownership.build import build_resolver
-
-    return build_resolver(_ownership_path(ownership), parse_repos(repos))
-
-
-def _facts(subject: str, resolver: Resolver, inventory: Path | None) -> tuple[ResourceFacts, str]:
-    from cardaudit.arns import parse_arn
-    from cardaudit.ownership.resolve import ResourceFacts, facts_of
+def _resolver(ownership: Path | None, repos: list[str] | None,
+              inventory: Path | None = None) -> tuple[Resolver, Inventory | None]:
+    """The Resolver the audit builds from the same file and evidence: the checkouts given, else those
+    the inventory (given, or ./inventory.json) recorded, and its live CloudFormation stacks."""
+    from cardaudit.ownership.build import build_resolver, inventory_file
     from cardaudit.readback import load_inventory
 
+    found = inventory_file(inventory)
+    loaded = load_inventory(found) if found is not None else None
+    if found is not None and inventory is None:
+        warn(f"using {found} (tags, stacks and the repositories it was built from)")
+    resolver = build_resolver(_ownership_path(ownership), parse_repos(repos), loaded)
+    for warning in resolver.warnings:
+        warn(warning)
+    for missing in (e for e in resolver.evidence if not e.read and e.kind == "iac"):
+        warn(f"evidence not read: {missing.source}: {missing.detail}" + (f" -> {missing.fix}" if missing.fix else ""))
+    return resolver, loaded
+
+
+def _facts(subject: str, resolver: Resolver, inventory: Inventory | None) -> tuple[ResourceFacts, str]:
+    from cardaudit.arns import parse_arn
+    from cardaudit.ownership.resolve import ResourceFacts, facts_of
+
     if inventory is not None:
-        for resource in load_inventory(inventory).resources():
+        for resource in inventory.resources():
             if resource.arn == subject:
-                return facts_of(resource, resolver.iac), f"tags and IaC claims read from {inventory}"
+                return facts_of(resource, resolver.iac), "tags and IaC claims as the inventory recorded them"
     parsed = parse_arn(subject)
     if parsed is None:
         raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
@@ -63,9 +82,14 @@ def _facts(subject: str, resolver: Resolver, inventory: Path | None) -> tuple[Re
     return ResourceFacts(subject, parsed.account, parsed.region, parsed.type, parsed.name, None, claims), note
 
 
-def _print(resolution: Resolution, note: str) -> None:
+def _print(resolution: Resolution, note: str, teams: Collection[str]) -> None:
     say(f"[bold]{escape(resolution.subject)}[/]")
-    if resolution.status == "owned":
+    if resolution.status == "owned" and resolution.primary not in teams:
+        # As the report says: a rule naming an undeclared team gives the subject no owner.
+        say(f"owner: [bold red]none[/]: the deciding rule names undeclared team '{escape(resolution.primary or '')}'")
+        for win in resolution.winners:
+            say(f"  rule '{escape(win.rule_id)}' -> {escape(win.primary)} at {escape(win.where)} (team not declared)")
+    elif resolution.status == "owned":
         support = f" (supporting: {', '.join(resolution.supporting)})" if resolution.supporting else ""
         say(f"owner: [bold green]{escape(resolution.primary or '')}[/]{escape(support)}")
         for win in resolution.winners:
@@ -99,25 +123,33 @@ def explain(
     """Name the owning team and the rule that decided it (file:line), and every rule that lost."""
 
     def body() -> int:
-        resolver = _resolver(ownership, repo)
+        from cardaudit.ownership.subject_gaps import iac_groups
+
+        resolver, loaded = _resolver(ownership, repo, inventory)
+        teams = resolver.ownership.model.teams
         if _REQUIREMENT.match(subject):
             resolution = resolver.requirement(subject)
-            _print(resolution, "")
+            _print(resolution, "", teams)
         elif subject.startswith("arn:"):
-            facts, note = _facts(subject, resolver, inventory)
+            facts, note = _facts(subject, resolver, loaded)
             resolution = resolver.resource(facts)
-            _print(resolution, note)
+            _print(resolution, note, teams)
             if facts.tags:
                 say("tags: " + escape(", ".join(f"{k}={v}" for k, v in sorted(facts.tags.items()))))
-            claims = sorted({f"{c.tool}:{c.stack}" if c.stack else c.tool for c in facts.iac})
-            say(f"IaC: {', '.join(claims) if claims else 'no declared source claims it'}")
+            claims = sorted(iac_groups(facts.iac))
+            say(f"IaC: {escape('; '.join(claims)) if claims else 'no declared source claims it'}")
         elif ":" in subject:
             repo_name, _, path = subject.partition(":")
             resolution = resolver.artifact(repo_name, path)
-            _print(resolution, "")
+            _print(resolution, "", teams)
+            codeowners = resolver.codeowners.get(repo_name)
+            rule = codeowners.owner_of(path) if codeowners is not None else None
+            if codeowners is not None and rule is not None:
+                say(f"CODEOWNERS: {escape(' '.join(rule.owners) or '(no owners)')} at {escape(codeowners.where(rule))}")
         else:
             raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
-        return ExitCode.OK if resolution.status == "owned" else ExitCode.FINDINGS
+        owned = resolution.status == "owned" and resolution.primary in teams and not resolution.caveat
+        return ExitCode.OK if owned else ExitCode.FINDINGS
 
     run_command(ctx, body)
 
@@ -209,7 +241,7 @@ def matrix(
         from cardaudit.catalogue.scope import not_applicable
         from cardaudit.ownership.stage import attribute_requirements
 
-        resolver = _resolver(ownership, repo)
+        resolver, _ = _resolver(ownership, repo)
         cat = load_catalogue(catalogue)
         attributed = attribute_requirements(resolver, [i.id for i in cat.items if i.kind == "requirement"])
         out_of_scope = not_applicable(cat, profile, attributed.applicability)
@@ -286,9 +318,8 @@ def list_owned(
     def body() -> int:
         from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
         from cardaudit.ownership.resolve import facts_of
-        from cardaudit.readback import load_inventory
 
-        resolver = _resolver(ownership, repo)
+        resolver, loaded = _resolver(ownership, repo, inventory)
         model = resolver.ownership.model
         if team not in model.teams:
             raise ConfigError(f"no team '{team}' in {resolver.ownership.shown_path} "
@@ -304,12 +335,19 @@ def list_owned(
                  if i.kind == "requirement" and resolver.requirement(i.id).primary == team]
         listed = f" ({', '.join(items[:12])}{' …' if len(items) > 12 else ''})" if items else ""
         say(f"PCI DSS requirements it owns: {len(items)}{listed}")
-        if inventory is not None:
-            owned = [r for r in load_inventory(inventory).resources()
-                     if not r.aws_managed and resolver.resource(facts_of(r, resolver.iac)).primary == team]
+        if loaded is not None:
+            resolutions = [(r, resolver.resource(facts_of(r, resolver.iac))) for r in loaded.resources()
+                           if not r.aws_managed]
+            # As the report: a resource whose owner unread evidence could change is not listed as owned.
+            owned = [r for r, res in resolutions if res.status == "owned" and res.primary == team and not res.caveat]
+            uncertain = [r for r, res in resolutions if res.caveat and (res.primary == team or res.primary is None)]
             say(f"resources it owns: {len(owned)}")
             for resource in owned:
                 say(f"  {escape(resource.arn)}")
+            if uncertain:
+                say(f"[yellow]resources whose owner is not known (evidence not read):[/] {len(uncertain)}")
+                for resource in uncertain:
+                    say(f"  {escape(resource.arn)}")
         return ExitCode.OK
 
     run_command(ctx, body)

@@ -46,14 +46,27 @@ def demo_repos() -> dict[str, Path]:
             for repo in sorted(owner.iterdir()) if repo.is_dir()}
 
 
+def copy_repos(output_dir: Path) -> dict[str, Path]:
+    """The demo repositories, copied under `output_dir/repos/`: the folder holds every input of its report."""
+    copied: dict[str, Path] = {}
+    for name, source in demo_repos().items():
+        target = output_dir / "repos" / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target)
+        copied[name] = target
+    return copied
+
+
 def demo_config(output_dir: Path) -> AuditConfig:
-    """The demo's audit settings; its ownership and attestation files are copied next to the reports,
-    so the `file:line` references in them point at files the reader has."""
+    """The demo's audit settings. Its ownership and attestation files and its repositories are copied
+    next to the reports, so the `file:line` references point at files the reader has, and every
+    command run from inside the folder (re-audit, `owners explain`) reads the same evidence."""
     output_dir.mkdir(parents=True, exist_ok=True)
     for name in ("ownership.yaml", "attestations.yaml"):
         shutil.copyfile(demo_dir() / name, output_dir / name)
     return AuditConfig(
-        regions=AUDIT_REGIONS, ownership=output_dir / "ownership.yaml", repos=demo_repos(),
+        regions=AUDIT_REGIONS, ownership=output_dir / "ownership.yaml", repos=copy_repos(output_dir),
         attestations=output_dir / "attestations.yaml", save_inventory=output_dir / "inventory.json",
     )
 

@@ -37,6 +37,7 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     if report.collection_errors:
         console.print(f"[yellow]Could not see:[/] {len(report.collection_errors)} collection error(s); "
                       "affected checks are NOT_ASSESSED")
+    _print_evidence(report, console)
     _print_aws_verdicts(report, console)
     _print_waivers(report, console)
     if report.diff is not None:
@@ -72,6 +73,20 @@ def print_scope(report: Report, console: Console) -> None:
         source = _safe(scope.changed_source or "")
         console.print(f"In scope:      {len(scope.changed_files)} changed file(s) ({source}); "
                       f"{scope.out_of_scope} finding(s) on other files not reported")
+
+
+def _print_evidence(report: Report, console: Console) -> None:
+    """Ownership evidence that was not read, and how to supply it: the gaps that need it are NOT_ASSESSED."""
+    missing = [e for e in report.evidence if not e.read]
+    for warning in report.evidence_warnings:
+        console.print(f"[yellow]Evidence warning:[/] {_safe(warning)}")
+    if not missing:
+        return
+    console.print(f"[yellow]Evidence not read:[/] {len(missing)} source(s); the ownership gaps that depend on "
+                  "them are NOT_ASSESSED")
+    for e in missing:
+        fix = f" -> {_safe(e.fix)}" if e.fix else ""
+        console.print(f"  {_safe(e.source)}: {_safe(e.detail)}{fix}")
 
 
 def _print_aws_verdicts(report: Report, console: Console) -> None:

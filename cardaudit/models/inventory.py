@@ -21,6 +21,7 @@ from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoF
 from cardaudit.models.aws.acm import AcmCertificate
 from cardaudit.models.aws.apigateway import ApiGatewayDomainName, ApiGatewayStage
 from cardaudit.models.aws.backup import BackupPlan, BackupRegionCoverage, BackupSelection, BackupVault, TagCondition
+from cardaudit.models.aws.cloudformation import CloudFormationStack, StackResource
 from cardaudit.models.aws.cloudfront import CloudFrontDistribution
 from cardaudit.models.aws.cloudtrail import Trail
 from cardaudit.models.aws.cloudwatch import MetricAlarm
@@ -72,6 +73,7 @@ from cardaudit.models.aws.wafv2 import WafV2WebAcl
 from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen
 from cardaudit.models.containers import EcsContainer, EnvVar, SecretRef, ValueShape
+from cardaudit.models.evidence import EvidenceRecord
 from cardaudit.models.resource_type import ResourceType
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "SecurityGroup", "SecurityHubHub", "Snapshot", "SnsTopic", "SqsQueue", "SsmManagedInstance", "StateMachine",
     "TagCondition", "TlsParameter", "Trail", "Unknown", "ValueShape", "Volume", "Vpc", "Vulnerability", "WafV2WebAcl",
 ]
+__all__ += ["CloudFormationStack", "StackResource"]
 
 GLOBAL = "global"
 # Inventory attributes filled from repository checkouts rather than AWS.
@@ -160,6 +163,7 @@ class Inventory(Frozen):
     lambda_functions: Slice[LambdaFunction] = Field(default_factory=Slice)
     sqs_queues: Slice[SqsQueue] = Field(default_factory=Slice)
     sfn_state_machines: Slice[StateMachine] = Field(default_factory=Slice)
+    cloudformation_stacks: Slice[CloudFormationStack] = Field(default_factory=Slice)
     events_rules: Slice[EventRule] = Field(default_factory=Slice)
     rds_instances: Slice[RdsInstance] = Field(default_factory=Slice)
     rds_clusters: Slice[RdsCluster] = Field(default_factory=Slice)
@@ -224,6 +228,9 @@ class Inventory(Frozen):
     dockerfiles: list[DockerfileDoc] = Field(default_factory=list)
     buildspecs: list[BuildspecDoc] = Field(default_factory=list)
     templates: list[TemplateDoc] = Field(default_factory=list)
+    # Where the repositories and evidence files of the run were, with content hashes: a re-audit
+    # reads the same evidence, and says when it is missing or changed.
+    evidence: EvidenceRecord = Field(default_factory=EvidenceRecord)
     # AWS's own verdicts (Security Hub, Config, Inspector), read beside the slices when asked for.
     aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)
 

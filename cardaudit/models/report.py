@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 from cardaudit.models.awsverdicts import AwsVerdicts
 from cardaudit.models.base import Frozen, Severity, Status
 from cardaudit.models.control import RequirementStatus
+from cardaudit.models.evidence import EvidenceStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.history import RunDiff
 from cardaudit.models.inventory import CollectionError
@@ -133,6 +134,9 @@ class Report(Frozen):
     waivers: list[WaiverStatus] = Field(default_factory=list)  # every waiver of waivers.yaml and its state
     diff: RunDiff | None = None  # against the previous run of the same scope, when history is kept
     scope: RunScope = Field(default_factory=RunScope)  # what was left out by choice (--no-aws, a PR's files)
+    # Ownership evidence sources (IaC, CODEOWNERS), read or not, and warnings about recorded evidence.
+    evidence: list[EvidenceStatus] = Field(default_factory=list)
+    evidence_warnings: list[str] = Field(default_factory=list)
 
     def check(self, check_id: str) -> CheckInfo | None:
         return next((c for c in self.checks if c.id == check_id), None)

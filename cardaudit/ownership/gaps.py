@@ -28,9 +28,11 @@ SHADOWED_RULE = "ownership_shadowed_rule"
 REVIEW_OVERDUE = "ownership_review_overdue"
 TPSP_UNEVIDENCED = "ownership_tpsp_unevidenced"
 WRITE_OUTSIDE = "ownership_write_access_outside_ownership"  # computed in cardaudit.ownership.access
+CODEOWNERS_DISAGREES = "ownership_codeowners_disagrees"
 
 GAP_KINDS = (UNOWNED, CONTESTED, DOUBLE_MANAGED, UNMANAGED, TAG_MISMATCH, REQUIREMENT_UNOWNED, FAILING_UNROUTED,
-             UNKNOWN_TEAM, STALE_RULE, SHADOWED_RULE, REVIEW_OVERDUE, TPSP_UNEVIDENCED, WRITE_OUTSIDE)
+             UNKNOWN_TEAM, STALE_RULE, SHADOWED_RULE, REVIEW_OVERDUE, TPSP_UNEVIDENCED, WRITE_OUTSIDE,
+             CODEOWNERS_DISAGREES)
 
 RULE = "cardaudit::OwnershipRule"
 

@@ -11,14 +11,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pathspec
 
+from cardaudit.models.evidence import EvidenceStatus
 from cardaudit.models.inventory import AwsResource, Unknown
-from cardaudit.models.ownership import FieldRule, IacSource, RequirementRule, ResourceMatch
-from cardaudit.ownership.iac import IacIndex
+from cardaudit.models.ownership import FieldRule, RequirementRule, ResourceMatch
+from cardaudit.ownership.iac import Claim, IacIndex
 from cardaudit.ownership.load import Ownership
+
+if TYPE_CHECKING:
+    from cardaudit.ownership.codeowners import Codeowners
 
 TIER_ARN_EXACT = 100
 TIER_ARN_GLOB = 80
@@ -73,7 +77,7 @@ class ResourceFacts:
     type: str
     name: str
     tags: dict[str, str] | None  # None: the tags could not be read
-    iac: tuple[IacSource, ...] = ()
+    iac: tuple[Claim, ...] = ()
 
     @property
     def subject(self) -> str:
@@ -90,7 +94,7 @@ def facts_of(resource: AwsResource, iac: IacIndex) -> ResourceFacts:
     claims = list(iac.claimants(resource.arn, resource.cfn_type, resource.name))
     if tags and CFN_STACK_TAG in tags:
         tool: Literal["sam", "cloudformation"] = "sam" if tags.get("lambda:createdBy") == "SAM" else "cloudformation"
-        claims.append(IacSource(tool=tool, stack=tags[CFN_STACK_TAG]))
+        claims.append(Claim(tool, tags[CFN_STACK_TAG], f"tag {CFN_STACK_TAG}={tags[CFN_STACK_TAG]} on the resource"))
     return ResourceFacts(resource.arn, resource.account, resource.region, resource.cfn_type, resource.name,
                          tags, tuple(claims))
 
@@ -252,9 +256,13 @@ class RuleIndex:
 class Resolver:
     """Answers "who owns this?" for resources, artifacts and requirements from one ownership file."""
 
-    def __init__(self, ownership: Ownership, iac: IacIndex) -> None:
+    def __init__(self, ownership: Ownership, iac: IacIndex, *, codeowners: dict[str, Codeowners] | None = None,
+                 evidence: list[EvidenceStatus] | None = None, warnings: list[str] | None = None) -> None:
         self.ownership = ownership
         self.iac = iac
+        self.codeowners = codeowners or {}
+        self.evidence = evidence or []  # every evidence source and whether it was read
+        self.warnings = warnings or []  # recorded evidence missing or changed since the inventory was saved
         self._artifact_specs = [
             pathspec.PathSpec.from_lines("gitignore", [rule.path]) for rule in ownership.model.artifacts
         ]
@@ -277,6 +285,13 @@ class Resolver:
                 rule.priority if rule.priority is not None else tier, specificity,
                 self.ownership.resource_rule_line(index), keys, tuple(rule.overrides))
         return found
+
+    def attach_evidence(self, iac: IacIndex, codeowners: dict[str, Codeowners], evidence: list[EvidenceStatus],
+                        warnings: list[str]) -> None:
+        """Evidence read after the file (the audit reads the file before collecting, to fail fast)."""
+        self.iac, self.codeowners, self.evidence, self.warnings = iac, codeowners, evidence, warnings
+        self._resource_cache.clear()  # requirement answers do not depend on evidence: they are kept
+        self._possible_cache.clear()
 
     def resource(self, facts: ResourceFacts) -> Resolution:
         # The attribute stage asks about each resource more than once (its findings, then its gaps).

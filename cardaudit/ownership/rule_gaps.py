@@ -70,8 +70,19 @@ def _collected(match: ResourceMatch, collected_types: set[str]) -> bool:
     return any(t in collected_types for t in types)
 
 
+def _resource_blind(match: ResourceMatch, collected_types: set[str], unread_tools: frozenset[str]) -> str | None:
+    if not collected_types:
+        # A repository-only run (--no-aws) read no AWS resource a rule could match.
+        return "no AWS resource was read in this audit (--no-aws)"
+    if not _collected(match, collected_types):
+        return "cardaudit does not collect this resource type yet"
+    if match.iac is not None and match.iac.tool in unread_tools:
+        return f"a {match.iac.tool} source it could match was not read"
+    return None
+
+
 def usage_findings(ownership: Ownership, usage: RuleUsage, complete: bool, collected_types: set[str],
-                   repos: list[str]) -> list[Finding]:
+                   repos: list[str], unread_tools: frozenset[str] = frozenset()) -> list[Finding]:
     """Stale rules (match nothing) and shadowed rules (match, but never decide).
 
     A rule can only be called stale when the inventory it was compared with is complete: after a
@@ -79,10 +90,7 @@ def usage_findings(ownership: Ownership, usage: RuleUsage, complete: bool, colle
     """
     out: list[Finding] = []
     sections: list[tuple[str, list[tuple[int, str, str | None]]]] = [
-        ("resources", [(i, r.id, None if _collected(r.match, collected_types)
-                        else "cardaudit does not collect this resource type yet" if collected_types
-                        # A repository-only run (--no-aws) read no AWS resource a rule could match.
-                        else "no AWS resource was read in this audit (--no-aws)")
+        ("resources", [(i, r.id, _resource_blind(r.match, collected_types, unread_tools))
                        for i, r in enumerate(ownership.model.resources)]),
         ("artifacts", [(i, r.id, None if any(glob_match(r.repo, repo) for repo in repos)
                         else f"no checkout of {r.repo} was given (--repo NAME=PATH)")

@@ -9,6 +9,7 @@ from cardaudit.models.attribution import Applicability, RequirementAttribution, 
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import REGION_NOT_ENABLED, Inventory
 from cardaudit.ownership.access import access_findings
+from cardaudit.ownership.codeowners_gaps import codeowners_findings
 from cardaudit.ownership.gaps import RuleUsage
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.routing import attribute, unrouted_findings
@@ -52,9 +53,11 @@ def ownership_stage(findings: list[Finding], inventory: Inventory, resolver: Res
         resource_findings(inventory, resolver, usage)
         + blind_scope_findings(inventory, resolver)
         + artifact_findings(inventory, resolver, usage)
+        + codeowners_findings(inventory, resolver)
         + requirement_findings(requirement_ids, in_scope, resolver, usage)
         + unknown_team_findings(ownership)
-        + usage_findings(ownership, usage, inventory.complete(), inventory.collected_types(), inventory.repos)
+        + usage_findings(ownership, usage, inventory.complete(), inventory.collected_types(), inventory.repos,
+                         frozenset(s.source.tool for s in resolver.iac.errors))
         + review_findings(ownership, today)
         + tpsp_findings(ownership)
         + access_findings(inventory, resolver)

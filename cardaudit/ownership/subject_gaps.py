@@ -17,6 +17,7 @@ from cardaudit.ownership.gaps import (
     gap_finding,
     rules_text,
 )
+from cardaudit.ownership.iac import Claim
 from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts, facts_of
 
 
@@ -80,14 +81,33 @@ def blind_scope_findings(inventory: Inventory, resolver: Resolver) -> list[Findi
         for account, region in blind for kind in kinds]
 
 
+def iac_groups(claims: tuple[Claim, ...]) -> dict[str, list[Claim]]:
+    """Claims grouped by source: one CloudFormation stack is one source whether its template, its live
+    resources or its tags said so; a template claim with no known stack joins the stack seen."""
+    groups: dict[tuple[str, str | None], list[Claim]] = {}
+    for claim in sorted(claims, key=lambda c: (c.family[1] is None, c.label, c.where)):
+        key = claim.family
+        if key[0] == "cloudformation" and key[1] is None:
+            key = next((k for k in groups if k[0] == "cloudformation"), key)
+        groups.setdefault(key, []).append(claim)
+    return {_group_label(group): group for group in groups.values()}
+
+
+def _group_label(group: list[Claim]) -> str:
+    first = next((c for c in group if c.stack), group[0])
+    evidence = "; ".join(sorted({c.where for c in group}))
+    return f"{first.label} ({evidence})"
+
+
 def _double_managed(resource: AwsResource, facts: ResourceFacts, resolution: Resolution,
                     resolver: Resolver) -> list[Finding]:
-    sources = sorted({f"{c.tool}:{c.stack}" if c.stack else c.tool for c in facts.iac})
+    groups = iac_groups(facts.iac)
+    sources = sorted(groups)
     ref = resource.ref()
     if len(sources) < 2:
-        # One source seen, or none: an unread one (stack tags, an IaC state) could be the second.
-        unread = (["tags (and so CloudFormation/SAM stack tags) could not be read"] if facts.tags is None else []) + [
-            str(s.error) for s in resolver.iac.errors]
+        # One source seen, or none: an unread one (stack tags, an IaC state, a template) could be the second.
+        unread = (["tags (and so CloudFormation/SAM stack tags) could not be read"] if facts.tags is None else []) + (
+            resolver.iac.unread_for(resource.cfn_type))
         if unread:
             seen = f"managed by {sources[0]}" if sources else "no IaC source seen"
             return [gap_finding(DOUBLE_MANAGED, Result.not_assessed(ref, f"{seen}, but {'; '.join(unread)}"),
@@ -112,9 +132,10 @@ def _unmanaged(resource: AwsResource, facts: ResourceFacts, resolution: Resoluti
     if resource.cfn_type in allowed:
         return [gap_finding(UNMANAGED, Result.passed(ref, f"managed outside IaC by design: "
                                                           f"{allowed[resource.cfn_type]}"), resolution)]
-    if resolver.iac.errors or facts.tags is None:
+    unread = resolver.iac.unread_for(resource.cfn_type)
+    if unread or facts.tags is None:
         blind = "; ".join([*(["its tags (CloudFormation/SAM stack tags) could not be read"] if facts.tags is None
-                             else []), *(str(s.error) for s in resolver.iac.errors)])
+                             else []), *unread])
         return [gap_finding(UNMANAGED, Result.not_assessed(ref, f"no readable IaC source claims it, but {blind}"),
                             resolution)]
     return [gap_finding(UNMANAGED, Result.failed(

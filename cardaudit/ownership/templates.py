@@ -1,0 +1,116 @@
+"""SAM and CloudFormation templates in a repository as IaC evidence.
+
+A template declares resources; where it sets a physical name (`FunctionName`, `QueueName`,
+`StateMachineName`, `TableName`, `BucketName`), that name is claimed as read. Where it does not,
+CloudFormation generates `<stack>-<LogicalId>-<suffix>` (shortened for long names), so with the
+stack name from `samconfig.toml` the prefix `<stack>-<LogicalId>-` is claimed, as a prediction.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, TaggedScalar
+
+from cardaudit.limits import LimitExceeded
+from cardaudit.models.ownership import IacSource
+from cardaudit.ownership.iac import Claim, IacClaims, read_evidence, read_text_evidence, source_label
+from cardaudit.safeyaml import YamlSyntaxError, load_yaml
+from cardaudit.yamlfile import line_of
+
+# Template type -> (the CloudFormation type cardaudit collects it as, the property holding its name).
+DECLARED: dict[str, tuple[str, str]] = {
+    "AWS::Serverless::Function": ("AWS::Lambda::Function", "FunctionName"),
+    "AWS::Lambda::Function": ("AWS::Lambda::Function", "FunctionName"),
+    "AWS::SQS::Queue": ("AWS::SQS::Queue", "QueueName"),
+    "AWS::Serverless::StateMachine": ("AWS::StepFunctions::StateMachine", "Name"),
+    "AWS::StepFunctions::StateMachine": ("AWS::StepFunctions::StateMachine", "StateMachineName"),
+    "AWS::DynamoDB::Table": ("AWS::DynamoDB::Table", "TableName"),
+    "AWS::Serverless::SimpleTable": ("AWS::DynamoDB::Table", "TableName"),
+    "AWS::S3::Bucket": ("AWS::S3::Bucket", "BucketName"),
+}
+SAMCONFIG = "samconfig.toml"
+
+
+def stack_names(path: Path, shown_as: str) -> tuple[list[str], str | None]:
+    """The stack names of every environment in a samconfig.toml (`[env.deploy.parameters] stack_name`)."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        return [], f"cannot read {shown_as}: {exc.strerror}"
+    except UnicodeDecodeError:
+        return [], f"{shown_as}: not UTF-8 text"
+    except tomllib.TOMLDecodeError as exc:
+        return [], f"{shown_as}: invalid TOML: {exc}"
+    names: list[str] = []
+    for env in doc.values():
+        params = env.get("deploy", {}).get("parameters", {}) if isinstance(env, dict) else {}
+        name = params.get("stack_name") if isinstance(params, dict) else None
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    return names, None
+
+
+def _literal(value: Any) -> str | None:
+    return value if isinstance(value, str) and not isinstance(value, TaggedScalar) else None
+
+
+def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
+    got = read_text_evidence(source, path, shown_as)
+    if isinstance(got, IacClaims):
+        return got
+    text, record = got
+    label = source_label(source)
+    files = [record]
+    try:
+        doc = load_yaml(text)
+    except YamlSyntaxError as exc:
+        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: invalid YAML: {exc.message}",
+                         files=(record,))
+    except LimitExceeded as exc:
+        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: {exc.message}", files=(record,))
+    resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
+    if not isinstance(resources, CommentedMap):
+        return IacClaims(source, label, error=f"{shown_as}:1: not a template: no Resources mapping",
+                         files=(record,))
+    stacks = [source.stack] if source.stack else []
+    note = None
+    if not stacks:
+        config = path.parent / SAMCONFIG
+        head, _, relative = shown_as.rpartition(":") if ":" in shown_as else ("", "", shown_as)
+        folder = relative.rpartition("/")[0]
+        config_shown = (f"{head}:" if head else "") + (f"{folder}/" if folder else "") + SAMCONFIG
+        if config.is_file():
+            got_config = read_evidence(config, config_shown)
+            if not isinstance(got_config, str):
+                files.append(got_config[1])
+            stacks, problem = stack_names(config, config_shown)
+            if problem:
+                return IacClaims(source, label, error=problem, files=tuple(files))
+        if not stacks:
+            note = (f"no stack name (no `stack:` in ownership.yaml, no stack_name in {config_shown}): "
+                    "generated names cannot be predicted; declared names are claimed")
+    names: dict[tuple[str, str], Claim] = {}
+    prefixes: list[tuple[str, str, Claim]] = []
+    stack = stacks[0] if len(stacks) == 1 else None
+    unknown: set[str] = set()
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, CommentedMap) or resource.get("Type") not in DECLARED:
+            continue
+        cfn_type, name_key = DECLARED[str(resource.get("Type"))]
+        props = resource.get("Properties")
+        name = _literal(props.get(name_key)) if isinstance(props, CommentedMap) else None
+        where = f"{shown_as}:{line_of(resources, (logical_id,)) or 1}"
+        if name:
+            names.setdefault((cfn_type, name), Claim(source.tool, stack, where))
+            continue
+        if not stacks:
+            unknown.add(cfn_type)
+        for each in stacks:
+            prefixes.append((cfn_type, f"{each}-{logical_id}-",
+                             Claim(source.tool, each, f"{where} (predicted name {each}-{logical_id}-*)",
+                                   predicted=True)))
+    return IacClaims(source, label, names=names, prefixes=tuple(prefixes), files=tuple(files),
+                     note=note if unknown else None, unknown_types=frozenset(unknown))
