@@ -77,7 +77,7 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
     """Checks over repository files: blind only when no checkout was given at all.
 
     A file that did not parse is one ERROR finding, with its line, for each check that reads its
-    kind; the check itself sees only the files that parsed.
+    kind; the check itself sees only the files that parsed and are of its kind.
     """
     if not inventory.repos:
         ref = ResourceRef(type=spec.resource_type, id="*")
@@ -92,7 +92,8 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
             if doc.problem is not None:
                 ref = doc.file.ref(line=doc.problem.line)
                 out.append(_finding(spec, Result.error(ref, f"cannot parse {doc.problem.text(doc.file)}")))
-        parsed.append([doc for doc in docs if doc.problem is None])
+        # A file that is not of the kind its name suggests (doc.skipped) is neither judged nor an error.
+        parsed.append([doc for doc in docs if doc.problem is None and doc.skipped is None])
     return out + _call(spec, _arguments(spec, parsed, inventory, []))
 
 

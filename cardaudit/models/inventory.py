@@ -17,7 +17,15 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import Field
 
-from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
+from cardaudit.models.artifacts import (
+    OTHER,
+    BuildspecDoc,
+    DockerfileDoc,
+    RepoFile,
+    RepoTaskDefinition,
+    StepFunctionsDoc,
+    TemplateDoc,
+)
 from cardaudit.models.aws.acm import AcmCertificate
 from cardaudit.models.aws.apigateway import ApiGatewayDomainName, ApiGatewayStage
 from cardaudit.models.aws.backup import BackupPlan, BackupRegionCoverage, BackupSelection, BackupVault, TagCondition
@@ -91,7 +99,7 @@ __all__ = [
 
 GLOBAL = "global"
 # Inventory attributes filled from repository checkouts rather than AWS.
-REPO_SLICES = ("repo_task_definitions", "dockerfiles", "buildspecs", "templates")
+REPO_SLICES = ("repo_task_definitions", "dockerfiles", "buildspecs", "templates", "stepfunctions")
 REGION_NOT_ENABLED = "RegionNotEnabled"
 
 
@@ -214,6 +222,7 @@ class Inventory(Frozen):
     dockerfiles: list[DockerfileDoc] = Field(default_factory=list)
     buildspecs: list[BuildspecDoc] = Field(default_factory=list)
     templates: list[TemplateDoc] = Field(default_factory=list)
+    stepfunctions: list[StepFunctionsDoc] = Field(default_factory=list)
     # AWS's own verdicts (Security Hub, Config, Inspector), read beside the slices when asked for.
     aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from cardaudit.collect.artifacts.buildspec import parse_buildspec
 from cardaudit.collect.artifacts.dockerfile import parse_dockerfile
+from cardaudit.collect.artifacts.stepfunctions import parse_stepfunctions
 from cardaudit.collect.artifacts.taskdef import parse_taskdef
 from cardaudit.collect.artifacts.template import parse_template
 from cardaudit.models.artifacts import (
@@ -17,10 +18,12 @@ from cardaudit.models.artifacts import (
     ParseProblem,
     RepoFile,
     RepoTaskDefinition,
+    StepFunctionsDoc,
     TemplateDoc,
 )
 
-ParsedArtifacts = list[RepoTaskDefinition] | list[DockerfileDoc] | list[BuildspecDoc] | list[TemplateDoc]
+ParsedArtifacts = (list[RepoTaskDefinition] | list[DockerfileDoc] | list[BuildspecDoc] | list[TemplateDoc]
+                   | list[StepFunctionsDoc])
 D = TypeVar("D", bound=ArtifactDoc)
 
 
@@ -34,14 +37,29 @@ def _contained(parse: Callable[[RepoFile, Path], D], doc_type: type[D], file: Re
 
 
 def parse_artifacts(repos: dict[str, Path], files: list[RepoFile]) -> dict[str, ParsedArtifacts]:
-    """Parse every artifact of a kind cardaudit checks, by inventory attribute; a bad file keeps its problem."""
+    """Parse every artifact of a kind cardaudit checks, by inventory attribute; a bad file keeps its problem.
+
+    Buildspecs, container definitions and state machines written inline in a template join the
+    files of their kind, so the same checks judge them (pointing into the template).
+    """
+    templates = [_contained(parse_template, TemplateDoc, f, repos[f.repo])
+                 for f in files if f.kind in ("sam", "cloudformation")]
     return {
         "repo_task_definitions": [_contained(parse_taskdef, RepoTaskDefinition, f, repos[f.repo])
-                                  for f in files if f.kind == "taskdef"],
+                                  for f in files if f.kind == "taskdef"]
+        + [td for t in templates for td in t.inline_task_definitions],
         "dockerfiles": [_contained(parse_dockerfile, DockerfileDoc, f, repos[f.repo])
                         for f in files if f.kind == "dockerfile"],
         "buildspecs": [_contained(parse_buildspec, BuildspecDoc, f, repos[f.repo])
-                       for f in files if f.kind == "buildspec"],
-        "templates": [_contained(parse_template, TemplateDoc, f, repos[f.repo])
-                      for f in files if f.kind in ("sam", "cloudformation")],
+                       for f in files if f.kind == "buildspec"]
+        + [b for t in templates for b in t.inline_buildspecs],
+        "templates": templates,
+        "stepfunctions": [_contained(parse_stepfunctions, StepFunctionsDoc, f, repos[f.repo])
+                          for f in files if f.kind == "stepfunctions"]
+        + [s for t in templates for s in t.inline_state_machines],
     }
+
+
+def skipped_notes(docs: list[ArtifactDoc]) -> list[str]:
+    """`repo:path: skipped: why` for each file named like a kind it does not hold (shown as info)."""
+    return [f"{d.file.repo}:{d.file.path}: skipped: {d.skipped}" for d in docs if d.skipped is not None]

@@ -30,6 +30,16 @@ def read_yaml(root: Path, path: str) -> Any | ParseProblem:
     text = read_text(root, path)
     if isinstance(text, ParseProblem):
         return text
+    return yaml_tree(text)
+
+
+def yaml_tree(text: str) -> Any | ParseProblem:
+    """`text` as a round-trip YAML tree (JSON included), or the problem with its line."""
+    text = text.removeprefix("\ufeff")
+    if text.lstrip().startswith(("{", "[")):
+        # JSON is YAML, except that YAML refuses a tab where JSON allows whitespace (and a raw tab
+        # inside a JSON string is invalid anyway): indentation by tabs is common in JSON templates.
+        text = text.replace("\t", " ")
     try:
         return load_yaml(text)
     except YamlSyntaxError as exc:
