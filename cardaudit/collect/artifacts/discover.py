@@ -24,6 +24,7 @@ _CFN_NAME = re.compile(r"\.template$|\.cfn\.(json|ya?ml)$|(^|[._-])template\.(ya
 _NEVER = re.compile(r"^(package(-lock)?|tsconfig.*|composer|\.eslintrc.*|\.prettierrc.*|renovate|"
                     r"\.pre-commit-config|docker-compose.*|compose|mkdocs|pnpm-lock|yarn|\.gitlab-ci|"
                     r"cdk|cdk\.context|\.?codecov|dependabot|samconfig)\.(json|ya?ml)$")
+_TASKDEF_NAME = re.compile(r"^(taskdef|task-definition|task_definition).*\.json$")
 _SNIFF_BYTES = 16384
 _TOP_KEY = "(?m)^[\"']?{key}[\"']?\\s*:|[{{,]\\s*\"{key}\"\\s*:"
 _AWS_TYPE = re.compile(r"[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
@@ -60,9 +61,9 @@ def _kind(path: Path, root: Path) -> str | None:
         head = read_prefix(path, _SNIFF_BYTES, root).decode("utf-8", "replace").removeprefix("\ufeff")
     except LimitExceeded:
         # Named like a template but unreadable: parsing it again reports why, as an ERROR.
-        return "cloudformation" if _CFN_NAME.search(name) else None
+        return "cloudformation" if _CFN_NAME.search(name) else "taskdef" if _TASKDEF_NAME.match(name) else None
     found = sniff(head, name)
-    if found is None and re.match(r"^(taskdef|task-definition|task_definition).*\.json$", name):
+    if found is None and _TASKDEF_NAME.match(name):
         return "taskdef"  # the parser says what it holds instead (an ERROR or a skip note)
     if found is None and _CFN_NAME.search(name) and "Resources" in head:
         return "cloudformation"  # the parser says what is missing
