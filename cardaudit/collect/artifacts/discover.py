@@ -11,6 +11,8 @@ from cardaudit.models.inventory import OTHER, RepoFile
 from cardaudit.safefile import read_prefix
 
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".terraform", "cdk.out", ".aws-sam"}
+# `Dockerfile.prod` is a Dockerfile; `dockerfile.go` or `Dockerfile.md` is source or documentation.
+_NOT_DOCKERFILE = re.compile(r"\.(go|py|rs|js|ts|java|c|h|sh|md|txt|json|ya?ml|toml|lock|bak|orig|snap|tmpl|erb)$")
 _BY_NAME: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(Dockerfile|Containerfile|dockerfile|containerfile)(\..+)?$|\.[Dd]ockerfile$"), "dockerfile"),
     (re.compile(r"^buildspec.*\.ya?ml$"), "buildspec"),
@@ -51,7 +53,7 @@ def sniff(head: str, name: str) -> str | None:
 def _kind(path: Path, root: Path) -> str | None:
     name = path.name
     for pattern, kind in _BY_NAME:
-        if pattern.search(name):
+        if pattern.search(name) and not (kind == "dockerfile" and _NOT_DOCKERFILE.search(name)):
             return kind
     if not name.endswith(_DATA_SUFFIXES) or _NEVER.match(name):
         return None

@@ -15,7 +15,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from cardaudit.collect.artifacts.reading import read_text
+from cardaudit.collect.artifacts.reading import JINJA, UNRENDERED, read_text
 from cardaudit.models.artifacts import DockerfileDoc, DockerStage, ParseProblem
 from cardaudit.models.containers import EnvVar
 from cardaudit.models.inventory import RepoFile
@@ -93,7 +93,7 @@ def instructions(text: str) -> list[Instruction]:
             parts.append(current)
             break
         joined = " ".join(p.strip() for p in parts).strip()
-        keyword, _, args = joined.partition(" ")
+        keyword, args = [*re.split(r"\s+", joined, maxsplit=1), ""][:2]  # a tab may follow the keyword
         if keyword.upper() in _HEREDOC_INSTRUCTIONS or (
                 keyword.upper() == "ONBUILD" and args.split(" ", 1)[0].upper() in _HEREDOC_INSTRUCTIONS):
             for dash, _, delimiter in _HEREDOC.findall(args):
@@ -136,6 +136,13 @@ def parse_dockerfile(file: RepoFile, root: Path) -> DockerfileDoc:
     text = read_text(root, file.path)
     if isinstance(text, ParseProblem):
         return DockerfileDoc(file=file, problem=text)
+    doc = _parse(file, text)
+    if doc.problem is not None and JINJA.search(text):
+        return DockerfileDoc(file=file, skipped=UNRENDERED.reason)
+    return doc
+
+
+def _parse(file: RepoFile, text: str) -> DockerfileDoc:
     try:
         found = instructions(text)
     except DockerSyntaxError as exc:

@@ -7,6 +7,7 @@ bounds); whatever goes wrong is a ParseProblem with the line when there is one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,20 @@ def read_text(root: Path, path: str) -> str | ParseProblem:
         return read_bounded_text(root / path, limits.MAX_REPO_FILE_BYTES, root=root)
     except LimitExceeded as exc:
         return ParseProblem(line=exc.line, message=exc.message)
+
+
+# A Jinja or cookiecutter template of a YAML file ({% if %}, {{ cookiecutter.x }}) is YAML only once
+# rendered: not judged, and not an error either.
+JINJA = re.compile(r"^\s*\{%-?\s|\{\{\s*cookiecutter\.", re.MULTILINE)
+
+
+class Unrendered:
+    """The file is a template of the document (Jinja, cookiecutter), not the document itself."""
+
+    reason = "a Jinja/cookiecutter template of the file, not the file itself (render it to audit it)"
+
+
+UNRENDERED = Unrendered()
 
 
 def read_yaml(root: Path, path: str) -> Any | ParseProblem:
@@ -43,6 +58,8 @@ def yaml_tree(text: str) -> Any | ParseProblem:
     try:
         return load_yaml(text)
     except YamlSyntaxError as exc:
+        if JINJA.search(text):
+            return UNRENDERED
         return ParseProblem(line=exc.line, message=f"invalid YAML: {exc.message}")
     except LimitExceeded as exc:
         return ParseProblem(line=exc.line, message=exc.message)

@@ -17,7 +17,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from cardaudit.collect.artifacts.buildspec import buildspec_from_tree
-from cardaudit.collect.artifacts.reading import read_yaml, yaml_tree
+from cardaudit.collect.artifacts.reading import Unrendered, read_yaml, yaml_tree
 from cardaudit.collect.artifacts.stepfunctions import asl_from_tree
 from cardaudit.collect.artifacts.taskdef import _json_line, taskdef_from_dict
 from cardaudit.jsonlines import LineDict, LineList
@@ -248,8 +248,14 @@ def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
     doc = read_yaml(root, file.path)
     if isinstance(doc, ParseProblem):
         return TemplateDoc(file=file, problem=doc)
+    if isinstance(doc, Unrendered):
+        return TemplateDoc(file=file, skipped=doc.reason)
     resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
     if not isinstance(resources, CommentedMap):
+        transform = doc.get("Transform") if isinstance(doc, CommentedMap) else None
+        if transform is not None and "AWS::Serverless" not in str(transform):
+            # A macro (AWS::Include aside) may write Resources itself: nothing to read before it runs.
+            return TemplateDoc(file=file, skipped="no Resources before the template's Transform macro runs")
         if isinstance(doc, CommentedMap) and ("AWSTemplateFormatVersion" in doc or "Transform" in doc):
             return TemplateDoc(file=file, problem=ParseProblem(line=line_of(doc, ("Resources",)) or 1,
                                                                message="not a template: no Resources mapping"))
