@@ -70,3 +70,10 @@ def test_discovery_leaves_source_code_named_like_a_dockerfile(tmp_path: Path) ->
     kinds = {f.path: f.kind for f in discover({"r": tmp_path})}
     assert kinds == {"dockerfile.go": "other", "Dockerfile.md": "other", "dockerfile": "dockerfile",
                      "app.dockerfile": "dockerfile", "Dockerfile.prod": "dockerfile"}
+
+
+def test_asl_non_string_type_or_next_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    # Found by the fuzzer: a list where a state name or type belongs is unhashable.
+    text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: [B]\n  B:\n    Type: []\n"
+    doc = parse_stepfunctions(*_file(tmp_path, "flow.asl.yaml", text, "stepfunctions"))
+    assert doc.problem is not None and (doc.problem.line, doc.problem.message) == (5, "state A: Next names no state")

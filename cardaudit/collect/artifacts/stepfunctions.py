@@ -101,16 +101,19 @@ class _Reader:
             if not isinstance(state, CommentedMap):
                 return ParseProblem(line=line, message=f"state {redact_text(str(name))} must be a mapping")
             kind = state.get("Type")
-            if kind not in STATE_TYPES:
+            if not isinstance(kind, str) or kind not in STATE_TYPES:
                 return ParseProblem(line=self.line(state, "Type") or line,
                                     message=f"state {redact_text(str(name))}: "
                                             + ("no Type" if kind is None else "unknown Type"))
             for target_key in ("Next", "Default"):
                 target = state.get(target_key)
-                if target is not None and target not in states:
+                if target is not None and (not isinstance(target, str) or target not in states):
                     return ParseProblem(line=self.line(state, target_key),
                                         message=f"state {redact_text(str(name))}: {target_key} names no state")
-            own = str(state.get("QueryLanguage") or language)
+            own = state.get("QueryLanguage") or language
+            if own not in ("JSONPath", "JSONata"):
+                message = f"state {redact_text(str(name))}: QueryLanguage must be JSONPath or JSONata"
+                return ParseProblem(line=self.line(state, "QueryLanguage"), message=message)
             resource = state.get("Resource")
             payload_key = "Arguments" if own == "JSONata" else "Parameters"
             fields: dict[str, Any] = {}
@@ -150,7 +153,7 @@ def asl_from_tree(file: RepoFile, doc: Any, offset: int = 0, prefix: str = "$") 
     if not looks_like_asl(doc):
         return StepFunctionsDoc(file=file, field_prefix=prefix,
                                 skipped="not a Step Functions definition: no StartAt and States")
-    language = str(doc.get("QueryLanguage") or "JSONPath")
+    language = doc.get("QueryLanguage") or "JSONPath"
     if language not in ("JSONPath", "JSONata"):
         return reader.problem(reader.line(doc, "QueryLanguage"), "QueryLanguage must be JSONPath or JSONata")
     if (problem := reader.walk(doc["States"], "$.States", language)) is not None:
