@@ -55,14 +55,14 @@ def dockerfile_user_not_root(dockerfiles: list[DockerfileDoc]) -> Iterator[Resul
         final = doc.stages[-1]
         user, stage = _effective_user(doc, final)
         if user is None:
-            ref = doc.file.ref(line=final.line)
+            ref = doc.file.ref(line=final.line, field="USER")
             if _NONROOT_TAG.search(stage.base):
                 yield Result.passed(ref, f"no USER, but base image {stage.base} runs as non-root by convention")
             else:
                 yield Result.failed(ref, f"the final stage sets no USER: it runs as {stage.base}'s default user, "
                                          "root unless that image sets one", base_image=stage.base)
             continue
-        ref = doc.file.ref(line=stage.user_line)
+        ref = doc.file.ref(line=stage.user_line, field="USER")
         withheld = {v.name for v in doc.withheld_args}
         resolved = _substitute(user, doc.args)
         if any(m.group(1) in withheld for m in _VARIABLE.finditer(user)):
