@@ -255,3 +255,16 @@ def test_secret_values_never_leave_the_parsers(inventory: Inventory) -> None:
     for secret in ("Winter2026!", "tok_live_4f9a8b7c6d5e4f3a", "Hunter2-not-a-ref", "s3cr3t-Registry-pw",
                    "sk_live_51HxExampleNotReal00", "Hunter2-literal!"):
         assert secret not in dumped, secret
+
+
+def test_templates_read_every_short_form_tag_foreach_and_nested_stacks(inventory: Inventory) -> None:
+    sam = next(t for t in inventory.templates if t.file.path == "templates/pass-sam/template.yaml")
+    assert sam.problem is None
+    assert {k: v for k, v in sam.resources.items() if v == "AWS::SNS::Topic"} == {
+        "Topic${Name}": "AWS::SNS::Topic", "Included": "AWS::SNS::Topic", "Shorthand": "AWS::SNS::Topic"}
+    assert sam.nested_stacks == {"Child": "./child.yaml"}
+    assert sam.physical_names["Api"] == "card-api-authorizer"
+    text = (REPO / sam.file.path).read_text()
+    for tag in ("!Ref", "!Sub", "!GetAtt", "!If", "!Join", "!Select", "!Split", "!FindInMap", "!ImportValue",
+                "!Base64", "!Cidr", "!GetAZs", "!Equals", "!And", "!Or", "!Not", "!Condition", "!Transform"):
+        assert tag + " " in text, tag  # the fixture holds every short form
