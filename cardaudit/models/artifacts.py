@@ -204,6 +204,9 @@ class TemplateStateMachine(Quiet):
     logging_at: str
     logging_line: int | None = None
     definition_file: str | None = None  # DefinitionUri / DefinitionS3Location when it is a local path
+    # DefinitionSubstitutions that name a task definition: ${name} -> the ARN or family it stands for
+    # (a literal, or the Family of an AWS::ECS::TaskDefinition of the same template).
+    substitutions: dict[str, str] = Field(default_factory=dict)
 
 
 class TemplateDoc(ArtifactDoc):

@@ -96,6 +96,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('taskdefs/placeholders/card-api.json', 18, 'PASS'),
         ('taskdefs/placeholders/card-api.json', 6, 'PASS'),
         ('templates/fail-inline/pipeline.template', 24, 'FAIL'),
+        ('templates/linked/template.yaml', 20, 'PASS'),
     },
     "taskdef_container_read_only_root_filesystem": {
         ('taskdefs/fail-loose/card-batch-task-def.json', 5, 'FAIL'),
@@ -103,6 +104,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('taskdefs/placeholders/card-api.json', 18, 'FAIL'),
         ('taskdefs/placeholders/card-api.json', 6, 'PASS'),
         ('templates/fail-inline/pipeline.template', 24, 'FAIL'),
+        ('templates/linked/template.yaml', 20, 'PASS'),
     },
     "taskdef_container_non_root_user": {
         ('taskdefs/fail-loose/card-batch-task-def.json', 5, 'FAIL'),
@@ -110,12 +112,14 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('taskdefs/placeholders/card-api.json', 18, 'FAIL'),
         ('taskdefs/placeholders/card-api.json', 6, 'PASS'),
         ('templates/fail-inline/pipeline.template', 24, 'FAIL'),
+        ('templates/linked/template.yaml', 20, 'PASS'),
     },
     "taskdef_no_host_network_or_pid": {
         ('taskdefs/fail-loose/card-batch-task-def.json', 1, 'FAIL'),
         ('taskdefs/pass-hardened/taskdef.json', 1, 'PASS'),
         ('taskdefs/placeholders/card-api.json', 1, 'FAIL'),
         ('templates/fail-inline/pipeline.template', 18, 'PASS'),
+        ('templates/linked/template.yaml', 14, 'PASS'),
     },
     "taskdef_container_image_pinned": {
         ('taskdefs/fail-loose/card-batch-task-def.json', 5, 'FAIL'),
@@ -123,6 +127,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('taskdefs/placeholders/card-api.json', 18, 'PASS'),
         ('taskdefs/placeholders/card-api.json', 6, 'NOT_ASSESSED'),
         ('templates/fail-inline/pipeline.template', 24, 'NOT_ASSESSED'),
+        ('templates/linked/template.yaml', 20, 'PASS'),
     },
     "taskdef_secrets_from_secret_store": {
         ('taskdefs/fail-loose/card-batch-task-def.json', 5, 'FAIL'),
@@ -130,6 +135,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('taskdefs/placeholders/card-api.json', 18, 'PASS'),
         ('taskdefs/placeholders/card-api.json', 6, 'PASS'),
         ('templates/fail-inline/pipeline.template', 24, 'PASS'),
+        ('templates/linked/template.yaml', 20, 'PASS'),
     },
     "buildspec_no_plaintext_credentials": {
         ('buildspecs/fail-plain/ci/build-image.yaml', 6, 'FAIL'),
@@ -157,6 +163,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
     },
     "template_state_machine_logging": {
         ('templates/fail-cfn/stack.cfn.json', 34, 'FAIL'),
+        ('templates/linked/template.yaml', 10, 'PASS'),
         ('templates/pass-sam/template.yaml', 19, 'PASS'),
     },
     "stepfunctions_no_plaintext_secrets": {
@@ -165,6 +172,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('stepfunctions/live/settlement.json', 4, 'PASS'),
         ('stepfunctions/pass-batch/daily.asl.json', 5, 'PASS'),
         ('templates/fail-cfn/stack.cfn.json', 43, 'PASS'),
+        ('templates/linked/statemachine/nightly.asl.json', 4, 'PASS'),
         ('templates/pass-sam/template.yaml', 53, 'PASS'),
     },
     "stepfunctions_run_task_logging": {
@@ -173,6 +181,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('stepfunctions/live/settlement.json', 17, 'NOT_ASSESSED'),
         ('stepfunctions/live/settlement.json', 9, 'NOT_ASSESSED'),
         ('stepfunctions/pass-batch/daily.asl.json', 31, 'PASS'),
+        ('templates/linked/statemachine/nightly.asl.json', 7, 'PASS'),
         ('templates/pass-sam/template.yaml', 57, 'PASS'),
     },
     "stepfunctions_run_task_no_plaintext_secrets": {
@@ -181,6 +190,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('stepfunctions/live/settlement.json', 17, 'NOT_ASSESSED'),
         ('stepfunctions/live/settlement.json', 9, 'NOT_ASSESSED'),
         ('stepfunctions/pass-batch/daily.asl.json', 31, 'PASS'),
+        ('templates/linked/statemachine/nightly.asl.json', 7, 'PASS'),
         ('templates/pass-sam/template.yaml', 57, 'PASS'),
     },
 }
@@ -268,3 +278,10 @@ def test_templates_read_every_short_form_tag_foreach_and_nested_stacks(inventory
     for tag in ("!Ref", "!Sub", "!GetAtt", "!If", "!Join", "!Select", "!Split", "!FindInMap", "!ImportValue",
                 "!Base64", "!Cidr", "!GetAZs", "!Equals", "!And", "!Or", "!Not", "!Condition", "!Transform"):
         assert tag + " " in text, tag  # the fixture holds every short form
+
+
+def test_definition_substitutions_link_a_definition_file_to_its_task_definition(inventory: Inventory) -> None:
+    findings = _run("stepfunctions_run_task_logging", inventory)
+    linked = next(f for f in findings if f.resource.path == "templates/linked/statemachine/nightly.asl.json")
+    assert (linked.status.value, linked.evidence) == ("PASS", {"family": "nightly-report"})
+    assert "(acme/checks:templates/linked/template.yaml)" in linked.reason  # the inline task definition

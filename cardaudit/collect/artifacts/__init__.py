@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from cardaudit.collect.artifacts.buildspec import parse_buildspec
 from cardaudit.collect.artifacts.dockerfile import parse_dockerfile
-from cardaudit.collect.artifacts.stepfunctions import parse_stepfunctions
+from cardaudit.collect.artifacts.stepfunctions import parse_stepfunctions, substitute
 from cardaudit.collect.artifacts.taskdef import parse_taskdef
 from cardaudit.collect.artifacts.template import parse_template
 from cardaudit.models.artifacts import (
@@ -54,10 +55,23 @@ def parse_artifacts(repos: dict[str, Path], files: list[RepoFile]) -> dict[str, 
                        for f in files if f.kind == "buildspec"]
         + [b for t in templates for b in t.inline_buildspecs],
         "templates": templates,
-        "stepfunctions": [_contained(parse_stepfunctions, StepFunctionsDoc, f, repos[f.repo])
-                          for f in files if f.kind == "stepfunctions"]
+        "stepfunctions": _substituted(templates, [_contained(parse_stepfunctions, StepFunctionsDoc, f, repos[f.repo])
+                                                  for f in files if f.kind == "stepfunctions"])
         + [s for t in templates for s in t.inline_state_machines],
     }
+
+
+def _substituted(templates: list[TemplateDoc], docs: list[StepFunctionsDoc]) -> list[StepFunctionsDoc]:
+    """Definition files with the DefinitionSubstitutions of the template that deploys them applied."""
+    subs: dict[tuple[str, str], dict[str, str]] = {}
+    for template in templates:
+        folder = posixpath.dirname(template.file.path)
+        for machine in template.state_machines:
+            if machine.definition_file and machine.substitutions:
+                path = posixpath.normpath(posixpath.join(folder, machine.definition_file))
+                subs[(template.file.repo, path)] = machine.substitutions
+    return [substitute(d, subs[(d.file.repo, d.file.path)]) if (d.file.repo, d.file.path) in subs and d.problem is None
+            else d for d in docs]
 
 
 def skipped_notes(docs: list[ArtifactDoc]) -> list[str]:

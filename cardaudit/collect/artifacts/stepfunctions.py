@@ -85,10 +85,7 @@ class _Reader:
         if "${" in value:
             return {"ecs_dynamic": f"the task definition is a substitution ({redact_text(value)})",
                     "ecs_task_definition": redact_text(value), "ecs_line": line}
-        match = _TASK_DEF_ARN.match(value) or _FAMILY.match(value)
-        return {"ecs_task_definition": redact_text(value), "ecs_line": line,
-                "ecs_family": match["family"] if match else None,
-                **({} if match else {"ecs_dynamic": "not a task definition ARN or family"})}
+        return {"ecs_line": line, **_task_definition(value)}
 
     def walk(self, states: Any, path: str, language: str, depth: int = 0) -> ParseProblem | None:
         if not isinstance(states, CommentedMap) or not states:
@@ -141,6 +138,26 @@ class _Reader:
                 if (problem := self.walk(inner_states, inner_path, own, depth + 1)) is not None:
                     return ParseProblem(line=problem.line or line, message=problem.message)
         return None
+
+
+def _task_definition(value: str) -> dict[str, Any]:
+    match = _TASK_DEF_ARN.match(value) or _FAMILY.match(value)
+    return {"ecs_task_definition": redact_text(value), "ecs_family": match["family"] if match else None,
+            "ecs_dynamic": None if match else "not a task definition ARN or family"}
+
+
+_SUBSTITUTION = re.compile(r"^\$\{([A-Za-z0-9_]+)\}$")
+
+
+def substitute(doc: StepFunctionsDoc, substitutions: dict[str, str]) -> StepFunctionsDoc:
+    """The definition with `${Name}` task definitions replaced by what the template's DefinitionSubstitutions say."""
+    states = []
+    for state in doc.states:
+        match = _SUBSTITUTION.match(state.ecs_task_definition or "")
+        if match and match.group(1) in substitutions:
+            state = state.model_copy(update=_task_definition(substitutions[match.group(1)]))
+        states.append(state)
+    return doc.model_copy(update={"states": states})
 
 
 def looks_like_asl(doc: Any) -> bool:

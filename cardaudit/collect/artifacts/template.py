@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from cardaudit.collect.artifacts.buildspec import buildspec_from_tree
 from cardaudit.collect.artifacts.reading import Unrendered, read_yaml, yaml_tree
-from cardaudit.collect.artifacts.stepfunctions import asl_from_tree
+from cardaudit.collect.artifacts.stepfunctions import asl_from_tree, substitute
 from cardaudit.collect.artifacts.taskdef import _json_line, taskdef_from_dict
 from cardaudit.jsonlines import LineDict, LineList
 from cardaudit.models.artifacts import (
@@ -113,6 +113,8 @@ class _Reader:
         self.task_definitions: list[RepoTaskDefinition] = []
         self.asl: list[StepFunctionsDoc] = []
         self.urls: dict[str, tuple[str | None, str, int | None]] = {}
+        # AWS::ECS::TaskDefinition logical id -> its literal Family, for DefinitionSubstitutions.
+        self.families: dict[str, str] = {}
 
     def merged(self, kind: str, logical_id: str, props: CommentedMap, key: str) -> tuple[Any, str, int | None]:
         """The effective property: the resource's own, else SAM Globals' (value, JSONPath, line)."""
@@ -171,17 +173,24 @@ class _Reader:
         level = logging.get("Level") if isinstance(logging, CommentedMap) else None
         destinations = logging.get("Destinations") if isinstance(logging, CommentedMap) else None
         location = props.get("DefinitionUri" if serverless else "DefinitionS3Location")
+        substitutions: dict[str, str] = {}
+        for name, value in (_map(props, "DefinitionSubstitutions") or CommentedMap()).items():
+            if (literal := _literal(value)) is not None:
+                substitutions[str(name)] = redact_text(literal)
+            elif (target := _target(value)) is not None and target in self.families:
+                substitutions[str(name)] = self.families[target]
         self.machines.append(TemplateStateMachine(
             logical_id=redact_text(logical_id), line=line,
             logging_level=(_literal(level) or COMPUTED) if level is not None else None,
             logging_destinations=len(destinations) if isinstance(destinations, list) else 0,
             logging_at=logging_at, logging_line=logging_line or line,
-            definition_file=redact_text(location) if _literal(location) else None,
+            definition_file=redact_text(location) if _literal(location) else None, substitutions=substitutions,
         ))
         prefix = f"$.Resources.{logical_id}.Properties"
         definition = props.get("Definition")
         if isinstance(definition, CommentedMap):
-            self.asl.append(asl_from_tree(self.file, definition, prefix=f"{prefix}.Definition"))
+            self.asl.append(substitute(asl_from_tree(self.file, definition, prefix=f"{prefix}.Definition"),
+                                       substitutions))
             return
         text = props.get("DefinitionString")
         text = str(text.value) if isinstance(text, TaggedScalar) else text
@@ -193,7 +202,8 @@ class _Reader:
                                                  problem=ParseProblem(line=(tree.line or 1) + offset,
                                                                       message=f"DefinitionString: {tree.message}")))
             else:
-                self.asl.append(asl_from_tree(self.file, tree, offset=offset, prefix=f"{prefix}.DefinitionString"))
+                self.asl.append(substitute(asl_from_tree(self.file, tree, offset=offset,
+                                                         prefix=f"{prefix}.DefinitionString"), substitutions))
 
     def codebuild(self, logical_id: str, props: CommentedMap) -> None:
         source = _map(props, "Source")
@@ -265,7 +275,13 @@ def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
     lines: dict[str, int] = {}
     names: dict[str, str] = {}
     nested: dict[str, str] = {}
-    for logical_id, resource, line in _resources(resources):
+    listed = _resources(resources)
+    for logical_id, resource, _ in listed:
+        if isinstance(resource, CommentedMap) and resource.get("Type") == "AWS::ECS::TaskDefinition":
+            family = _literal((_map(resource, "Properties") or CommentedMap()).get("Family"))
+            if family is not None:
+                reader.families[logical_id] = redact_text(family)
+    for logical_id, resource, line in listed:
         if not isinstance(resource, CommentedMap) or not isinstance(resource.get("Type"), str):
             continue
         kind = str(resource["Type"])
