@@ -130,10 +130,10 @@ def dockerfile_base_image_pinned(dockerfiles: list[DockerfileDoc]) -> Iterator[R
                                 images=[i for _, i in loose])
         elif unknown:
             stage, image = unknown[0]
-            yield Result.not_assessed(doc.file.ref(line=stage.line), f"FROM {image} takes a build argument "
-                                      "without a default")
+            yield Result.not_assessed(doc.file.ref(line=stage.line, field="FROM"),
+                                      f"FROM {image} takes a build argument without a default")
         else:
-            yield Result.passed(doc.file.ref(line=doc.stages[0].line),
+            yield Result.passed(doc.file.ref(line=doc.stages[0].line, field="FROM"),
                                 f"{len(bases)} base image(s), each with a version tag or a digest")
 
 
@@ -160,14 +160,15 @@ def dockerfile_base_image_digest(dockerfiles: list[DockerfileDoc]) -> Iterator[R
         loose = [(s, i) for s, i in bases if not _DIGEST.search(i)]
         if any("$" in i for _, i in loose):
             stage, image = next((s, i) for s, i in loose if "$" in i)
-            yield Result.not_assessed(doc.file.ref(line=stage.line), f"FROM {image} takes a build argument")
+            yield Result.not_assessed(doc.file.ref(line=stage.line, field="FROM"),
+                                      f"FROM {image} takes a build argument")
         elif loose:
             stage, image = loose[0]
             yield Result.failed(doc.file.ref(line=stage.line, field="FROM"),
                                 f"FROM {image} at line {stage.line} has no digest",
                                 images=[i for _, i in loose])
         else:
-            yield Result.passed(doc.file.ref(line=doc.stages[0].line),
+            yield Result.passed(doc.file.ref(line=doc.stages[0].line, field="FROM"),
                                 f"{len(bases)} base image(s), each pinned by digest")
 
 
@@ -200,7 +201,8 @@ def dockerfile_no_secret_env_or_arg(dockerfiles: list[DockerfileDoc]) -> Iterato
             yield Result.failed(doc.file.ref(line=line, field=what.split()[0]), "secret-looking value(s) in "
                                 + ", ".join(w for _, w in sorted(found)), values=REDACTED)
         else:
-            yield Result.passed(doc.file.ref(line=doc.stages[0].line), "no secret-looking ENV or ARG value")
+            yield Result.passed(doc.file.ref(line=doc.stages[0].line, field="ENV"),
+                                "no secret-looking ENV or ARG value")
 
 
 @check(
@@ -225,7 +227,7 @@ def dockerfile_no_add_from_url(dockerfiles: list[DockerfileDoc]) -> Iterator[Res
             yield Result.failed(doc.file.ref(line=lines[0], field="ADD"),
                                 f"ADD from a URL at line(s) {', '.join(map(str, lines))}")
         else:
-            yield Result.passed(doc.file.ref(line=doc.stages[0].line), "no ADD from a URL")
+            yield Result.passed(doc.file.ref(line=doc.stages[0].line, field="ADD"), "no ADD from a URL")
 
 
 @check(
@@ -248,7 +250,8 @@ def dockerfile_healthcheck_declared(dockerfiles: list[DockerfileDoc]) -> Iterato
     for doc in dockerfiles:
         final = doc.stages[-1]
         if final.healthcheck_line is not None and not final.healthcheck_none:
-            yield Result.passed(doc.file.ref(line=final.healthcheck_line), "the final stage declares a HEALTHCHECK")
+            yield Result.passed(doc.file.ref(line=final.healthcheck_line, field="HEALTHCHECK"),
+                                "the final stage declares a HEALTHCHECK")
         else:
             yield Result.failed(doc.file.ref(line=final.healthcheck_line or final.line, field="HEALTHCHECK"),
                                 "HEALTHCHECK NONE" if final.healthcheck_none else "the final stage has no HEALTHCHECK")

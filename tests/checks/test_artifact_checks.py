@@ -202,6 +202,7 @@ def test_findings_are_exactly(inventory: Inventory, check_id: str) -> None:
     assert {(f.resource.path, f.resource.line, f.status.value) for f in findings} == EXPECTED[check_id]
     # Every finding on a repository file says which repository, file and line (field-level routing).
     assert all(f.resource.repo == NAME and f.resource.path for f in findings)
+    assert all(f.resource.field for f in findings if f.status.value != "ERROR"), check_id
 
 
 @pytest.mark.parametrize("check_id", sorted(EXPECTED))
