@@ -62,8 +62,10 @@ def test_demo_writes_reports_with_every_status(demo_run: tuple[subprocess.Comple
     # enabled; one image never scanned; what moto does not emulate (Security Hub's enabled standards,
     # AWS Backup's selections and protected resources, SSM's managed instances); the owner tags of
     # resources without a single owner; and, because of those collection errors, whether every
-    # failing control has an owner and whether rule iam-users is shadowed.
+    # failing control has an owner and whether rule iam-users is shadowed; and the images that
+    # CodePipeline fills into the repositories' taskdef.json (<IMAGE1_NAME>).
     assert {(k[0], k[3]) for k in blind if not k[3].startswith("*")} == {
+        ("taskdef_container_image_pinned", "deploy/prod/taskdef.json"),
         ("ecr_image_critical_vulnerabilities_patched", "ledger-ingest"),
         ("securityhub_pci_dss_standard_subscribed", "securityhub-eu-west-1"),
         ("backup_plan_covers_card_data_stores", "acme-card-statements-prod"),

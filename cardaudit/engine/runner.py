@@ -77,9 +77,10 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
     """Checks over repository files: blind only when no checkout was given at all.
 
     A file that did not parse is one ERROR finding, with its line, for each check that reads its
-    kind; the check itself sees only the files that parsed. A check that links repository files to
-    the account (drift) also needs AWS slices: it receives each whole `Slice`, with the scopes that
-    were read and their errors, and says NOT_ASSESSED itself when the side it links to was blind.
+    kind; the check itself sees only the files that parsed and are of its kind. A check that links
+    repository files to the account (drift) also needs AWS slices: it receives each whole `Slice`,
+    with the scopes that were read and their errors, and says NOT_ASSESSED itself when the side it
+    links to was blind.
     """
     if not inventory.repos:
         ref = ResourceRef(type=spec.resource_type, id="*")
@@ -97,7 +98,8 @@ def _run_repo_check(inventory: Inventory, spec: CheckSpec) -> list[Finding]:
             if doc.problem is not None:
                 ref = doc.file.ref(line=doc.problem.line)
                 out.append(_finding(spec, Result.error(ref, f"cannot parse {doc.problem.text(doc.file)}")))
-        parsed.append([doc for doc in docs if doc.problem is None])
+        # A file that is not of the kind its name suggests (doc.skipped) is neither judged nor an error.
+        parsed.append([doc for doc in docs if doc.problem is None and doc.skipped is None])
     return out + _call(spec, _arguments(spec, parsed, inventory, []))
 
 

@@ -17,7 +17,15 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import Field
 
-from cardaudit.models.artifacts import OTHER, BuildspecDoc, DockerfileDoc, RepoFile, RepoTaskDefinition, TemplateDoc
+from cardaudit.models.artifacts import (
+    OTHER,
+    BuildspecDoc,
+    DockerfileDoc,
+    RepoFile,
+    RepoTaskDefinition,
+    StepFunctionsDoc,
+    TemplateDoc,
+)
 from cardaudit.models.aws.acm import AcmCertificate
 from cardaudit.models.aws.apigateway import ApiGatewayDomainName, ApiGatewayStage
 from cardaudit.models.aws.backup import BackupPlan, BackupRegionCoverage, BackupSelection, BackupVault, TagCondition
@@ -94,7 +102,7 @@ __all__ += ["CloudFormationStack", "StackResource"]
 
 GLOBAL = "global"
 # Inventory attributes filled from repository checkouts rather than AWS.
-REPO_SLICES = ("repo_task_definitions", "dockerfiles", "buildspecs", "templates")
+REPO_SLICES = ("repo_task_definitions", "dockerfiles", "buildspecs", "templates", "stepfunctions")
 REGION_NOT_ENABLED = "RegionNotEnabled"
 
 
@@ -231,6 +239,7 @@ class Inventory(Frozen):
     # Where the repositories and evidence files of the run were, with content hashes: a re-audit
     # reads the same evidence, and says when it is missing or changed.
     evidence: EvidenceRecord = Field(default_factory=EvidenceRecord)
+    stepfunctions: list[StepFunctionsDoc] = Field(default_factory=list)
     # AWS's own verdicts (Security Hub, Config, Inspector), read beside the slices when asked for.
     aws_verdicts: AwsVerdicts = Field(default_factory=AwsVerdicts)
 

@@ -7,6 +7,7 @@ bounds); whatever goes wrong is a ParseProblem with the line when there is one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,40 @@ def read_text(root: Path, path: str) -> str | ParseProblem:
         return ParseProblem(line=exc.line, message=exc.message)
 
 
+# A Jinja or cookiecutter template of a YAML file ({% if %}, {{ cookiecutter.x }}) is YAML only once
+# rendered: not judged, and not an error either.
+JINJA = re.compile(r"^\s*\{%-?\s|\{\{\s*cookiecutter\.", re.MULTILINE)
+
+
+class Unrendered:
+    """The file is a template of the document (Jinja, cookiecutter), not the document itself."""
+
+    reason = "a Jinja/cookiecutter template of the file, not the file itself (render it to audit it)"
+
+
+UNRENDERED = Unrendered()
+
+
 def read_yaml(root: Path, path: str) -> Any | ParseProblem:
     """The round-trip YAML tree (lines on every node, intrinsic tags kept), or the problem."""
     text = read_text(root, path)
     if isinstance(text, ParseProblem):
         return text
+    return yaml_tree(text)
+
+
+def yaml_tree(text: str) -> Any | ParseProblem:
+    """`text` as a round-trip YAML tree (JSON included), or the problem with its line."""
+    text = text.removeprefix("\ufeff")
+    if text.lstrip().startswith(("{", "[")):
+        # JSON is YAML, except that YAML refuses a tab where JSON allows whitespace (and a raw tab
+        # inside a JSON string is invalid anyway): indentation by tabs is common in JSON templates.
+        text = text.replace("\t", " ")
     try:
         return load_yaml(text)
     except YamlSyntaxError as exc:
+        if JINJA.search(text):
+            return UNRENDERED
         return ParseProblem(line=exc.line, message=f"invalid YAML: {exc.message}")
     except LimitExceeded as exc:
         return ParseProblem(line=exc.line, message=exc.message)
