@@ -31,4 +31,7 @@ ENV PATH=/opt/cardaudit/bin:$PATH \
     CARDAUDIT_LOG_FORMAT=json
 WORKDIR /home/cardaudit
 USER 10001:10001
+# A run is one audit that exits; the probe only says the environment still imports (ECS uses the
+# task definition's own healthCheck when one is set).
+HEALTHCHECK --interval=60s --timeout=10s --retries=3 CMD ["python", "-c", "import cardaudit"]
 ENTRYPOINT ["python", "-m", "cardaudit.container"]

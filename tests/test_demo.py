@@ -63,7 +63,8 @@ def test_demo_writes_reports_with_every_status(demo_run: tuple[subprocess.Comple
     # AWS Backup's selections and protected resources, SSM's managed instances); the owner tags of
     # resources without a single owner; and, because of those collection errors, whether every
     # failing control has an owner and whether rule iam-users is shadowed; and the images that
-    # CodePipeline fills into the repositories' taskdef.json (<IMAGE1_NAME>).
+    # CodePipeline fills into the repositories' taskdef.json (<IMAGE1_NAME>); and the write access of
+    # a team (secops) that declares no IAM principals.
     assert {(k[0], k[3]) for k in blind if not k[3].startswith("*")} == {
         ("taskdef_container_image_pinned", "deploy/prod/taskdef.json"),
         ("ecr_image_critical_vulnerabilities_patched", "ledger-ingest"),
@@ -79,6 +80,7 @@ def test_demo_writes_reports_with_every_status(demo_run: tuple[subprocess.Comple
         ("ownership_tag_mismatch", "partner-sdk"),
         ("ownership_failing_control_unowned", "failing-controls"),
         ("ownership_shadowed_rule", "iam-users"),
+        ("ownership_write_access_outside_ownership", "secops"),
     }
     assert {(f["check_id"], f["resource"]["region"]) for f in doc["findings"]
             if f["status"] == "NOT_ASSESSED" and f["kind"] == "control" and f["resource"]["id"] == "*"
