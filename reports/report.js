@@ -34,8 +34,8 @@
     var show = function (upto) {
       for (var k = shown; k < upto && k < matched.length; k++) { rows[matched[k]].classList.add("on"); }
       shown = Math.min(upto, matched.length);
-      count.textContent = (shown < matched.length ? "showing " + shown + " of " : "") +
-        matched.length + " of " + n + " results";
+      count.textContent = matched.length + " of " + n + " results match" +
+        (shown < matched.length ? "; showing the first " + shown : "");
       more.hidden = shown >= matched.length;
     };
 

@@ -77,7 +77,7 @@ def test_report_offline_filters_and_hostile_text(browser: Any, report: Report, r
 
     control = [f for f in report.findings if f.kind == "control"]
     # One page of 100 rows shows first, worst first.
-    assert page.text_content("#f-count") == f"showing 100 of {len(control)} of {len(control)} results"
+    assert page.text_content("#f-count") == f"{len(control)} of {len(control)} results match; showing the first 100"
 
     page.select_option("select[name=team]", "app")
     assert _visible_rows(page) == {f.id for f in control if f.owner == "app"}

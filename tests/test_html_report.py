@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
@@ -137,3 +138,16 @@ def test_what_changed_when_the_report_carries_a_diff(report: Report) -> None:
     out = html_format.render(WithDiff(report))  # type: ignore[arg-type]
     assert '<section id="changed">' in out and "new failures</b> (2)" in out
     assert "10.2.1 → PASS → FAIL" in out
+
+
+def test_table_cap_keeps_the_worst_and_counts_the_rest(report: Report) -> None:
+    control = [f for f in report.findings if f.kind == "control"]
+    page = html_format.render(report, max_rows=5)
+    rows = re.findall(r'<tr id="f-[0-9a-z]+" data-status="([A-Z_]+)"', page)
+    assert rows == ["FAIL"] * 5
+    left = Counter(f.status.value for f in control)
+    left["FAIL"] -= 5
+    note = ", ".join(f"{n} {s}" for s, n in html_format.ordered_findings(left))
+    assert (f"This table holds the 5 worst of {len(control)} check results; "
+            f"the other {len(control) - 5} ({note})") in page
+    assert "This table holds" not in html_format.render(report)

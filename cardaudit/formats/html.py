@@ -74,8 +74,8 @@ def _finalize(value: object) -> object:
 def breakable(value: object) -> Markup:
     """Escaped text with a line-break opportunity after every `:` and `/`, so an ARN wraps at its
     separators on a phone instead of mid-token."""
-    parts = _BREAK_AFTER.split(visible(str(value)))
-    return Markup("").join(escape(p) + Markup("<wbr>") if p in (":", "/") else escape(p) for p in parts)
+    # Escaping writes no `:` or `/`, so the separators are found in the escaped text as written.
+    return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(escape(visible(str(value))))))  # noqa: S704 -- escaped here
 
 
 def _environment() -> Environment:
@@ -89,7 +89,7 @@ def _environment() -> Environment:
         # character from a tag or file name reorders what the assessor reads.
         finalize=_finalize,
     )
-    env.filters["evidence"] = lambda value: json.dumps(value, indent=1, sort_keys=True, default=str)
+    env.filters["evidence"] = lambda value: json.dumps(value, sort_keys=True, default=str)
     env.filters["breakable"] = breakable
     env.filters["colour"] = status_colour
     return env
@@ -287,11 +287,19 @@ def csp_hash(text: str) -> str:
 HEAD_SCRIPT = 'document.documentElement.className+=" js";'
 
 
-def context(report: Report) -> dict[str, Any]:
+# The findings table holds at most this many rows, worst first; the rest are counted in a note and
+# are in the JSON and CSV reports. Beyond it a browser takes tens of seconds to open the file (see
+# bench/html_scale.py and docs/html-report.md). Every count, chart and the requirement tree use all.
+MAX_TABLE_ROWS = 10_000
+
+
+def context(report: Report, max_rows: int | None = MAX_TABLE_ROWS) -> dict[str, Any]:
     roots, children = _tree(report.requirements)
     findings = sorted(report.findings, key=lambda f: (
         _finding_rank(_value(f.status)), -Severity(f.severity).rank, f.check_id, f.resource.key))
     control = [f for f in findings if f.kind == "control"]
+    table = control if max_rows is None else control[:max_rows]
+    left_out = Counter(_value(f.status) for f in control[len(table):])
     ownership = [f for f in findings if f.kind == "ownership" and f.status != Status.PASS]
     css = _asset("report.css") + _status_css()
     script = _asset("report.js")
@@ -320,9 +328,12 @@ def context(report: Report) -> dict[str, Any]:
         "children": children,
         "leaf_counts": _leaf_counts(report.requirements, children),
         "control": control,
+        "table": table,
+        "in_table": {f.id for f in table},
+        "left_out": ordered_findings(left_out),
         "ownership": _severity_sorted(ownership),
         "ownership_pass": sum(1 for f in findings if f.kind == "ownership" and f.status == Status.PASS),
-        "filters": _filters(control, roots),
+        "filters": _filters(table, roots),
         "nobody": NOBODY,
         "diff": _diff(report),
         "css": Markup(css),  # noqa: S704 -- the package's own stylesheet, not data
@@ -332,8 +343,8 @@ def context(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report) -> str:
-    return _environment().get_template("report.html.j2").render(**context(report))
+def render(report: Report, max_rows: int | None = MAX_TABLE_ROWS) -> str:
+    return _environment().get_template("report.html.j2").render(**context(report, max_rows))
 
 
 FORMAT = Format(name="html", media_type="text/html", suffix=".html", render=render)
