@@ -46,6 +46,7 @@ _ITEM_FAILING = {ItemStatus.FAIL.value, ItemStatus.ERROR.value}
 _ITEM_EVIDENCE = {ItemStatus.MANUAL.value, ItemStatus.ATTESTATION_EXPIRED.value, ItemStatus.NOT_ASSESSED.value}
 _OUT_OF_SCOPE = {ItemStatus.NOT_APPLICABLE.value}
 _BREAK_AFTER = re.compile(r"([:/])")
+_BREAK_AFTER_WORD = re.compile(r"(_)")
 
 
 def status_colour(status: str) -> str:
@@ -78,6 +79,11 @@ def breakable(value: object) -> Markup:
     return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(escape(visible(str(value))))))  # noqa: S704 -- escaped here
 
 
+def breakable_id(value: object) -> Markup:
+    """A check id that may wrap after each `_` in a narrow column, never inside a word."""
+    return Markup(_BREAK_AFTER_WORD.sub(r"\1<wbr>", str(escape(visible(str(value))))))  # noqa: S704 -- escaped here
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("cardaudit.reports", ""),
@@ -91,6 +97,7 @@ def _environment() -> Environment:
     )
     env.filters["evidence"] = lambda value: json.dumps(value, sort_keys=True, default=str)
     env.filters["breakable"] = breakable
+    env.filters["breakable_id"] = breakable_id
     env.filters["colour"] = status_colour
     return env
 
