@@ -124,6 +124,15 @@ def test_report_offline_filters_and_hostile_text(browser: Any, report: Report, r
     page.close()
 
 
+def test_every_row_readable_with_scripts_off(browser: Any, report: Report, report_file: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(report_file.as_uri())
+    assert _visible_rows(page) == {f.id for f in report.findings if f.kind == "control"}
+    assert not page.is_visible("#filters")  # controls that would do nothing stay hidden
+    context.close()
+
+
 def test_print_to_pdf_carries_every_evidence_guidance(browser: Any, report: Report, report_file: Path,
                                                        tmp_path: Path) -> None:
     import pypdfium2

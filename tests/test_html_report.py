@@ -137,7 +137,7 @@ def test_what_changed_when_the_report_carries_a_diff(report: Report) -> None:
 
     out = html_format.render(WithDiff(report))  # type: ignore[arg-type]
     assert '<section id="changed">' in out and "new failures</b> (2)" in out
-    assert "10.2.1 → PASS → FAIL" in out
+    assert "10.2.1: PASS → FAIL" in out
 
 
 def test_table_cap_keeps_the_worst_and_counts_the_rest(report: Report) -> None:

@@ -244,8 +244,10 @@ def _diff(report: Report) -> list[dict[str, Any]] | None:
             elif isinstance(entry, dict) and {"check_id", "resource"} <= set(entry):
                 lines.append({"text": f"{entry.get('status', '')} {entry['check_id']} on "
                                       f"{(entry['resource'] or {}).get('id', '')}"})
+            elif isinstance(entry, list | tuple) and len(entry) == 3:  # (item, before, after)
+                lines.append({"text": f"{entry[0]}: {entry[1]} → {entry[2]}"})
             elif isinstance(entry, list | tuple):
-                lines.append({"text": " → ".join(str(x) for x in entry)})
+                lines.append({"text": " · ".join(str(x) for x in entry)})
             else:
                 lines.append({"text": str(entry)})
         groups.append({"title": key.replace("_", " "), "lines": lines})
