@@ -62,7 +62,7 @@ def main() -> None:
         phone.goto(page_file.as_uri())
         phone.wait_for_selector("html[data-ready='1']")
         phone.screenshot(path=str(args.out / "phone.png"))
-        phone.locator("#act").scroll_into_view_if_needed()
+        phone.evaluate("document.getElementById('act').scrollIntoView()")
         phone.screenshot(path=str(args.out / "phone-who-must-act.png"))
         pdf = work / "report.pdf"
         phone.emulate_media(media="print")
