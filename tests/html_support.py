@@ -14,6 +14,7 @@ from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable
 from cardaudit.engine.registry import all_checks
+from cardaudit.models.awsverdicts import AwsVerdicts, Disagreement, VerdictRead
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding, ResourceRef
 from cardaudit.models.inventory import CollectionError
@@ -80,7 +81,15 @@ def report(size: int = 40, demo: bool = False) -> Report:
                               catalogue=catalogue.name, pci_profile="issuer", inventory_source="aws", demo=demo),
                   findings=findings, requirements=requirements, collection_errors=errors,
                   summary=Summary.of(findings, requirements, errors),
-                  checks=[s.info() for s in all_checks() if s.id in {f.check_id for f in findings}])
+                  checks=[s.info() for s in all_checks() if s.id in {f.check_id for f in findings}],
+                  aws_verdicts=AwsVerdicts(
+                      reads=[VerdictRead(source="securityhub", account=ACCOUNT, region="eu-west-1", read=True, count=1),
+                             VerdictRead(source="config", account=ACCOUNT, region="eu-west-1", read=False,
+                                         reason=f"config:DescribeConformancePacks: AccessDenied {TAG_VALUE}")],
+                      disagreements=[Disagreement(item="10.2.1", resource=TAG_VALUE,
+                                                  check_id="ecs_task_definition_logging_configured",
+                                                  ours=Status.FAIL, source="securityhub", control="ECS.9",
+                                                  theirs="PASSED")]))
 
 
 def chromium_path() -> str | None:

@@ -114,8 +114,7 @@ def test_arns_break_after_separators() -> None:
 
 
 def test_sections_for_both_readers(report: Report, page: str) -> None:
-    for anchor in ("summary", "act", "nobody", "requirements", "findings", "aws") if report.aws_verdicts.reads else (
-            "summary", "act", "nobody", "requirements", "findings"):
+    for anchor in ("summary", "act", "nobody", "blind", "aws", "requirements", "findings"):
         assert f'<section id="{anchor}"' in page
     assert page.count('<svg class="bar"') > 15  # the summary, every team and every requirement with children
     rows = re.findall(r'<tr id="f-([0-9a-z]+)" data-status="', page)
