@@ -325,6 +325,7 @@ def context(report: Report, max_rows: int | None = MAX_TABLE_ROWS) -> dict[str, 
         "severities": [s.value for s in Severity],
         "severity_colours": SEVERITY_COLOURS,
         "unowned_failing": unowned_failing,
+        "unowned_severity": _by_severity(unowned_failing),
         "unowned_items": [r for r in report.requirements if r.kind == "requirement" and not r.owner
                           and _value(r.status) not in _OUT_OF_SCOPE],
         "problems": _problems_by_item(control),
