@@ -111,6 +111,17 @@ def missing_browser() -> str | None:
     return None
 
 
+def require_browser() -> None:
+    """Skip, saying why, where the browser tests cannot run; in CI (CI=true) fail instead."""
+    import pytest
+
+    reason = missing_browser()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the browser tests: {reason}")
+        pytest.skip(reason)
+
+
 def launch(playwright: Any) -> Any:
     """A fresh headless chromium (Playwright gives each launch its own temporary profile)."""
     return playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS, headless=True)

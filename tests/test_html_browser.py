@@ -29,11 +29,7 @@ def report() -> Report:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = html_support.missing_browser()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
+    html_support.require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -160,3 +156,13 @@ def test_print_to_pdf_carries_every_evidence_guidance(browser: Any, report: Repo
     assert missing == []
     titles = [r for r in report.requirements if r.kind == "requirement" and r.parent and "." in r.parent]
     assert [r.id for r in titles if squeezed(r.title) not in text] == []
+
+
+def test_without_chromium_skips_here_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html_support, "chromium_path", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        html_support.require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        html_support.require_browser()
