@@ -39,6 +39,7 @@ def test_demo_writes_reports_with_every_status(demo_run: tuple[subprocess.Comple
     statuses = {f["status"] for f in doc["findings"]}
     assert {"PASS", "FAIL", "NOT_ASSESSED"} <= statuses
     assert (out / "report.html").stat().st_size > 10_000
+    assert doc["run"]["demo"] is True and 'class="demo"' in (out / "report.html").read_text()  # marked as a demo
     assert "wrote" in result.stderr and "report.html" in result.stderr
     failing = {(k[0], k[3]) for k in map(_key, doc["findings"]) if k[1] == "FAIL"}
     assert {

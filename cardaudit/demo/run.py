@@ -104,7 +104,9 @@ def run_demo(output_dir: Path) -> Report:
     with _demo_env(), mock_aws():
         seed_aws(boto3.session.Session(region_name=HOME_REGION))
         backdate(DEMO_ACCOUNT)
-        return audit.run(demo_config(output_dir), session=audit_session(region=HOME_REGION))
+        report = audit.run(demo_config(output_dir), session=audit_session(region=HOME_REGION))
+    # Marked, so every format can say that this report describes no real account.
+    return report.model_copy(update={"run": report.run.model_copy(update={"demo": True})})
 
 
 @dataclass

@@ -79,6 +79,7 @@ class RunInfo(Frozen):
     pci_profile: str
     inventory_source: str
     ownership_file: str | None = None
+    demo: bool = False  # the emulated account of `cardaudit demo`, never a real one
 
 
 class Summary(Frozen):
