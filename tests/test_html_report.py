@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from cardaudit.diffing import diff_reports
 from cardaudit.formats import html as html_format
 from cardaudit.models.base import Status
 from cardaudit.models.control import ItemStatus
@@ -123,20 +124,16 @@ def test_sections_for_both_readers(report: Report, page: str) -> None:
 
 
 def test_what_changed_when_the_report_carries_a_diff(report: Report) -> None:
-    class WithDiff:
-        """A report with a `diff`, as a comparison would add: any lists of findings or triples."""
-
-        def __init__(self, base: Report) -> None:
-            self._base = base
-            failing = [f for f in base.findings if f.status == Status.FAIL]
-            self.diff = {"new_failures": failing[:2], "items": [("10.2.1", "PASS", "FAIL")]}
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(self._base, name)
-
-    out = html_format.render(WithDiff(report))  # type: ignore[arg-type]
-    assert '<section id="changed">' in out and "new failures</b> (2)" in out
-    assert "10.2.1: PASS → FAIL" in out
+    # The previous run: two of today's failures passed then, so they are new failures now.
+    failing = [f for f in report.findings if f.status == Status.FAIL][:2]
+    earlier = report.model_copy(update={"findings": [
+        f.model_copy(update={"status": Status.PASS}) if f in failing else f for f in report.findings]})
+    diff = diff_reports(earlier, report, against="run-1")
+    out = html_format.render(report.model_copy(update={"diff": diff}))
+    assert '<section id="since-last-run">' in out and '<a href="#since-last-run">What changed</a>' in out
+    assert "<b>2</b>new failures" in out
+    assert all(f.check_id in out.split('id="since-last-run"')[1].split("</section>")[0] for f in failing)
+    assert 'id="since-last-run"' not in html_format.render(report)
 
 
 def test_table_cap_keeps_the_worst_and_counts_the_rest(report: Report) -> None:
