@@ -9,15 +9,25 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from cardaudit.commands.common import InventoryOpt, OwnershipOpt, RepoOpt, parse_repos, run_command, say
+from cardaudit.catalogue.names import CATALOGUES
+from cardaudit.commands.common import InventoryOpt, OwnershipOpt, RepoOpt, group, parse_repos, run_command, say
+from cardaudit.commands.options import (
+    FailOnOpt,
+    JsonOpt,
+    ListFormatOpt,
+    choice,
+    deprecated,
+    fail_threshold,
+    print_json,
+    wants_json,
+)
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
-from cardaudit.models.enums import Severity
 
 if TYPE_CHECKING:
-    from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts
+    from cardaudit.ownership.resolve import Candidate, Resolution, Resolver, ResourceFacts
 
-app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
+app = group("Ask who owns a resource, artifact or PCI item; lint the matrix.")
 
 _REQUIREMENT = re.compile(r"^(\d{1,2}|A\d)(\.\d+)*$")
 
@@ -55,6 +65,17 @@ def _facts(subject: str, resolver: Resolver, inventory: Path | None) -> tuple[Re
     return ResourceFacts(subject, parsed.account, parsed.region, parsed.type, parsed.name, None, claims), note
 
 
+def _resolution_json(resolution: Resolution, note: str) -> dict[str, object]:
+    def candidate(c: Candidate) -> dict[str, object]:
+        return {"rule": c.rule_id, "primary": c.primary, "supporting": list(c.supporting), "rank": c.tier,
+                "where": c.where, "matched_on": list(c.matched_on)}
+
+    return {"subject": resolution.subject, "status": resolution.status, "owner": resolution.primary,
+            "supporting": list(resolution.supporting), "decided_by": [candidate(c) for c in resolution.winners],
+            "lost": [candidate(c) for c in resolution.candidates if c not in resolution.winners],
+            "caveat": resolution.caveat, "note": note or None}
+
+
 def _print(resolution: Resolution, note: str) -> None:
     say(f"[bold]{escape(resolution.subject)}[/]")
     if resolution.status == "owned":
@@ -83,32 +104,44 @@ def _print(resolution: Resolution, note: str) -> None:
 @app.command("explain")
 def explain(
     ctx: typer.Context,
-    subject: Annotated[str, typer.Argument(help="An ARN, repo:path (acme/card-api:Dockerfile) or PCI id (10.2.1).")],
+    subject: Annotated[str, typer.Argument(
+        metavar="SUBJECT", help="An ARN, repo:path (acme/card-api:Dockerfile) or PCI id (10.2.1).")],
     ownership: OwnershipOpt = None,
     inventory: InventoryOpt = None,
     repo: RepoOpt = None,
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
 ) -> None:
     """Name the owning team and the rule that decided it (file:line), and every rule that lost."""
 
     def body() -> int:
+        as_json = wants_json(output, json_flag)
         resolver = _resolver(ownership, repo)
+        extra: dict[str, object] = {}
         if _REQUIREMENT.match(subject):
-            resolution = resolver.requirement(subject)
-            _print(resolution, "")
+            resolution, note = resolver.requirement(subject), ""
         elif subject.startswith("arn:"):
             facts, note = _facts(subject, resolver, inventory)
             resolution = resolver.resource(facts)
-            _print(resolution, note)
-            if facts.tags:
-                say("tags: " + escape(", ".join(f"{k}={v}" for k, v in sorted(facts.tags.items()))))
-            claims = sorted({f"{c.tool}:{c.stack}" if c.stack else c.tool for c in facts.iac})
-            say(f"IaC: {', '.join(claims) if claims else 'no declared source claims it'}")
+            extra = {"tags": dict(sorted(facts.tags.items())) if facts.tags else {},
+                     "iac": sorted({f"{c.tool}:{c.stack}" if c.stack else c.tool for c in facts.iac})}
         elif ":" in subject:
             repo_name, _, path = subject.partition(":")
-            resolution = resolver.artifact(repo_name, path)
-            _print(resolution, "")
+            resolution, note = resolver.artifact(repo_name, path), ""
         else:
             raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
+        if as_json:
+            print_json({**_resolution_json(resolution, note), **extra})
+        else:
+            _print(resolution, note)
+            if extra.get("tags"):
+                tags = extra["tags"]
+                assert isinstance(tags, dict)
+                say("tags: " + escape(", ".join(f"{k}={v}" for k, v in tags.items())))
+            if "iac" in extra:
+                claims = extra["iac"]
+                assert isinstance(claims, list)
+                say(f"IaC: {escape(', '.join(claims)) if claims else 'no declared source claims it'}")
         return ExitCode.OK if resolution.status == "owned" else ExitCode.FINDINGS
 
     run_command(ctx, body)
@@ -139,10 +172,15 @@ def lint(ctx: typer.Context, ownership: OwnershipOpt = None) -> None:
 def matrix(
     ctx: typer.Context,
     ownership: OwnershipOpt = None,
-    catalogue: Annotated[str, typer.Option("--catalogue", help="Catalogue to list.")] = "pci-dss-4.0.1",
+    catalogue: Annotated[str, typer.Option("--catalogue", metavar="|".join(CATALOGUES), help="Catalogue to list.")]
+    = "pci-dss-4.0.1",
     repo: RepoOpt = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="issuer (default), service-provider, merchant.")]
+    pci_profile: Annotated[str | None, typer.Option(
+        "--pci-profile", metavar="issuer|service-provider|merchant", help="PCI DSS profile (default: issuer).")]
     = None,
+    output: Annotated[str, typer.Option("--format", metavar="csv|json", help="csv (default) or json.")] = "csv",
+    json_flag: JsonOpt = False,
+    old_profile: Annotated[str | None, typer.Option("--profile", hidden=True)] = None,  # old --pci-profile
 ) -> None:
     """Print the responsibility matrix as CSV: each requirement in scope, its teams and third party.
 
@@ -158,13 +196,15 @@ def matrix(
         from cardaudit.catalogue.scope import not_applicable
         from cardaudit.ownership.stage import attribute_requirements
 
+        profile = deprecated(old_profile, pci_profile, "--profile", "--pci-profile")
+        as_json = json_flag or choice("--format", output, ["csv", "json"]) == "json"
         resolver = _resolver(ownership, repo)
-        cat = load_catalogue(catalogue)
+        cat = load_catalogue(choice("--catalogue", catalogue, list(CATALOGUES)))
         attributed = attribute_requirements(resolver, [i.id for i in cat.items if i.kind == "requirement"])
         out_of_scope = not_applicable(cat, profile, attributed.applicability)
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["requirement", "title", "responsibility", "primary", "supporting", "third_party",
-                         "third_party_evidence", "decided_by"])
+        header = ["requirement", "title", "responsibility", "primary", "supporting", "third_party",
+                  "third_party_evidence", "decided_by"]
+        rows: list[list[str]] = []
         external = resolver.ownership.model.external
         for item in cat.items:
             if item.kind != "requirement" or item.id in out_of_scope:
@@ -173,11 +213,17 @@ def matrix(
             rule = resolver.requirement_rule(item.id)
             responsibility = rule[0].responsibility if rule else (item.responsibility or "")
             tpsp = rule[0].tpsp if rule else None
-            writer.writerow([
+            rows.append([
                 item.id, item.title, responsibility,
                 resolution.primary or f"({resolution.status})", " ".join(resolution.supporting), tpsp or "",
                 (external[tpsp].evidence or "") if tpsp in external else "", resolution.rule_where or "",
             ])
+        if as_json:
+            print_json([dict(zip(header, row, strict=True)) for row in rows])
+            return ExitCode.OK
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
         return ExitCode.OK
 
     run_command(ctx, body)
@@ -186,13 +232,19 @@ def matrix(
 @app.command("gaps")
 def gaps(
     ctx: typer.Context,
-    report: Annotated[Path, typer.Option("--report", help="A report.json from `cardaudit audit` or `demo`.")],
-    kind: Annotated[str | None, typer.Option(help="Only this gap, e.g. unowned, contested, stale_rule.")] = None,
-    fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a gap has this severity or worse.")] = None,
+    report: Annotated[Path, typer.Option("--report", metavar="FILE",
+                                         help="A report.json from `cardaudit audit` or `demo`.")],
+    kind: Annotated[str | None, typer.Option(metavar="KIND",
+                                             help="Only this gap, e.g. unowned, contested, stale_rule.")] = None,
+    fail_on: FailOnOpt = "none",
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
 ) -> None:
     """List the ownership gaps of a report, worst first (FAIL and NOT_ASSESSED)."""
 
     def body() -> int:
+        threshold = fail_threshold(fail_on)
+        as_json = wants_json(output, json_flag)
         from cardaudit.models.base import Status
         from cardaudit.readback import load_report
 
@@ -211,12 +263,18 @@ def gaps(
                 raise ConfigError(f"--kind: no gap kind '{kind}'{hint}; kinds: {', '.join(kinds)}")
             found = [f for f in found if f.check_id.removeprefix("ownership_").endswith(kind)]
         found.sort(key=lambda f: (-f.severity.rank, f.check_id))
-        for f in found:
-            where = f.resource.arn or f.resource.id
-            say(f"{f.status.value} {f.severity.value} {f.check_id} {escape(str(where))}: {escape(f.reason)}")
-        say(f"{len(found)} gap(s)")
-        worst = [f for f in found if f.status == Status.FAIL and fail_on is not None
-                 and f.severity.rank >= fail_on.rank]
+        if as_json:
+            print_json([{"status": f.status.value, "severity": f.severity.value, "kind": f.check_id,
+                         "subject": f.resource.arn or f.resource.id, "reason": f.reason, "owner": f.owner}
+                        for f in found])
+        else:
+            for f in found:
+                where = f.resource.arn or f.resource.id
+                say(f"{f.status.value} {f.severity.value} {escape(f.check_id)} {escape(str(where))}: "
+                    f"{escape(f.reason)}")
+            say(f"{len(found)} gap(s)")
+        worst = [f for f in found if f.status == Status.FAIL and threshold is not None
+                 and f.severity.rank >= threshold.rank]
         return ExitCode.FINDINGS if worst else ExitCode.OK
 
     run_command(ctx, body)
@@ -225,14 +283,20 @@ def gaps(
 @app.command("list")
 def list_owned(
     ctx: typer.Context,
-    team: Annotated[str, typer.Option(help="The team to list.")],
+    team: Annotated[str, typer.Option(metavar="TEAM", help="The team to list.")],
     ownership: OwnershipOpt = None,
-    inventory: Annotated[Path | None, typer.Option(help="Saved inventory: also list the resources it owns.")] = None,
+    inventory: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Saved inventory: also list the resources it owns.")] = None,
     repo: RepoOpt = None,
+    wide: Annotated[bool, typer.Option("--wide", help="List every PCI id (the default shows the first 12).")]
+    = False,
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
 ) -> None:
     """What a team owns: its rules (file:line), its PCI requirements and, with --inventory, its resources."""
 
     def body() -> int:
+        as_json = wants_json(output, json_flag)
         from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
         from cardaudit.ownership.resolve import facts_of
         from cardaudit.readback import load_inventory
@@ -240,25 +304,38 @@ def list_owned(
         resolver = _resolver(ownership, repo)
         model = resolver.ownership.model
         if team not in model.teams:
-            raise ConfigError(f"no team '{team}' in {resolver.ownership.shown_path} "
+            from cardaudit.commands.options import did_you_mean
+
+            raise ConfigError(f"no team '{team}' in {resolver.ownership.shown_path}"
+                              f"{did_you_mean(team, sorted(model.teams))} "
                               f"(declared: {', '.join(sorted(model.teams))})")
-        say(f"[bold]{escape(team)}[/]: {escape(model.teams[team].name)}")
         sections = (("resources", model.resources), ("artifacts", model.artifacts))
-        for section, rules in sections:
-            for index, rule in enumerate(rules):
-                role = "primary" if rule.primary == team else "supporting" if team in rule.supporting else None
-                if role:
-                    say(f"  rule '{escape(rule.id)}' ({section}, {role}) at {resolver.ownership.where(section, index)}")
+        rules_held = [{"rule": rule.id, "section": section, "role": role,
+                       "where": resolver.ownership.where(section, index)}
+                      for section, rules in sections for index, rule in enumerate(rules)
+                      if (role := "primary" if rule.primary == team else
+                          "supporting" if team in rule.supporting else None)]
         items = [i.id for i in load_catalogue(DEFAULT_CATALOGUE).items
                  if i.kind == "requirement" and resolver.requirement(i.id).primary == team]
-        listed = f" ({', '.join(items[:12])}{' …' if len(items) > 12 else ''})" if items else ""
+        owned = None if inventory is None else [
+            r.arn for r in load_inventory(inventory).resources()
+            if not r.aws_managed and resolver.resource(facts_of(r, resolver.iac)).primary == team]
+        if as_json:
+            print_json({"team": team, "name": model.teams[team].name, "rules": rules_held,
+                        "requirements": items, "resources": owned})
+            return ExitCode.OK
+        say(f"[bold]{escape(team)}[/]: {escape(model.teams[team].name)}")
+        for held in rules_held:
+            say(f"  rule '{escape(str(held['rule']))}' ({held['section']}, {held['role']}) "
+                f"at {escape(str(held['where']))}")
+        shown = items if wide else items[:12]
+        more = " … (--wide or --json for all)" if len(shown) < len(items) else ""
+        listed = f" ({', '.join(shown)}{more})" if items else ""
         say(f"PCI DSS requirements it owns: {len(items)}{listed}")
-        if inventory is not None:
-            owned = [r for r in load_inventory(inventory).resources()
-                     if not r.aws_managed and resolver.resource(facts_of(r, resolver.iac)).primary == team]
+        if owned is not None:
             say(f"resources it owns: {len(owned)}")
-            for resource in owned:
-                say(f"  {escape(resource.arn)}")
+            for arn in owned:
+                say(f"  {escape(arn)}")
         return ExitCode.OK
 
     run_command(ctx, body)

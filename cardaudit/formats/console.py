@@ -25,7 +25,12 @@ def _counts(counts: dict[str, int]) -> str:
     return "  ".join(f"[{STATUS_STYLE.get(k, 'default')}]{k} {v}[/]" for k, v in counts.items()) or "none"
 
 
-def print_summary(report: Report, console: Console, limit: int = 25) -> None:
+def print_summary(report: Report, console: Console, limit: int = 25, table: bool = True) -> None:
+    """The counts, then (with `table`) the worst failing findings.
+
+    On a terminal the table fits the window and folds long cells; anywhere else (a CI log, `| cat`, a
+    file) the console is wide and every column is one unbroken line, so ids and ARNs stay whole.
+    """
     run = report.run
     console.print(f"[bold]cardaudit {escape(report.tool.version)}[/] · account(s) {escape(', '.join(run.accounts))} "
                   f"· {len(run.regions)} region(s) · {escape(run.catalogue)}")
@@ -40,21 +45,29 @@ def print_summary(report: Report, console: Console, limit: int = 25) -> None:
     failing.sort(key=lambda f: (-Severity(f.severity).rank, f.kind, f.check_id))
     if not failing:
         return
+    if not table:
+        console.print(f"Failing:       {len(failing)} finding(s) FAIL or ERROR; the table: --format console",
+                      highlight=False)
+        return
+    terminal = console.is_terminal
     # On a narrow terminal the PCI column goes: the HTML and JSON reports carry it anyway.
     wide = console.width >= 140
-    table = Table(title=f"Failing ({len(failing)}; first {min(limit, len(failing))})", show_lines=False,
-                  expand=True)
+    rows = Table(title=f"Failing ({len(failing)}; first {min(limit, len(failing))})", show_lines=False,
+                 expand=terminal)
     columns = ("severity", "check", "resource", "owner", *(("PCI",) if wide else ()), "reason")
     fixed = {"severity": 8, "owner": 6, "PCI": 14}
     for column in columns:
         if column in fixed:
-            table.add_column(column, no_wrap=True, min_width=fixed[column])
+            rows.add_column(column, no_wrap=True, min_width=fixed[column])
+        elif terminal:
+            rows.add_column(column, overflow="fold", ratio={"reason": 4, "check": 3, "resource": 3}[column])
         else:
-            table.add_column(column, overflow="fold", ratio={"reason": 4, "check": 3, "resource": 3}[column])
+            rows.add_column(column, no_wrap=True)
     for f in failing[:limit]:
         pci = (", ".join(f.pci[:3]),) if wide else ()
-        table.add_row(f.severity.value, f.check_id, _safe(_short(f)), _safe(f.owner or "-"), *pci, _safe(f.reason))
-    console.print(table)
+        rows.add_row(f.severity.value, _safe(f.check_id), _safe(_short(f)), _safe(f.owner or "-"), *pci,
+                     _safe(f.reason))
+    console.print(rows)
 
 
 def _print_aws_verdicts(report: Report, console: Console) -> None:
@@ -68,10 +81,10 @@ def _print_aws_verdicts(report: Report, console: Console) -> None:
         seen[1 if read.read else 2] += 1
     parts = [f"{source} {n} ({read} read{f', {unread} not read' if unread else ''})"
              for source, (n, read, unread) in sorted(by_source.items())]
-    console.print(f"AWS verdicts:  {', '.join(parts)}; disagreeing with a check: {len(imported.disagreements)}")
+    console.print(f"AWS verdicts:  {_safe(', '.join(parts))}; disagreeing with a check: {len(imported.disagreements)}")
     for d in imported.disagreements[:10]:
-        console.print(f"  [yellow]disagree[/] {d.item} {_safe(d.resource)}: {d.check_id} {d.ours.value}, "
-                      f"{d.source} {_safe(d.control)} {d.theirs}")
+        console.print(f"  [yellow]disagree[/] {_safe(d.item)} {_safe(d.resource)}: {_safe(d.check_id)} "
+                      f"{d.ours.value}, {_safe(d.source)} {_safe(d.control)} {_safe(str(d.theirs))}")
 
 
 def _safe(text: str) -> str:
@@ -89,7 +102,8 @@ def _short(finding: Finding) -> str:
 
 def render(report: Report) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=160, no_color=True, force_terminal=False, emoji=False)
+    # Not a terminal: one unbroken line per row, whatever its length (ids and ARNs stay whole).
+    console = Console(file=buffer, width=100_000, no_color=True, force_terminal=False, emoji=False)
     print_summary(report, console, limit=10_000)
     return buffer.getvalue()
 
