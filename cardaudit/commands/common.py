@@ -42,7 +42,14 @@ def make_console(stderr: bool = False) -> Console:
     except (AttributeError, ValueError):
         terminal = False
     wide = not terminal and "COLUMNS" not in os.environ
-    return Console(stderr=stderr, emoji=False, width=WIDE if wide else None)
+    return _Console(stderr=stderr, emoji=False, width=WIDE if wide else None)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich's own handling exits 1, the code of a failed audit: exit as a closed pipe does instead.
+        quiet_broken_pipe()
+        raise SystemExit(ExitCode.BROKEN_PIPE)
 
 
 out = make_console()
