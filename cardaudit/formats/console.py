@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -53,7 +54,8 @@ def print_summary(report: Report, console: Console, limit: int = 25, table: bool
     # On a narrow terminal the PCI column goes: the HTML and JSON reports carry it anyway.
     wide = console.width >= 140
     rows = Table(title=f"Failing ({len(failing)}; first {min(limit, len(failing))})", show_lines=False,
-                 expand=terminal)
+                 expand=terminal, box=box.HEAVY_HEAD if terminal else box.SIMPLE_HEAD,
+                 title_justify="center" if terminal else "left")
     columns = ("severity", "check", "resource", "owner", *(("PCI",) if wide else ()), "reason")
     fixed = {"severity": 8, "owner": 6, "PCI": 14}
     for column in columns:
@@ -67,7 +69,14 @@ def print_summary(report: Report, console: Console, limit: int = 25, table: bool
         pci = (", ".join(f.pci[:3]),) if wide else ()
         rows.add_row(f.severity.value, _safe(f.check_id), _safe(_short(f)), _safe(f.owner or "-"), *pci,
                      _safe(f.reason))
-    console.print(rows)
+    if terminal:
+        console.print(rows)
+        return
+    # A log or a file: one unbroken line per finding, without the padding of the widest reason.
+    with console.capture() as captured:
+        console.print(rows)
+    for line in captured.get().splitlines():
+        console.out(line.rstrip(), highlight=False)
 
 
 def _print_aws_verdicts(report: Report, console: Console) -> None:
