@@ -248,3 +248,12 @@ def test_demo_serve_says_what_to_export_and_which_extra_it_needs(monkeypatch: py
     monkeypatch.setitem(sys.modules, "flask", None)  # an install without the demo-server extra
     result = runner.invoke(cli.app, ["demo", "--serve", "0"])
     assert result.exit_code == ExitCode.CONFIG and "pip install 'cardaudit[demo-server]'" in result.output
+
+
+def test_shell_completion_completes_commands_and_options() -> None:
+    def complete(words: str) -> str:
+        env = {"_CARDAUDIT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+        return runner.invoke(cli.app, [], env=env, prog_name="cardaudit").output
+
+    assert complete("cardaudit aud").split() == ["audit"]
+    assert complete("cardaudit audit --fo").split() == ["--format"]
