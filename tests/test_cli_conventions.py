@@ -257,3 +257,17 @@ def test_shell_completion_completes_commands_and_options() -> None:
 
     assert complete("cardaudit aud").split() == ["audit"]
     assert complete("cardaudit audit --fo").split() == ["--format"]
+
+
+def test_console_on_an_80_column_terminal_never_breaks_an_id(report: Report) -> None:  # noqa: F811
+    from cardaudit.formats.console import _short
+
+    rich_report = _arn_report(report)
+    buffer = io.StringIO()
+    print_summary(rich_report, Console(file=buffer, width=80, force_terminal=True, no_color=True, emoji=False))
+    lines = buffer.getvalue().splitlines()
+    for f in rich_report.findings:
+        if f.status == Status.FAIL:
+            assert any(f.check_id in line for line in lines), f.check_id
+            assert any(_short(f) in line for line in lines), _short(f)  # whole, even past 80 columns
+    assert "㊙" not in buffer.getvalue() and "[red]not markup[/red]" in buffer.getvalue()

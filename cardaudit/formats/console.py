@@ -7,7 +7,9 @@ import io
 from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from cardaudit.formats.base import Format
 from cardaudit.formats.text import visible
@@ -50,29 +52,38 @@ def print_summary(report: Report, console: Console, limit: int = 25, table: bool
         console.print(f"Failing:       {len(failing)} finding(s) FAIL or ERROR; the table: --format console",
                       highlight=False)
         return
-    terminal = console.is_terminal
-    # On a narrow terminal the PCI column goes: the HTML and JSON reports carry it anyway.
-    wide = console.width >= 140
-    rows = Table(title=f"Failing ({len(failing)}; first {min(limit, len(failing))})", show_lines=False,
-                 expand=terminal, box=box.HEAVY_HEAD if terminal else box.SIMPLE_HEAD,
-                 title_justify="center" if terminal else "left")
-    columns = ("severity", "check", "resource", "owner", *(("PCI",) if wide else ()), "reason")
-    fixed = {"severity": 8, "owner": 6, "PCI": 14}
-    for column in columns:
-        if column in fixed:
-            rows.add_column(column, no_wrap=True, min_width=fixed[column])
-        elif terminal:
-            rows.add_column(column, overflow="fold", ratio={"reason": 4, "check": 3, "resource": 3}[column])
-        else:
-            rows.add_column(column, no_wrap=True)
-    for f in failing[:limit]:
-        pci = (", ".join(f.pci[:3]),) if wide else ()
-        rows.add_row(f.severity.value, _safe(f.check_id), _safe(_short(f)), _safe(f.owner or "-"), *pci,
-                     _safe(f.reason))
-    if terminal:
-        console.print(rows)
-        return
-    # A log or a file: one unbroken line per finding, without the padding of the widest reason.
+    title = f"Failing ({len(failing)}; first {min(limit, len(failing))})"
+    if console.is_terminal:
+        _print_blocks(failing[:limit], console, title)
+    else:
+        _print_lines(failing[:limit], console, title)
+
+
+def _print_blocks(failing: list[Finding], console: Console, title: str) -> None:
+    """On a terminal of any width: a block per finding, ids and ARNs on lines of their own, never cut.
+
+    A table would fold a 50-character check id or an ARN mid-word at 80 columns; here only the
+    reason, which is prose, wraps (at spaces), and an id longer than the window runs on unbroken
+    (soft wrap), so that a copy takes it whole.
+    """
+    console.print(f"[bold]{title}[/]", highlight=False)
+    for f in failing:
+        style = STATUS_STYLE.get(f.status.value, "default")
+        pci = f" · PCI {', '.join(f.pci[:3])}" if f.pci else ""
+        console.print(f"[{style}]{f.severity.value:<8}[/] {_safe(f.check_id)} · owner {_safe(f.owner or '-')}{pci}",
+                      soft_wrap=True, highlight=False)
+        console.print(f"         {_safe(_short(f))}", soft_wrap=True, highlight=False)
+        console.print(Padding(Text(visible(f.reason)), (0, 0, 0, 9)), highlight=False)
+
+
+def _print_lines(failing: list[Finding], console: Console, title: str) -> None:
+    """A log or a file: one unbroken, aligned line per finding, without the padding of the widest reason."""
+    rows = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, title_justify="left")
+    for column in ("severity", "check", "resource", "owner", "PCI", "reason"):
+        rows.add_column(column, no_wrap=True)
+    for f in failing:
+        rows.add_row(f.severity.value, _safe(f.check_id), _safe(_short(f)), _safe(f.owner or "-"),
+                     ", ".join(f.pci[:3]), _safe(f.reason))
     with console.capture() as captured:
         console.print(rows)
     for line in captured.get().splitlines():
@@ -93,7 +104,7 @@ def _print_aws_verdicts(report: Report, console: Console) -> None:
     console.print(f"AWS verdicts:  {_safe(', '.join(parts))}; disagreeing with a check: {len(imported.disagreements)}")
     for d in imported.disagreements[:10]:
         console.print(f"  [yellow]disagree[/] {_safe(d.item)} {_safe(d.resource)}: {_safe(d.check_id)} "
-                      f"{d.ours.value}, {_safe(d.source)} {_safe(d.control)} {_safe(str(d.theirs))}")
+                      f"{d.ours.value}, {_safe(d.source)} {_safe(d.control)} {_safe(str(d.theirs))}", soft_wrap=True)
 
 
 def _safe(text: str) -> str:
