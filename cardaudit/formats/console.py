@@ -37,9 +37,9 @@ def print_summary(report: Report, console: Console, limit: int = 25, table: bool
     run = report.run
     console.print(f"[bold]cardaudit {escape(report.tool.version)}[/] · account(s) {escape(', '.join(run.accounts))} "
                   f"· {len(run.regions)} region(s) · {escape(run.catalogue)}")
-    console.print(f"Checks:        {_counts(report.summary.findings)}")
-    console.print(f"Ownership:     {_counts(report.summary.ownership)}")
-    console.print(f"PCI items:     {_counts(report.summary.requirements)}")
+    console.print(f"Checks:        {_counts(report.summary.findings)}", soft_wrap=True)
+    console.print(f"Ownership:     {_counts(report.summary.ownership)}", soft_wrap=True)
+    console.print(f"PCI items:     {_counts(report.summary.requirements)}", soft_wrap=True)
     if report.collection_errors:
         console.print(f"[yellow]Could not see:[/] {len(report.collection_errors)} collection error(s); "
                       "affected checks are NOT_ASSESSED")
@@ -73,7 +73,7 @@ def _print_blocks(failing: list[Finding], console: Console, title: str) -> None:
         console.print(f"[{style}]{f.severity.value:<8}[/] {_safe(f.check_id)} · owner {_safe(f.owner or '-')}{pci}",
                       soft_wrap=True, highlight=False)
         console.print(f"         {_safe(_short(f))}", soft_wrap=True, highlight=False)
-        console.print(Padding(Text(visible(f.reason)), (0, 0, 0, 9)), highlight=False)
+        console.print(Padding(Text(visible(f.reason)), (0, 0, 0, 9), expand=False), highlight=False)
 
 
 def _print_lines(failing: list[Finding], console: Console, title: str) -> None:
@@ -101,7 +101,8 @@ def _print_aws_verdicts(report: Report, console: Console) -> None:
         seen[1 if read.read else 2] += 1
     parts = [f"{source} {n} ({read} read{f', {unread} not read' if unread else ''})"
              for source, (n, read, unread) in sorted(by_source.items())]
-    console.print(f"AWS verdicts:  {_safe(', '.join(parts))}; disagreeing with a check: {len(imported.disagreements)}")
+    console.print(f"AWS verdicts:  {_safe(', '.join(parts))}; disagreeing with a check: {len(imported.disagreements)}",
+                  soft_wrap=True)
     for d in imported.disagreements[:10]:
         console.print(f"  [yellow]disagree[/] {_safe(d.item)} {_safe(d.resource)}: {_safe(d.check_id)} "
                       f"{d.ours.value}, {_safe(d.source)} {_safe(d.control)} {_safe(str(d.theirs))}", soft_wrap=True)
