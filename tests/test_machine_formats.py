@@ -122,3 +122,22 @@ def test_hostile_text_is_escaped(report: Report, name: str) -> None:  # noqa: F8
     text = get_format(name).render(report)
     assert "\u202e" not in text
     assert re.search(r"<script>alert", text)  # JSON carries the text as data; it is never markup here
+
+
+def test_one_audit_run_writes_every_format(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from cardaudit.models.inventory import Inventory
+
+    saved = tmp_path / "inv.json"
+    saved.write_text(Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=[]).model_dump_json())
+    out = tmp_path / "out"
+    result = runner.invoke(cli.app, ["audit", "--inventory", str(saved), "--output-dir", str(out), "-q",
+                                     "--format", ",".join(FORMAT_NAMES)])
+    assert result.exit_code == 3, result.output  # nothing assessed in an empty inventory; every report written
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"report{get_format(n).suffix}" for n in FORMAT_NAMES)
+    assert _errors(_oscal_validator(), json.loads((out / "report.oscal.json").read_text())) == []
+    events = json.loads((out / "report.ocsf.json").read_text())
+    assert len(events) == len(json.loads((out / "report.json").read_text())["findings"])
+    validator = _ocsf_validator()
+    assert [error for e in events for error in _errors(validator, e)] == []
