@@ -60,9 +60,10 @@ def main_options(
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(ExitCode.OK)
-    if ctx.resilient_parsing:
-        return  # shell completion: read no file
-    from cardaudit.commands.config import default_map
+    from cardaudit.commands.config import COMMANDS, default_map
+
+    if ctx.resilient_parsing or ctx.invoked_subcommand not in COMMANDS:
+        return  # shell completion, or a command that takes no defaults: read no file
 
     try:
         ctx.default_map = default_map(ctx.command, ctx, config)
