@@ -183,7 +183,7 @@ def list_items(
         na = not_applicable(cat, profile, attributed.applicability if attributed else None)
         table = Table()
         for column in ("id", "assessment", "status", "owner", "title"):
-            table.add_column(column, overflow="fold")
+            table.add_column(column, overflow="fold", no_wrap=column == "id")  # an id is never cut
         shown = 0
         rows: list[dict[str, str | None]] = []
         for item in cat.items:
