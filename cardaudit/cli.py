@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from cardaudit.commands import (
     audit_cmd,
@@ -20,14 +22,21 @@ from cardaudit.commands import (
     controls_cmd,
     demo_cmd,
     diff_cmd,
+    helpstyle,
     history_cmd,
     iam_policy_cmd,
     merge_cmd,
     owners_cmd,
+    render_cmd,
 )
 from cardaudit.commands.common import CliState, err, out
+from cardaudit.errors import CardauditError
+from cardaudit.exitcodes import ExitCode
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+helpstyle.apply()
+# Bare `cardaudit` prints this help and exits 0; `--install-completion` / `--show-completion` come
+# with Typer's completion (bash, zsh, fish, PowerShell).
+app = typer.Typer(invoke_without_command=True, add_completion=True, rich_markup_mode="rich",
                   help="PCI DSS compliance and ownership auditor for AWS.")
 
 
@@ -45,8 +54,24 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version.")] = False,
+    config: Annotated[Path | None, typer.Option(
+        "--config", metavar="FILE", envvar="CARDAUDIT_CONFIG", show_default=False,
+        help="Defaults for audit options (\\[audit] table; default: ./cardaudit.toml if any).")] = None,
 ) -> None:
     ctx.obj = CliState(debug=debug)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(ExitCode.OK)
+    from cardaudit.commands.config import COMMANDS, default_map
+
+    if ctx.resilient_parsing or ctx.invoked_subcommand not in COMMANDS:
+        return  # shell completion, or a command that takes no defaults: read no file
+
+    try:
+        ctx.default_map = default_map(ctx.command, ctx, config)
+    except CardauditError as exc:
+        err.print(f"[red]{exc.label}:[/] {escape(exc.text)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
 
 
 app.command("audit")(audit_cmd.audit_command)
@@ -58,6 +83,7 @@ app.add_typer(checks_cmd.app, name="checks")
 app.add_typer(owners_cmd.app, name="owners")
 app.add_typer(controls_cmd.app, name="controls")
 app.add_typer(history_cmd.app, name="history")
+app.command("render")(render_cmd.render_command)
 
 
 def main() -> None:
@@ -68,13 +94,13 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         err.print("interrupted")
-        code = 130
+        code = ExitCode.INTERRUPTED
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:
         # `cardaudit ... | head`: stop quietly, as Unix tools do (Python docs, "Note on SIGPIPE").
-        code = code or 141
+        code = code or ExitCode.BROKEN_PIPE
     # A finished command has nothing left to clean up; skipping the interpreter's teardown saves
     # the final collection of the catalogue's and report's objects (about 0.4 s on a large run).
     os._exit(code)

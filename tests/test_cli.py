@@ -31,7 +31,7 @@ def test_unexpected_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, error: 
 def test_unknown_format_and_bad_repo_are_config_errors() -> None:
     result = runner.invoke(cli.app, ["audit", "--format", "pdf", "--inventory", "x.json"])
     assert result.exit_code == ExitCode.CONFIG
-    assert "unknown format(s) pdf" in result.output
+    assert "--format: 'pdf' is not one of" in result.output
     result = runner.invoke(cli.app, ["audit", "--repo", "acme/card-api", "--inventory", "x.json"])
     assert result.exit_code == ExitCode.CONFIG
     assert "--repo expects NAME=PATH" in result.output

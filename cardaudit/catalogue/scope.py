@@ -66,7 +66,11 @@ def profile_named(name: str | None, profiles: ProfilesFile | None = None) -> tup
     profiles = profiles or load_profiles()
     chosen = name or profiles.default
     if chosen not in profiles.profiles:
-        raise ConfigError(f"unknown PCI profile '{chosen}' (known: {', '.join(profiles.profiles)})")
+        from difflib import get_close_matches
+
+        near = get_close_matches(chosen, list(profiles.profiles), n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise ConfigError(f"unknown PCI profile '{chosen}'{hint} (known: {', '.join(profiles.profiles)})")
     return chosen, profiles.profiles[chosen]
 
 

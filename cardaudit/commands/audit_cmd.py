@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
 from cardaudit.commands.common import (
@@ -14,12 +15,10 @@ from cardaudit.commands.common import (
     RepoOpt,
     S3KmsKeyOpt,
     S3SseOpt,
-    deliver_reports,
     err,
     exit_status,
     out,
     parse_csv,
-    parse_formats,
     parse_log_format,
     parse_repos,
     parse_shard,
@@ -33,11 +32,21 @@ from cardaudit.commands.history_cmd import (
     remember,
     report_history_error,
 )
+from cardaudit.commands.options import (
+    FailOnOpt,
+    OutputOpt,
+    QuietOpt,
+    check_regions,
+    choice,
+    deprecated,
+    fail_threshold,
+    plan_outputs,
+    write_outputs,
+)
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 from cardaudit.formats import FORMAT_NAMES
 from cardaudit.limits import LimitExceeded
-from cardaudit.models.enums import Severity
 
 if TYPE_CHECKING:
     from cardaudit.models.report import AuditConfig
@@ -47,32 +56,46 @@ MAX_LIST_BYTES = 8 * 1024 * 1024  # a list of changed paths; a monorepo's whole 
 
 def audit_command(
     ctx: typer.Context,
-    profile: Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")] = None,
-    regions: Annotated[str | None, typer.Option(help="Comma-separated regions (default: all enabled).")] = None,
+    aws_profile: Annotated[str | None, typer.Option(
+        "--aws-profile", metavar="NAME", help="AWS credentials profile (default: the usual credential chain).")]
+    = None,
+    regions: Annotated[str | None, typer.Option(metavar="REGION[,REGION]",
+                                                help="Comma-separated regions (default: all enabled).")] = None,
     accounts: Annotated[str | None, typer.Option(
+        metavar="ID[,ID]|organization",
         help="Comma-separated account ids to audit through --role-name, or 'organization' for every active "
              "account of the AWS Organization.")] = None,
-    role_name: Annotated[str | None, typer.Option(help="Read-only role to assume in each account.")] = None,
-    external_id: Annotated[str | None, typer.Option(help="ExternalId the role's trust policy requires.")] = None,
-    inventory: Annotated[Path | None, typer.Option(help="Re-audit a saved inventory; no AWS call.")] = None,
-    save_inventory: Annotated[Path | None, typer.Option(help="Also write the collected inventory here.")] = None,
+    role_name: Annotated[str | None, typer.Option(metavar="NAME",
+                                                  help="Read-only role to assume in each account.")] = None,
+    external_id: Annotated[str | None, typer.Option(metavar="ID",
+                                                    help="ExternalId the role's trust policy requires.")] = None,
+    inventory: Annotated[Path | None, typer.Option(metavar="FILE",
+                                                   help="Re-audit a saved inventory; no AWS call.")] = None,
+    save_inventory: Annotated[Path | None, typer.Option(metavar="FILE",
+                                                        help="Also write the collected inventory here.")] = None,
     ownership: OwnershipOpt = None,
     repo: RepoOpt = None,
-    catalogue: Annotated[str, typer.Option(help=f"One of: {', '.join(CATALOGUES)}.")] = DEFAULT_CATALOGUE,
-    pci_profile: Annotated[str | None, typer.Option(help="issuer (default), service-provider or merchant.")] = None,
-    attestations: Annotated[Path | None, typer.Option(help="attestations.yaml for manual and partial items.")]
+    catalogue: Annotated[str, typer.Option(metavar="|".join(CATALOGUES), help="The PCI DSS catalogue.")]
+    = DEFAULT_CATALOGUE,
+    pci_profile: Annotated[str | None, typer.Option(
+        metavar="issuer|service-provider|merchant", help="PCI DSS profile (default: issuer).")] = None,
+    attestations: Annotated[Path | None, typer.Option(metavar="FILE",
+                                                      help="attestations.yaml for manual and partial items.")]
     = None,
-    output_dir: Annotated[str, typer.Option(
-        "--output-dir", help="Where reports go: a directory, or s3://bucket/prefix/ (the one write cardaudit "
-                             "makes: s3:PutObject under that prefix).")] = "cardaudit-report",
-    format: Annotated[str, typer.Option("--format", help=f"Comma-separated, of: {', '.join(FORMAT_NAMES)}.")]
+    output_dir: Annotated[str | None, typer.Option(
+        "--output-dir", metavar="DIR", show_default=False,
+        help="Where the --format reports go: a directory, or s3://bucket/prefix/ (the one write cardaudit "
+             "makes: s3:PutObject under that prefix) (default: cardaudit-report).")] = None,
+    output: OutputOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FMT[,FMT]",
+                                        help=f"Comma-separated, of: {', '.join(FORMAT_NAMES)}.")]
     = "json,html",
-    fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a FAIL/ERROR has this severity or worse.")]
-    = Severity.HIGH,
-    workers: Annotated[int, typer.Option(help="Concurrent API workers.")] = 8,
-    checks: Annotated[str | None, typer.Option(help="Only these checks: comma-separated ids or globs (ecr_*).")]
-    = None,
+    fail_on: FailOnOpt = "high",
+    workers: Annotated[int, typer.Option(metavar="N", help="Concurrent API workers.")] = 8,
+    checks: Annotated[str | None, typer.Option(
+        metavar="ID[,ID]", help="Only these checks: comma-separated ids or globs (ecr_*).")] = None,
     timeout: Annotated[float | None, typer.Option(
+        metavar="SECONDS",
         help="Seconds AWS collection may take; what is not read by then is NOT_ASSESSED, and the report is "
              "still written.", min=1)] = None,
     aws_verdicts: Annotated[bool, typer.Option(
@@ -102,6 +125,8 @@ def audit_command(
     log_format: LogFormatOpt = "text",
     s3_sse: S3SseOpt = None,
     s3_kms_key_id: S3KmsKeyOpt = None,
+    quiet: QuietOpt = False,
+    profile: Annotated[str | None, typer.Option("--profile", hidden=True)] = None,  # old --aws-profile
 ) -> None:
     """Audit an AWS account (or a saved inventory) against the PCI DSS catalogue."""
 
@@ -115,27 +140,39 @@ def audit_command(
         from cardaudit.sinks import open_sink
 
         check_fail_on_new(fail_on_new, history)
-        config = AuditConfig(profile=profile, regions=parse_csv(regions), inventory=inventory,
+        threshold = fail_threshold(fail_on)
+        outputs = plan_outputs(format, output, output_dir, "cardaudit-report")
+        catalogue_name = choice("--catalogue", catalogue, list(CATALOGUES))
+        wanted_regions = (parse_csv(regions) if inventory is not None or no_aws
+                          else check_regions(parse_csv(regions)))
+        aws_profile_name = deprecated(profile, aws_profile, "--profile", "--aws-profile")
+        config = AuditConfig(profile=aws_profile_name,
+                             regions=wanted_regions, inventory=inventory,
                              accounts=parse_csv(accounts), role_name=role_name, external_id=external_id,
-                             save_inventory=save_inventory, ownership=ownership_file(ownership), catalogue=catalogue,
+                             save_inventory=save_inventory, ownership=ownership_file(ownership),
+                             catalogue=catalogue_name,
                              pci_profile=pci_profile, attestations=attestations_file(attestations),
                              repos=parse_repos(repo), workers=workers, checks=parse_csv(checks),
                              timeout=timeout, aws_verdicts=aws_verdicts, waivers=waivers_file(waivers),
                              no_aws=no_aws, shard=parse_shard(shard))
         config = with_change_scope(config, changed_files, base_ref)
         config = config.model_copy(update={"file_links": github_links(config.repos)})
-        formats = parse_formats(format)
-        sink = open_sink(output_dir, profile=profile, sse=s3_sse, kms_key_id=s3_kms_key_id)  # fails before the audit
+        # An s3:// destination fails here, before the audit, when it cannot be written.
+        sink = (open_sink(outputs.directory, profile=aws_profile_name, sse=s3_sse, kms_key_id=s3_kms_key_id)
+                if outputs.directory is not None else None)
         with listener(parse_log_format(log_format)) as on_event:
             report, history_error = remember(audit.run(config, on_event=on_event), history, sorted(config.repos))
-        print_summary(report, out)
-        print_scope(report, out)
-        for where in deliver_reports(report, formats, sink):
-            err.print(f"wrote {where}", highlight=False, markup=False)
+        # stdout carries the summary, unless a format is being written there or --quiet asks for silence.
+        if not quiet and not outputs.stdout:
+            print_summary(report, out, table=outputs.console_table)
+            print_scope(report, out)
+        for where in write_outputs(report, outputs, sink):
+            if not quiet:
+                err.print(f"wrote {escape(str(where))}", highlight=False, soft_wrap=True, markup=False)
         report_history_error(history_error)
         if history_error is not None:
             return history_error.exit_code
-        status = exit_status(report, None if fail_on_new else fail_on)
+        status = exit_status(report, None if fail_on_new else threshold)
         if fail_on_new and status == ExitCode.OK:
             return new_failures_status(report)
         return status

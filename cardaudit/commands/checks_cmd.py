@@ -8,15 +8,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from cardaudit.commands.common import out, run_command
+from cardaudit.commands.common import group, out, run_command, say
+from cardaudit.commands.options import JsonOpt, ListFormatOpt, print_json, wants_json
 from cardaudit.errors import ConfigError
 
-app = typer.Typer(no_args_is_help=True, help="List and explain checks and ownership gap kinds.")
+app = group("List and explain checks and ownership gap kinds.")
 
 
 @app.command("list")
-def list_checks(ctx: typer.Context, output: Annotated[str, typer.Option(
-        "--format", help="table (default) or json (one object per check, for scripts).")] = "table") -> None:
+def list_checks(ctx: typer.Context, output: ListFormatOpt = "table", json_flag: JsonOpt = False) -> None:
     """List every check and gap kind with its stage, severity, category and PCI items."""
 
     def body() -> None:
@@ -26,22 +26,21 @@ def list_checks(ctx: typer.Context, output: Annotated[str, typer.Option(
         from cardaudit.engine.registry import all_checks
 
         items = load_catalogue(DEFAULT_CATALOGUE).items_for_check()
-        if output.lower() == "json":
-            import json
-
-            rows = [{"id": spec.id, "stage": spec.stage, "severity": spec.severity.value, "category": spec.category,
-                     "resource_type": spec.resource_type, "title": spec.title, "pci_dss_4_0_1": items.get(spec.id, [])}
-                    for spec in all_checks()]
-            sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+        if wants_json(output, json_flag):
+            print_json([{"id": spec.id, "stage": spec.stage, "severity": spec.severity.value,
+                         "category": spec.category, "resource_type": spec.resource_type, "title": spec.title,
+                         "pci_dss_4_0_1": items.get(spec.id, [])} for spec in all_checks()])
             return
-        if output.lower() != "table":
-            raise ConfigError(f"--format: '{output}' is not one of table, json")
+        # A narrow terminal gets the id (never cut), severity and title; --json or a wider window has all.
+        columns = ("id", "stage", "severity", "category", "title", "PCI DSS 4.0.1")
+        shown = columns if out.width >= 140 else ("id", "severity", "title")
         table = Table()
-        for column in ("id", "stage", "severity", "category", "title", "PCI DSS 4.0.1"):
-            table.add_column(column, overflow="fold")
+        for column in shown:
+            table.add_column(column, overflow="fold", no_wrap=column == "id")
         for spec in all_checks():
-            table.add_row(spec.id, spec.stage, spec.severity.value, spec.category, escape(spec.title),
-                          ", ".join(items.get(spec.id, [])))
+            row = dict(zip(columns, (escape(spec.id), spec.stage, spec.severity.value, escape(spec.category),
+                                     escape(spec.title), ", ".join(items.get(spec.id, []))), strict=True))
+            table.add_row(*(row[column] for column in shown))
         out.print(table)
 
     run_command(ctx, body)
@@ -61,7 +60,8 @@ def reference(ctx: typer.Context) -> None:
 
 @app.command("explain")
 def explain(ctx: typer.Context,
-            check_id: Annotated[str, typer.Argument(help="Check id (or a retired alias).")]) -> None:
+            check_id: Annotated[str, typer.Argument(metavar="CHECK", help="Check id (or a retired alias).")],
+            output: ListFormatOpt = "table", json_flag: JsonOpt = False) -> None:
     """Show what a check looks at, why it matters and how to fix it."""
 
     def body() -> None:
@@ -73,12 +73,19 @@ def explain(ctx: typer.Context,
         except KeyError:
             raise ConfigError(f"no check '{check_id}' (see `cardaudit checks list`)") from None
         items = load_catalogue(DEFAULT_CATALOGUE).items_for_check().get(spec.id, [])
-        out.print(f"[bold]{spec.id}[/] · {spec.stage} · {spec.severity.value} · {spec.category} · "
-                  f"{escape(spec.resource_type)}")
-        out.print(escape(spec.title))
-        out.print(f"reads: {escape(', '.join(spec.needs))} · scope: {spec.scope} · "
-                  f"PCI DSS 4.0.1: {', '.join(items) or '-'}")
+        if wants_json(output, json_flag):
+            print_json({"id": spec.id, "stage": spec.stage, "severity": spec.severity.value,
+                        "category": spec.category, "resource_type": spec.resource_type, "title": spec.title,
+                        "reads": list(spec.needs), "scope": spec.scope, "pci_dss_4_0_1": items,
+                        **{h: spec.doc_section(h) for h in DOC_SECTIONS}})
+            return
+        say(f"[bold]{escape(spec.id)}[/] · {spec.stage} · {spec.severity.value} · {escape(spec.category)} · "
+            f"{escape(spec.resource_type)}")
+        say(escape(spec.title))
+        say(f"reads: {escape(', '.join(spec.needs))} · scope: {escape(str(spec.scope))} · "
+            f"PCI DSS 4.0.1: {', '.join(items) or '-'}")
         for heading in DOC_SECTIONS:
-            out.print(f"\n[bold]{heading}[/]\n{escape(spec.doc_section(heading))}")
+            # The docstring is hard-wrapped as written: printed without re-wrapping (soft wrap).
+            say(f"\n[bold]{heading}[/]\n{escape(spec.doc_section(heading))}")
 
     run_command(ctx, body)

@@ -6,6 +6,8 @@ stays cheap; each command imports the engine inside its body.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +28,35 @@ if TYPE_CHECKING:
     from cardaudit.models.shard import Shard
     from cardaudit.sinks import Sink
 
-# No emoji codes: an ARN such as `...:secret:prod/db` must print as written, not as a symbol.
-out = Console(emoji=False)
-err = Console(stderr=True, emoji=False)
+# Outside a terminal (CI logs, `| cat`, files) nothing is cut or wrapped at 80 columns: ids and ARNs
+# stay whole on one line, so they can be grepped and copied. COLUMNS, when set, still wins.
+WIDE = 100_000
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console that never reads data as markup codes: no emoji, so `...:secret:prod/db` prints as written.
+
+    Every place that prints data still escapes it (`rich.markup.escape`): the console only renders the
+    markup cardaudit writes itself.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    wide = not terminal and "COLUMNS" not in os.environ
+    return _Console(stderr=stderr, emoji=False, width=WIDE if wide else None)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich's own handling exits 1, the code of a failed audit: exit as a closed pipe does instead.
+        quiet_broken_pipe()
+        raise SystemExit(ExitCode.BROKEN_PIPE)
+
+
+out = make_console()
+err = make_console(stderr=True)
 
 
 @dataclass
@@ -50,8 +78,11 @@ def run_command(ctx: typer.Context, body: Callable[[], int | None]) -> None:
     """
     try:
         code = body()
-    except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError, KeyboardInterrupt):
-        raise  # the command chose its exit, typer reports a usage error, or the reader (`| head`) went away
+    except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+        raise  # the command chose its exit, or typer reports a usage error
+    except BrokenPipeError:
+        quiet_broken_pipe()
+        raise typer.Exit(ExitCode.BROKEN_PIPE) from None
     except CardauditError as exc:
         if _debug(ctx):
             err.print_exception()
@@ -66,24 +97,56 @@ def run_command(ctx: typer.Context, body: Callable[[], int | None]) -> None:
     raise typer.Exit(int(code or ExitCode.OK))
 
 
+def quiet_broken_pipe() -> None:
+    """The reader went away (`cardaudit ... | head -1`): later writes go nowhere, without a traceback.
+
+    As the Python docs advise ("Note on SIGPIPE"): point stdout at devnull so that the final flush
+    does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is no real file (a test runner's buffer): nothing will be flushed to a pipe
+
+
+def group(help: str) -> typer.Typer:
+    """A command group whose bare invocation (`cardaudit checks`) prints its help and exits 0."""
+    app = typer.Typer(help=help, invoke_without_command=True)
+
+    @app.callback()
+    def _help_when_bare(ctx: typer.Context) -> None:
+        if ctx.invoked_subcommand is None:
+            typer.echo(ctx.get_help())
+            raise typer.Exit(ExitCode.OK)
+
+    return app
+
+
 def say(text: str) -> None:
     """One line per fact, never wrapped, so scripts and editors can read `file:line:` prefixes."""
     out.print(text, soft_wrap=True, highlight=False)
 
 
 # Options several commands share.
-OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", "-o", show_default=False,
+# `-o` is --output everywhere, as in peer tools; --ownership has no short form.
+OwnershipOpt = Annotated[Path | None, typer.Option("--ownership", show_default=False, metavar="FILE",
                                                    help="ownership.yaml to use (default: ./ownership.yaml if any).")]
 RepoOpt = Annotated[list[str] | None, typer.Option(
-    "--repo", help="Repository checkout as NAME=PATH, or PATH named after its directory (repeatable).")]
+    "--repo", metavar="NAME=PATH",
+    help="Repository checkout as NAME=PATH, or PATH named after its directory (repeatable).")]
 LogFormatOpt = Annotated[str, typer.Option(
-    "--log-format", help="text: a progress display on a terminal, plain lines otherwise; json: one JSON object "
-                         "per event on stderr (for CloudWatch Logs Insights).")]
+    "--log-format", metavar="text|json",
+    help="text: a progress display on a terminal, plain lines otherwise; json: one JSON object "
+         "per event on stderr (for CloudWatch Logs Insights).")]
 S3SseOpt = Annotated[str | None, typer.Option(
-    "--s3-sse", help="With an s3:// --output-dir: send this ServerSideEncryption (AES256, aws:kms) on each "
-                     "report, for buckets whose policy requires it (default: the bucket's own default).")]
-S3KmsKeyOpt = Annotated[str | None, typer.Option("--s3-kms-key-id", help="With --s3-sse aws:kms: the key to use.")]
-InventoryOpt = Annotated[Path | None, typer.Option("--inventory", help="A saved inventory (no AWS call).")]
+    "--s3-sse", metavar="AES256|aws:kms",
+    help="With an s3:// --output-dir: send this ServerSideEncryption (AES256, aws:kms) on each "
+         "report, for buckets whose policy requires it (default: the bucket's own default).")]
+S3KmsKeyOpt = Annotated[str | None, typer.Option("--s3-kms-key-id", metavar="KEY",
+                                                 help="With --s3-sse aws:kms: the key to use.")]
+InventoryOpt = Annotated[Path | None, typer.Option("--inventory", metavar="FILE",
+                                                   help="A saved inventory (no AWS call).")]
 
 
 def parse_repos(values: list[str] | None) -> dict[str, Path]:
@@ -125,11 +188,10 @@ def parse_log_format(value: str) -> LogFormat:
 
 
 def parse_formats(value: str) -> list[str]:
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in FORMAT_NAMES]
-    if unknown:
-        raise ConfigError(f"unknown format(s) {', '.join(unknown)} (known: {', '.join(FORMAT_NAMES)})")
-    return names
+    """Comma-separated format names, case-insensitive (`JSON,html`); a typo exits 2 with a suggestion."""
+    from cardaudit.commands.options import choices
+
+    return choices("--format", value, FORMAT_NAMES)
 
 
 def write_reports(report: Report, formats: list[str], out_dir: Path, stem: str = "report") -> list[Path]:

@@ -10,7 +10,8 @@ import typer
 from rich.markup import escape
 
 from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
-from cardaudit.commands.common import OwnershipOpt, RepoOpt, out, parse_repos, run_command, say
+from cardaudit.commands.common import OwnershipOpt, RepoOpt, group, out, parse_repos, run_command, say
+from cardaudit.commands.options import JsonOpt, ListFormatOpt, choice, deprecated, print_json, wants_json
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 
@@ -18,12 +19,29 @@ if TYPE_CHECKING:
     from cardaudit.catalogue.load import Catalogue
     from cardaudit.models.attribution import RequirementAttribution
     from cardaudit.models.control import RequirementStatus
+    from cardaudit.models.finding import Finding
+    from cardaudit.models.report import Report
 
-app = typer.Typer(no_args_is_help=True, help="Count, list and explain PCI DSS catalogue items.")
+app = group("Count, list and explain PCI DSS catalogue items.")
 
-CatalogueOpt = Annotated[str, typer.Option("--catalogue", help=f"One of: {', '.join(CATALOGUES)}.")]
-ProfileOpt = Annotated[str | None, typer.Option("--profile", help="issuer (default), service-provider, merchant.")]
-ReportOpt = Annotated[Path | None, typer.Option("--report", help="A report.json, for each item's last status.")]
+CatalogueOpt = Annotated[str, typer.Option("--catalogue", metavar="|".join(CATALOGUES), help="The catalogue.")]
+ProfileOpt = Annotated[str | None, typer.Option(
+    "--pci-profile", metavar="issuer|service-provider|merchant", help="PCI DSS profile (default: issuer).")]
+# `--profile` was this option's name; kept hidden for one release (it means the AWS profile in `audit`).
+OldProfileOpt = Annotated[str | None, typer.Option("--profile", hidden=True)]
+ReportOpt = Annotated[Path | None, typer.Option("--report", metavar="FILE",
+                                                help="A report.json, for each item's last status.")]
+
+
+def _catalogue(name: str) -> Catalogue:
+    from cardaudit.catalogue.load import load_catalogue
+
+    return load_catalogue(choice("--catalogue", name, list(CATALOGUES)))
+
+
+def _profile(new: str | None, old: str | None) -> str | None:
+    value: str | None = deprecated(old, new, "--profile", "--pci-profile")
+    return value
 
 
 def _attribution(cat: Catalogue, ownership: Path | None, repo: list[str] | None) -> RequirementAttribution | None:
@@ -45,13 +63,13 @@ def _last_statuses(report: Path | None) -> dict[str, RequirementStatus]:
 
 
 @app.command("stats")
-def stats(ctx: typer.Context, catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profile: ProfileOpt = None) -> None:
+def stats(ctx: typer.Context, catalogue: CatalogueOpt = DEFAULT_CATALOGUE, pci_profile: ProfileOpt = None,
+          old_profile: OldProfileOpt = None) -> None:
     """Counts per counting rule, per profile and per assessment class."""
-
     def body() -> None:
+        profile = _profile(pci_profile, old_profile)
         from rich.table import Table
 
-        from cardaudit.catalogue.load import load_catalogue
         from cardaudit.catalogue.scope import not_applicable, profile_named
         from cardaudit.catalogue.stats import (
             ASSESSMENTS,
@@ -64,7 +82,7 @@ def stats(ctx: typer.Context, catalogue: CatalogueOpt = DEFAULT_CATALOGUE, profi
         )
         from cardaudit.engine.registry import all_checks
 
-        cat = load_catalogue(catalogue)
+        cat = _catalogue(catalogue)
         name, _ = profile_named(profile)
         table = Table(title=f"PCI DSS v{cat.version}: counting rules")
         for column in ("rule", "1-12", "with appendices", f"vs {ISSUER_CHECKLIST}"):
@@ -129,20 +147,22 @@ def list_items(
     report: ReportOpt = None,
     ownership: OwnershipOpt = None,
     repo: RepoOpt = None,
-    profile: ProfileOpt = None,
+    pci_profile: ProfileOpt = None,
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
+    old_profile: OldProfileOpt = None,
 ) -> None:
     """List requirements, filtered by subtree, assessment class, owning team or last status."""
-
     def body() -> int:
+        profile = _profile(pci_profile, old_profile)
         from rich.table import Table
 
-        from cardaudit.catalogue.load import load_catalogue
         from cardaudit.catalogue.scope import not_applicable
         from cardaudit.catalogue.stats import ASSESSMENTS
 
-        cat = load_catalogue(catalogue)
-        if assessment and assessment not in ASSESSMENTS:
-            raise ConfigError(f"--assessment must be one of {', '.join(ASSESSMENTS)}")
+        as_json = wants_json(output, json_flag)
+        cat = _catalogue(catalogue)
+        wanted_class = choice("--assessment", assessment, list(ASSESSMENTS)) if assessment else None
         if status and report is None:
             raise ConfigError("--status needs --report report.json")
         if status:
@@ -163,14 +183,15 @@ def list_items(
         na = not_applicable(cat, profile, attributed.applicability if attributed else None)
         table = Table()
         for column in ("id", "assessment", "status", "owner", "title"):
-            table.add_column(column, overflow="fold")
+            table.add_column(column, overflow="fold", no_wrap=column == "id")  # an id is never cut
         shown = 0
+        rows: list[dict[str, str | None]] = []
         for item in cat.items:
             if item.kind != "requirement":
                 continue
             if requirement and not (item.id == requirement or item.id.startswith(requirement + ".")):
                 continue
-            if assessment and item.assessment != assessment:
+            if wanted_class and item.assessment != wanted_class:
                 continue
             found = attributed.owners.get(item.id) if attributed else None
             item_owner = found.owner if found else None
@@ -179,8 +200,13 @@ def list_items(
             item_status = last[item.id].status.value if item.id in last else ("NOT_APPLICABLE" if item.id in na else "")
             if wanted and item_status != wanted:
                 continue
-            table.add_row(item.id, item.assessment or "", item_status, item_owner or "", escape(item.title))
+            rows.append({"id": item.id, "assessment": item.assessment, "status": item_status or None,
+                         "owner": item_owner, "title": item.title})
+            table.add_row(item.id, item.assessment or "", item_status, escape(item_owner or ""), escape(item.title))
             shown += 1
+        if as_json:
+            print_json(rows)
+            return ExitCode.OK
         out.print(table)
         say(f"{shown} item(s)")
         return ExitCode.OK
@@ -191,31 +217,50 @@ def list_items(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(help="An item id such as 10.2.1.")],
+    item_id: Annotated[str, typer.Argument(metavar="ITEM", help="An item id such as 10.2.1.")],
     catalogue: CatalogueOpt = DEFAULT_CATALOGUE,
     report: ReportOpt = None,
     ownership: OwnershipOpt = None,
     repo: RepoOpt = None,
-    profile: ProfileOpt = None,
+    pci_profile: ProfileOpt = None,
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
+    old_profile: OldProfileOpt = None,
 ) -> None:
-    """Everything about one item: title, class, checks, owner, evidence guidance, cross-refs, last status."""
-
+    """Everything about one item: title, class, checks, owner, evidence guidance, cross-refs, last status
+    and, with --report, the findings behind that status."""
     def body() -> int:
-        from cardaudit.catalogue.load import load_catalogue
-
-        cat = load_catalogue(catalogue)
+        profile = _profile(pci_profile, old_profile)
+        cat = _catalogue(catalogue)
         item = cat.by_id.get(item_id)
         if item is None:
-            raise ConfigError(f"no item {item_id} in {cat.name}")
-        _describe(cat, item_id, _attribution(cat, ownership, repo), profile)
-        if report is None:
-            return ExitCode.OK
-        from cardaudit.readback import load_report
+            from difflib import get_close_matches
 
-        loaded = load_report(report)
+            near = get_close_matches(item_id, list(cat.by_id), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ConfigError(f"no item {item_id} in {cat.name}{hint}")
+        attributed = _attribution(cat, ownership, repo)
+        loaded = None
+        if report is not None:
+            from cardaudit.readback import load_report
+
+            loaded = load_report(report)
+        if wants_json(output, json_flag):
+            print_json(_item_json(cat, item_id, attributed, profile, loaded))
+            return ExitCode.OK
+        _describe(cat, item_id, attributed, profile)
+        if loaded is None:
+            return ExitCode.OK
         last = next((r for r in loaded.requirements if r.id == item_id), None)
         if last:
             say(f"last status: {last.status.value} ({escape(last.reason)})")
+            behind = _findings_behind(loaded, item_id)
+            for f in behind[:_FINDINGS_SHOWN]:
+                where = f.resource.arn or f.resource.display
+                say(f"  {f.status.value} {f.severity.value} {escape(f.check_id)} {escape(str(where))}: "
+                    f"{escape(f.reason)}")
+            if len(behind) > _FINDINGS_SHOWN:
+                say(f"  ... and {len(behind) - _FINDINGS_SHOWN} more (--json lists them all)")
         # AWS's own verdicts on the item: a second opinion, never its status.
         verdicts = [v for v in loaded.aws_verdicts.verdicts if item_id in v.items]
         if verdicts:
@@ -267,3 +312,39 @@ def _describe(cat: Catalogue, item_id: str, attributed: RequirementAttribution |
     children = cat.children.get(item_id, [])
     if children:
         say(f"children: {', '.join(children)}")
+
+
+_FINDINGS_SHOWN = 20
+_STATUS_ORDER = {"FAIL": 0, "ERROR": 1, "NOT_ASSESSED": 2, "PASS": 3}
+
+
+def _findings_behind(report: Report, item_id: str) -> list[Finding]:
+    """The findings tagged with the item (or one of its sub-items), worst first: what decided its status."""
+    inside = [f for f in report.findings
+              if any(p == item_id or p.startswith(item_id + ".") for p in f.pci)]
+    return sorted(inside, key=lambda f: (_STATUS_ORDER.get(f.status.value, 9), -f.severity.rank, f.check_id,
+                                         f.resource.key))
+
+
+def _item_json(cat: Catalogue, item_id: str, attributed: RequirementAttribution | None, profile: str | None,
+               report: Report | None) -> dict[str, object]:
+    from cardaudit.catalogue.scope import not_applicable
+
+    item = cat.by_id[item_id]
+    found = attributed.owners.get(item_id) if attributed else None
+    data: dict[str, object] = {
+        "id": item.id, "title": item.title, "kind": item.kind, "parent": item.parent, "catalogue": cat.name,
+        "assessment": item.assessment, "responsibility": item.responsibility, "checks": list(item.checks),
+        "why": dict(item.why), "evidence": item.evidence, "children": cat.children.get(item_id, []),
+        "security_hub": list(item.security_hub), "config_rules": list(item.config_rules),
+        "not_applicable": not_applicable(cat, profile, attributed.applicability if attributed else None).get(item_id),
+        "owner": found.owner if found else None,
+    }
+    if report is not None:
+        last = next((r for r in report.requirements if r.id == item_id), None)
+        data["last_status"] = last.status.value if last else None
+        data["last_reason"] = last.reason if last else None
+        data["findings"] = [{"check_id": f.check_id, "status": f.status.value, "severity": f.severity.value,
+                             "resource": f.resource.arn or f.resource.display, "reason": f.reason,
+                             "owner": f.owner} for f in _findings_behind(report, item_id)]
+    return data

@@ -10,25 +10,36 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
+from cardaudit.catalogue.names import CATALOGUES
 from cardaudit.commands.common import (
     InventoryOpt,
     OwnershipOpt,
     RepoOpt,
     err,
+    group,
     parse_csv,
     parse_repos,
     run_command,
     say,
 )
+from cardaudit.commands.options import (
+    FailOnOpt,
+    JsonOpt,
+    ListFormatOpt,
+    choice,
+    deprecated,
+    fail_threshold,
+    print_json,
+    wants_json,
+)
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
-from cardaudit.models.enums import Severity
 
 if TYPE_CHECKING:
     from cardaudit.models.inventory import Inventory
-    from cardaudit.ownership.resolve import Resolution, Resolver, ResourceFacts
+    from cardaudit.ownership.resolve import Candidate, Resolution, Resolver, ResourceFacts
 
-app = typer.Typer(no_args_is_help=True, help="Ask who owns a resource, artifact or PCI item; lint the matrix.")
+app = group("Ask who owns a resource, artifact or PCI item; lint the matrix.")
 
 
 def warn(text: str) -> None:
@@ -82,6 +93,21 @@ def _facts(subject: str, resolver: Resolver, inventory: Inventory | None) -> tup
     return ResourceFacts(subject, parsed.account, parsed.region, parsed.type, parsed.name, None, claims), note
 
 
+def _resolution_json(resolution: Resolution, note: str, teams: Collection[str]) -> dict[str, object]:
+    def candidate(c: Candidate) -> dict[str, object]:
+        return {"rule": c.rule_id, "primary": c.primary, "supporting": list(c.supporting), "rank": c.tier,
+                "where": c.where, "matched_on": list(c.matched_on)}
+
+    # As the report: a rule naming an undeclared team gives the subject no owner.
+    declared = resolution.primary in teams
+    return {"subject": resolution.subject, "status": resolution.status,
+            "owner": resolution.primary if declared else None,
+            "undeclared_team": None if declared else resolution.primary,
+            "supporting": list(resolution.supporting), "decided_by": [candidate(c) for c in resolution.winners],
+            "lost": [candidate(c) for c in resolution.candidates if c not in resolution.winners],
+            "caveat": resolution.caveat, "note": note or None}
+
+
 def _print(resolution: Resolution, note: str, teams: Collection[str]) -> None:
     say(f"[bold]{escape(resolution.subject)}[/]")
     if resolution.status == "owned" and resolution.primary not in teams:
@@ -115,39 +141,52 @@ def _print(resolution: Resolution, note: str, teams: Collection[str]) -> None:
 @app.command("explain")
 def explain(
     ctx: typer.Context,
-    subject: Annotated[str, typer.Argument(help="An ARN, repo:path (acme/card-api:Dockerfile) or PCI id (10.2.1).")],
+    subject: Annotated[str, typer.Argument(
+        metavar="SUBJECT", help="An ARN, repo:path (acme/card-api:Dockerfile) or PCI id (10.2.1).")],
     ownership: OwnershipOpt = None,
     inventory: InventoryOpt = None,
     repo: RepoOpt = None,
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
 ) -> None:
     """Name the owning team and the rule that decided it (file:line), and every rule that lost."""
 
     def body() -> int:
         from cardaudit.ownership.subject_gaps import iac_groups
 
+        as_json = wants_json(output, json_flag)
         resolver, loaded = _resolver(ownership, repo, inventory)
         teams = resolver.ownership.model.teams
+        extra: dict[str, object] = {}
+        lines: list[str] = []  # printed after the resolution, already escaped
+        note = ""
         if _REQUIREMENT.match(subject):
             resolution = resolver.requirement(subject)
-            _print(resolution, "", teams)
         elif subject.startswith("arn:"):
             facts, note = _facts(subject, resolver, loaded)
             resolution = resolver.resource(facts)
-            _print(resolution, note, teams)
-            if facts.tags:
-                say("tags: " + escape(", ".join(f"{k}={v}" for k, v in sorted(facts.tags.items()))))
             claims = sorted(iac_groups(facts.iac))
-            say(f"IaC: {escape('; '.join(claims)) if claims else 'no declared source claims it'}")
+            extra = {"tags": dict(sorted(facts.tags.items())) if facts.tags else {}, "iac": claims}
+            if facts.tags:
+                lines.append("tags: " + escape(", ".join(f"{k}={v}" for k, v in sorted(facts.tags.items()))))
+            lines.append(f"IaC: {escape('; '.join(claims)) if claims else 'no declared source claims it'}")
         elif ":" in subject:
             repo_name, _, path = subject.partition(":")
             resolution = resolver.artifact(repo_name, path)
-            _print(resolution, "", teams)
             codeowners = resolver.codeowners.get(repo_name)
             rule = codeowners.owner_of(path) if codeowners is not None else None
             if codeowners is not None and rule is not None:
-                say(f"CODEOWNERS: {escape(' '.join(rule.owners) or '(no owners)')} at {escape(codeowners.where(rule))}")
+                extra = {"codeowners": {"owners": list(rule.owners), "where": codeowners.where(rule)}}
+                lines.append(f"CODEOWNERS: {escape(' '.join(rule.owners) or '(no owners)')} at "
+                             f"{escape(codeowners.where(rule))}")
         else:
             raise ConfigError(f"'{subject}' is not an ARN, repo:path or PCI requirement id")
+        if as_json:
+            print_json({**_resolution_json(resolution, note, teams), **extra})
+        else:
+            _print(resolution, note, teams)
+            for line in lines:
+                say(line)
         owned = resolution.status == "owned" and resolution.primary in teams and not resolution.caveat
         return ExitCode.OK if owned else ExitCode.FINDINGS
 
@@ -222,10 +261,15 @@ def lint(ctx: typer.Context, ownership: OwnershipOpt = None) -> None:
 def matrix(
     ctx: typer.Context,
     ownership: OwnershipOpt = None,
-    catalogue: Annotated[str, typer.Option("--catalogue", help="Catalogue to list.")] = "pci-dss-4.0.1",
+    catalogue: Annotated[str, typer.Option("--catalogue", metavar="|".join(CATALOGUES), help="Catalogue to list.")]
+    = "pci-dss-4.0.1",
     repo: RepoOpt = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="issuer (default), service-provider, merchant.")]
+    pci_profile: Annotated[str | None, typer.Option(
+        "--pci-profile", metavar="issuer|service-provider|merchant", help="PCI DSS profile (default: issuer).")]
     = None,
+    output: Annotated[str, typer.Option("--format", metavar="csv|json", help="csv (default) or json.")] = "csv",
+    json_flag: JsonOpt = False,
+    old_profile: Annotated[str | None, typer.Option("--profile", hidden=True)] = None,  # old --pci-profile
 ) -> None:
     """Print the responsibility matrix as CSV: each requirement in scope, its teams and third party.
 
@@ -241,13 +285,15 @@ def matrix(
         from cardaudit.catalogue.scope import not_applicable
         from cardaudit.ownership.stage import attribute_requirements
 
+        profile = deprecated(old_profile, pci_profile, "--profile", "--pci-profile")
+        as_json = json_flag or choice("--format", output, ["csv", "json"]) == "json"
         resolver, _ = _resolver(ownership, repo)
-        cat = load_catalogue(catalogue)
+        cat = load_catalogue(choice("--catalogue", catalogue, list(CATALOGUES)))
         attributed = attribute_requirements(resolver, [i.id for i in cat.items if i.kind == "requirement"])
         out_of_scope = not_applicable(cat, profile, attributed.applicability)
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["requirement", "title", "responsibility", "primary", "supporting", "third_party",
-                         "third_party_evidence", "decided_by"])
+        header = ["requirement", "title", "responsibility", "primary", "supporting", "third_party",
+                  "third_party_evidence", "decided_by"]
+        rows: list[list[str]] = []
         external = resolver.ownership.model.external
         for item in cat.items:
             if item.kind != "requirement" or item.id in out_of_scope:
@@ -256,11 +302,17 @@ def matrix(
             rule = resolver.requirement_rule(item.id)
             responsibility = rule[0].responsibility if rule else (item.responsibility or "")
             tpsp = rule[0].tpsp if rule else None
-            writer.writerow([
+            rows.append([
                 item.id, item.title, responsibility,
                 resolution.primary or f"({resolution.status})", " ".join(resolution.supporting), tpsp or "",
                 (external[tpsp].evidence or "") if tpsp in external else "", resolution.rule_where or "",
             ])
+        if as_json:
+            print_json([dict(zip(header, row, strict=True)) for row in rows])
+            return ExitCode.OK
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
         return ExitCode.OK
 
     run_command(ctx, body)
@@ -269,13 +321,19 @@ def matrix(
 @app.command("gaps")
 def gaps(
     ctx: typer.Context,
-    report: Annotated[Path, typer.Option("--report", help="A report.json from `cardaudit audit` or `demo`.")],
-    kind: Annotated[str | None, typer.Option(help="Only this gap, e.g. unowned, contested, stale_rule.")] = None,
-    fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 when a gap has this severity or worse.")] = None,
+    report: Annotated[Path, typer.Option("--report", metavar="FILE",
+                                         help="A report.json from `cardaudit audit` or `demo`.")],
+    kind: Annotated[str | None, typer.Option(metavar="KIND",
+                                             help="Only this gap, e.g. unowned, contested, stale_rule.")] = None,
+    fail_on: FailOnOpt = "none",
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
 ) -> None:
     """List the ownership gaps of a report, worst first (FAIL and NOT_ASSESSED)."""
 
     def body() -> int:
+        threshold = fail_threshold(fail_on)
+        as_json = wants_json(output, json_flag)
         from cardaudit.models.base import Status
         from cardaudit.readback import load_report
 
@@ -294,12 +352,18 @@ def gaps(
                 raise ConfigError(f"--kind: no gap kind '{kind}'{hint}; kinds: {', '.join(kinds)}")
             found = [f for f in found if f.check_id.removeprefix("ownership_").endswith(kind)]
         found.sort(key=lambda f: (-f.severity.rank, f.check_id))
-        for f in found:
-            where = f.resource.arn or f.resource.id
-            say(f"{f.status.value} {f.severity.value} {f.check_id} {escape(str(where))}: {escape(f.reason)}")
-        say(f"{len(found)} gap(s)")
-        worst = [f for f in found if f.status == Status.FAIL and fail_on is not None
-                 and f.severity.rank >= fail_on.rank]
+        if as_json:
+            print_json([{"status": f.status.value, "severity": f.severity.value, "kind": f.check_id,
+                         "subject": f.resource.arn or f.resource.id, "reason": f.reason, "owner": f.owner}
+                        for f in found])
+        else:
+            for f in found:
+                where = f.resource.arn or f.resource.id
+                say(f"{f.status.value} {f.severity.value} {escape(f.check_id)} {escape(str(where))}: "
+                    f"{escape(f.reason)}")
+            say(f"{len(found)} gap(s)")
+        worst = [f for f in found if f.status == Status.FAIL and threshold is not None
+                 and f.severity.rank >= threshold.rank]
         return ExitCode.FINDINGS if worst else ExitCode.OK
 
     run_command(ctx, body)
@@ -308,46 +372,69 @@ def gaps(
 @app.command("list")
 def list_owned(
     ctx: typer.Context,
-    team: Annotated[str, typer.Option(help="The team to list.")],
+    team: Annotated[str, typer.Option(metavar="TEAM", help="The team to list.")],
     ownership: OwnershipOpt = None,
-    inventory: Annotated[Path | None, typer.Option(help="Saved inventory: also list the resources it owns.")] = None,
+    inventory: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Saved inventory: also list the resources it owns.")] = None,
     repo: RepoOpt = None,
+    wide: Annotated[bool, typer.Option("--wide", help="List every PCI id (the default shows the first 12).")]
+    = False,
+    output: ListFormatOpt = "table",
+    json_flag: JsonOpt = False,
 ) -> None:
     """What a team owns: its rules (file:line), its PCI requirements and, with --inventory, its resources."""
 
     def body() -> int:
         from cardaudit.catalogue.load import DEFAULT_CATALOGUE, load_catalogue
+        from cardaudit.commands.options import did_you_mean
         from cardaudit.ownership.resolve import facts_of
 
+        as_json = wants_json(output, json_flag)
         resolver, loaded = _resolver(ownership, repo, inventory)
         model = resolver.ownership.model
         if team not in model.teams:
-            raise ConfigError(f"no team '{team}' in {resolver.ownership.shown_path} "
+            raise ConfigError(f"no team '{team}' in {resolver.ownership.shown_path}"
+                              f"{did_you_mean(team, sorted(model.teams))} "
                               f"(declared: {', '.join(sorted(model.teams))})")
-        say(f"[bold]{escape(team)}[/]: {escape(model.teams[team].name)}")
         sections = (("resources", model.resources), ("artifacts", model.artifacts))
-        for section, rules in sections:
-            for index, rule in enumerate(rules):
-                role = "primary" if rule.primary == team else "supporting" if team in rule.supporting else None
-                if role:
-                    say(f"  rule '{escape(rule.id)}' ({section}, {role}) at {resolver.ownership.where(section, index)}")
+        rules_held = [{"rule": rule.id, "section": section, "role": role,
+                       "where": resolver.ownership.where(section, index)}
+                      for section, rules in sections for index, rule in enumerate(rules)
+                      if (role := "primary" if rule.primary == team else
+                          "supporting" if team in rule.supporting else None)]
         items = [i.id for i in load_catalogue(DEFAULT_CATALOGUE).items
                  if i.kind == "requirement" and resolver.requirement(i.id).primary == team]
-        listed = f" ({', '.join(items[:12])}{' …' if len(items) > 12 else ''})" if items else ""
-        say(f"PCI DSS requirements it owns: {len(items)}{listed}")
+        owned: list[str] | None = None
+        uncertain: list[str] = []
         if loaded is not None:
             resolutions = [(r, resolver.resource(facts_of(r, resolver.iac))) for r in loaded.resources()
                            if not r.aws_managed]
             # As the report: a resource whose owner unread evidence could change is not listed as owned.
-            owned = [r for r, res in resolutions if res.status == "owned" and res.primary == team and not res.caveat]
-            uncertain = [r for r, res in resolutions if res.caveat and (res.primary == team or res.primary is None)]
+            owned = [r.arn for r, res in resolutions
+                     if res.status == "owned" and res.primary == team and not res.caveat]
+            uncertain = [r.arn for r, res in resolutions
+                         if res.caveat and (res.primary == team or res.primary is None)]
+        if as_json:
+            print_json({"team": team, "name": model.teams[team].name, "rules": rules_held,
+                        "requirements": items, "resources": owned,
+                        "owner_not_known": uncertain if loaded is not None else None})
+            return ExitCode.OK
+        say(f"[bold]{escape(team)}[/]: {escape(model.teams[team].name)}")
+        for held in rules_held:
+            say(f"  rule '{escape(str(held['rule']))}' ({held['section']}, {held['role']}) "
+                f"at {escape(str(held['where']))}")
+        shown = items if wide else items[:12]
+        more = " … (--wide or --json for all)" if len(shown) < len(items) else ""
+        listed = f" ({', '.join(shown)}{more})" if items else ""
+        say(f"PCI DSS requirements it owns: {len(items)}{listed}")
+        if owned is not None:
             say(f"resources it owns: {len(owned)}")
-            for resource in owned:
-                say(f"  {escape(resource.arn)}")
+            for arn in owned:
+                say(f"  {escape(arn)}")
             if uncertain:
                 say(f"[yellow]resources whose owner is not known (evidence not read):[/] {len(uncertain)}")
-                for resource in uncertain:
-                    say(f"  {escape(resource.arn)}")
+                for arn in uncertain:
+                    say(f"  {escape(arn)}")
         return ExitCode.OK
 
     run_command(ctx, body)

@@ -115,13 +115,38 @@ class DemoServer:
     stop: threading.Event
 
 
-def serve_demo(port: int, ready: threading.Event | None = None, stop: threading.Event | None = None) -> str:
-    """Seed a moto server on 127.0.0.1:port and serve it until `stop` is set (or forever)."""
+def serve_line(url: str) -> str:
+    """The one line `demo --serve` prints: the environment to export (a shell can paste it), then the URL."""
+    env = {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": _FAKE_ENV["AWS_ACCESS_KEY_ID"],
+           "AWS_SECRET_ACCESS_KEY": _FAKE_ENV["AWS_SECRET_ACCESS_KEY"], "AWS_DEFAULT_REGION": HOME_REGION}
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    return f"export {exports}  # fake credentials; demo AWS (account {DEMO_ACCOUNT}) serving on {url}"
+
+
+def _require_server() -> None:
+    try:
+        import flask  # noqa: F401
+        from moto.server import ThreadedMotoServer  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError("demo --serve runs moto's HTTP server, which this install lacks: "
+                          "pip install 'cardaudit[demo-server]'") from exc
+
+
+def serve_demo(port: int, ready: threading.Event | None = None, stop: threading.Event | None = None,
+               verbose: bool = False) -> str:
+    """Seed a moto server on 127.0.0.1:port and serve it until `stop` is set (or forever).
+
+    One line goes to stdout; the server's access log (a line per request) only with `verbose`.
+    """
     _require_moto()
+    _require_server()
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.INFO if verbose else logging.ERROR)
     with _demo_env():
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=verbose)
         server.start()
         try:
             host, real_port = server.get_host_and_port()
@@ -132,7 +157,7 @@ def serve_demo(port: int, ready: threading.Event | None = None, stop: threading.
             os.environ.pop("AWS_ENDPOINT_URL", None)
             if ready is not None:
                 ready.set()
-            print(f"demo AWS for account {DEMO_ACCOUNT} serving on {url}", flush=True)
+            print(serve_line(url), flush=True)
             (stop or threading.Event()).wait()
             return url
         finally:

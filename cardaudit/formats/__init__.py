@@ -10,7 +10,7 @@ import importlib
 
 from cardaudit.formats.base import Format
 
-FORMAT_NAMES = ("json", "html", "sarif", "asff", "csv", "junit", "console", "markdown")
+FORMAT_NAMES = ("json", "html", "sarif", "asff", "csv", "junit", "console", "markdown", "ocsf", "oscal")
 
 
 def get_format(name: str) -> Format:
