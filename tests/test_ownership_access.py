@@ -194,6 +194,26 @@ def test_unlisted_roles_make_every_declaring_team_not_assessed(tmp_path: Path) -
     assert len({f.id for f in found}) == len(found) == 4  # one finding per team, each with its own id
 
 
+def test_a_blind_list_keeps_can_change_none_from_passing(tmp_path: Path) -> None:
+    """A role that can change none of what was read cannot PASS when a list it could write to failed.
+
+    The operator role writes no RDS resource at all, so unread clusters change nothing for it.
+    """
+    roles, policies = _roles()
+    inventory = _inventory(roles, policies)
+    error = CollectionError(account=ACCOUNT, region="eu-west-1", service="rds", operation="rds:DescribeDBClusters",
+                            code="AccessDenied", message="denied")
+    inventory.rds_clusters.errors.append(error)
+    found = access_findings(inventory, _resolver(tmp_path))
+    assert outcomes(found) == {
+        ("deploy", "FAIL"), ("operator", "PASS"), ("unread", "NOT_ASSESSED"), ("conditional", "NOT_ASSESSED"),
+        ("aws-managed", "NOT_ASSESSED"), ("AWSReservedSSO_PlatformAdmin_0123456789abcdef", "NOT_ASSESSED"),
+        ("secops", "NOT_ASSESSED"), ("data", "NOT_ASSESSED"),
+    }
+    admin = next(f for f in found if f.resource.name.startswith("AWSReservedSSO_PlatformAdmin"))
+    assert "DescribeDBClusters (eu-west-1)" in admin.reason and admin.evidence["team"] == "infra"
+
+
 def test_missing_action_table_is_not_assessed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

@@ -273,6 +273,11 @@ class Inventory(Frozen):
         return [err for name in self.slice_names() for err in self.slice(name).errors]
 
 
+def slice_model(name: str) -> type[AwsResource]:
+    """The resource model a slice of the Inventory holds."""
+    return _slice_models()[name]
+
+
 @cache
 def _slice_models() -> dict[str, type[AwsResource]]:
     """The resource model each slice of the Inventory holds, by slice name, in field order."""

@@ -22,9 +22,9 @@ from functools import lru_cache
 from cardaudit.models.aws.iam import IamManagedPolicy, IamRole
 from cardaudit.models.aws.policy import PolicyStatement
 from cardaudit.models.finding import Finding, ResourceRef, Result
-from cardaudit.models.inventory import AwsResource, Inventory, Unknown
+from cardaudit.models.inventory import REGION_NOT_ENABLED, AwsResource, Inventory, Unknown, slice_model
 from cardaudit.models.ownership import Principals
-from cardaudit.ownership.actions import ActionTableMissing, write_actions
+from cardaudit.ownership.actions import ActionTableMissing, service_write_actions, write_actions
 from cardaudit.ownership.gaps import WRITE_OUTSIDE, gap_finding
 from cardaudit.ownership.resolve import Resolver, facts_of
 
@@ -197,6 +197,16 @@ def access_findings(inventory: Inventory, resolver: Resolver) -> list[Finding]:
     policies = {p.arn: p for p in inventory.slice("iam_policies").items if isinstance(p, IamManagedPolicy)}
     out: list[Finding] = []
     foreign: list[tuple[AwsResource, str, tuple[str, ...]]] | None = None
+    # Lists that failed, per account: a resource there may be another team's and writable by a role,
+    # so "can change none" cannot be said for that account.
+    blind: dict[str, list[tuple[str, str]]] = {}  # account -> (IAM prefix of the unread type, what failed)
+    for name in inventory.slice_names():
+        errors = [e for e in inventory.slice(name).errors if e.code != REGION_NOT_ENABLED]
+        if errors:
+            prefix = slice_model(name).resource_type.operations[0].split(":")[0]
+            for error in errors:
+                blind.setdefault(error.account, []).append(
+                    (prefix, f"{error.service}:{error.operation} ({error.region})"))
     for team, spec in teams.items():
         ref = _team_ref(resolver, team)
         principals = spec.principals
@@ -219,14 +229,21 @@ def access_findings(inventory: Inventory, resolver: Resolver) -> list[Finding]:
             foreign = _foreign(inventory, resolver)
         try:
             for role in mine:
-                out.append(_role_finding(role, team, foreign, policies, resolver))
+                out.append(_role_finding(role, team, foreign, policies, resolver, blind.get(role.account, [])))
         except ActionTableMissing as exc:
             out.append(_team_finding(resolver, team, Result.not_assessed(ref, str(exc))))
     return out
 
 
+def _may_write(sources: Sequence[Source], prefix: str) -> bool:
+    """Whether an Allow of the role names a write action of this service (on any resource)."""
+    allows = [s.statement for s in sources if s.statement.effect == "Allow"]
+    return any(_does(s, action) for action in service_write_actions(prefix) for s in allows)
+
+
 def _role_finding(role: IamRole, team: str, foreign: list[tuple[AwsResource, str, tuple[str, ...]]],
-                  policies: dict[str, IamManagedPolicy], resolver: Resolver) -> Finding:
+                  policies: dict[str, IamManagedPolicy], resolver: Resolver,
+                  blind: list[tuple[str, str]]) -> Finding:
     sources, unread = role_sources(role, policies)
     grants: list[Grant] = []
     checked = 0
@@ -263,6 +280,11 @@ def _role_finding(role: IamRole, team: str, foreign: list[tuple[AwsResource, str
             why.append(f"{len(certain)} grant(s) seen, but a Deny in what could not be read would remove them")
         why += [f"cannot read {u}" for u in unread]
         result = Result.not_assessed(ref, f"role of team {team}: {'; '.join(why)} ({LIMITS})", **evidence)
+    elif unseen := sorted({what for prefix, what in blind if _may_write(sources, prefix)}):
+        result = Result.not_assessed(ref, f"role of team {team} can change none of the {checked} resource(s) other "
+                                          f"teams own that were read, but these lists could not be read: "
+                                          f"{', '.join(unseen[:5])}{' ...' if len(unseen) > 5 else ''} ({LIMITS})",
+                                     **evidence)
     else:
         result = Result.passed(ref, f"role of team {team} can change none of the {checked} resource(s) other "
                                     f"teams own ({LIMITS})", **evidence)

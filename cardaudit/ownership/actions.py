@@ -89,6 +89,12 @@ def _actions_of(service: str, type_keys: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted({name for key in type_keys for name in writes.get(key, ())}))
 
 
+@cache
+def service_write_actions(service: str) -> tuple[str, ...]:
+    """Every write action of one service (IAM prefix), whatever resource type it acts on."""
+    return tuple(sorted({name for names in _service(service)[1].values() for name in names}))
+
+
 def table_version() -> str:
     meta = _load("metadata.json")
     return str(meta.get("version", "?")) if isinstance(meta, dict) else "?"
