@@ -160,3 +160,27 @@ waivers:
     assert {w["Compliance"]["Status"] for w in waived} == {"FAILED"}  # an accepted exception still fails
     events = [e for e in json.loads(text["ocsf"]) if e["status_code"] == "WAIVED"]
     assert {(e["status"], e["compliance"]["status"]) for e in events} == {("Suppressed", "Fail")}
+
+
+def test_a_lone_surrogate_escape_refuses_its_file_and_every_format_still_writes(tmp_path: Path) -> None:
+    """`"\\ud800"` decodes to a character UTF-8 cannot encode: before, every report format crashed on it."""
+    from cardaudit import audit
+    from cardaudit.models.report import AuditConfig
+
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "taskdef.json").write_text(
+        '{"family": "api",\n "containerDefinitions": [{"name": "app\\ud800", "image": "nginx:1"}]}\n')
+    (tmp_path / "template.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n'
+        '    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: "fn\\udfff"\n')
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim@sha256:" + "a" * 64 + "\nUSER app\n")
+    run = audit.run(AuditConfig(no_aws=True, repos={"acme/x": tmp_path}))
+    control = [f for f in run.findings if f.kind == "control"]
+    assert {(f.resource.path, f.status.value) for f in control} == {
+        ("deploy/taskdef.json", "ERROR"), ("template.yaml", "ERROR"), ("Dockerfile", "PASS"), ("Dockerfile", "FAIL")}
+    reasons = {f.resource.path: f.reason for f in control if f.status == Status.ERROR}
+    assert reasons["deploy/taskdef.json"].startswith("cannot parse acme/x:deploy/taskdef.json:2: invalid JSON: ")
+    assert reasons["template.yaml"].startswith("cannot parse acme/x:template.yaml:7: invalid YAML: ")
+    for name in FORMAT_NAMES:
+        get_format(name).render(run).encode("utf-8")  # raises if a lone surrogate reached the text
+    assert v.report_errors(json.loads(get_format("json").render(run))) == []
