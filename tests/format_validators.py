@@ -216,3 +216,21 @@ def html_errors(text: str) -> list[str]:
     if policy.get("style-src", "").split() != [csp_hash(s) for s in parsed.styles]:
         errors.append("style-src does not list exactly the inline styles' hashes")
     return errors
+
+
+# --- Every format by name ---
+
+def console_errors(text: str) -> list[str]:
+    return [] if text.strip() and "\x1b" not in text else ["empty, or raw terminal escapes"]
+
+
+def errors_for(name: str, text: str) -> list[str]:
+    """The errors of `text`, a report written in format `name`, by that format's validator."""
+    if name in ("json", "sarif", "asff", "oscal"):
+        doc = json.loads(text)
+        return {"json": report_errors, "sarif": sarif_errors, "asff": asff_errors, "oscal": oscal_errors}[name](doc)
+    if name == "ocsf":
+        return [e for event in json.loads(text) for e in ocsf_errors(event)]
+    checks = {"csv": csv_errors, "junit": junit_errors, "markdown": markdown_errors, "html": html_errors,
+              "console": console_errors}
+    return checks[name](text)

@@ -53,6 +53,11 @@ def awkward() -> Report:
     )
 
 
+@pytest.mark.parametrize("name", FORMAT_NAMES)
+def test_awkward_text_validates_in_every_format(awkward: Report, name: str) -> None:
+    assert v.errors_for(name, get_format(name).render(awkward)) == []
+
+
 def test_published_report_schema_is_current() -> None:
     published = v.REPORT_SCHEMA.read_text(encoding="utf-8")
     assert published == render_schema(), (
@@ -137,19 +142,7 @@ waivers:
     statuses = {f["status"] for f in doc["findings"]}
     assert statuses >= {"PASS", "FAIL", "WAIVED", "NOT_ASSESSED"}
     assert {f["resource"]["name"] for f in doc["findings"] if f["status"] == "WAIVED"} == {"legacy-a"}
-    errors = {
-        "json": v.report_errors(doc),
-        "sarif": v.sarif_errors(json.loads(text["sarif"])),
-        "asff": v.asff_errors(json.loads(text["asff"])),
-        "csv": v.csv_errors(text["csv"]),
-        "junit": v.junit_errors(text["junit"]),
-        "ocsf": [e for event in json.loads(text["ocsf"]) for e in v.ocsf_errors(event)],
-        "oscal": v.oscal_errors(json.loads(text["oscal"])),
-        "markdown": v.markdown_errors(text["markdown"]),
-        "html": v.html_errors(text["html"]),
-        "console": [] if text["console"].strip() and "\x1b" not in text["console"] else ["empty or raw escapes"],
-    }
-    assert set(errors) == set(FORMAT_NAMES)
+    errors = {name: v.errors_for(name, text[name]) for name in FORMAT_NAMES}
     assert errors == {name: [] for name in FORMAT_NAMES}
     # The same findings everywhere: one CSV row, one JUnit case and one OCSF event each.
     assert len(text["csv"].splitlines()) == len(doc["findings"]) + 1
@@ -182,5 +175,6 @@ def test_a_lone_surrogate_escape_refuses_its_file_and_every_format_still_writes(
     assert reasons["deploy/taskdef.json"].startswith("cannot parse acme/x:deploy/taskdef.json:2: invalid JSON: ")
     assert reasons["template.yaml"].startswith("cannot parse acme/x:template.yaml:7: invalid YAML: ")
     for name in FORMAT_NAMES:
-        get_format(name).render(run).encode("utf-8")  # raises if a lone surrogate reached the text
-    assert v.report_errors(json.loads(get_format("json").render(run))) == []
+        text = get_format(name).render(run)
+        text.encode("utf-8")  # raises if a lone surrogate reached the text
+        assert v.errors_for(name, text) == [], name
