@@ -111,12 +111,18 @@ def _constraints(shape: Any, value: Any, where: str) -> list[str]:
 
 
 def asff_errors(findings: Any) -> list[str]:
+    """Each import call the file makes (100 findings a call, none for an empty file), as botocore sends it."""
     from botocore.validate import ParamValidator
 
-    shape = _asff_input()
-    report = ParamValidator().validate({"Findings": findings}, shape)
-    errors = report.generate_report().splitlines() if report.has_errors() else []
-    return errors + _constraints(shape, {"Findings": findings}, "")
+    if not isinstance(findings, list):
+        return [f"not a list of findings: {type(findings).__name__}"]
+    shape, errors = _asff_input(), []
+    for start in range(0, len(findings), 100):
+        params = {"Findings": findings[start:start + 100]}
+        report = ParamValidator().validate(params, shape)
+        errors += report.generate_report().splitlines() if report.has_errors() else []
+        errors += _constraints(shape, params, f"[{start}:]")
+    return errors
 
 
 # --- JUnit XML: the Jenkins xUnit plugin's junit-10.xsd ---
