@@ -20,6 +20,7 @@ from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding, ResourceRef
 from cardaudit.models.report import Report, RunInfo, Summary, ToolInfo
 from tests import format_validators as v
+from tests import html_support
 from tests.smallreports import arn, queues
 from tests.test_formats import report  # noqa: F401 -- the shared fixture report
 
@@ -53,9 +54,16 @@ def awkward() -> Report:
     )
 
 
+@pytest.fixture(scope="module")
+def assessor() -> Report:
+    """The HTML tests' report: AWS's own verdicts and a disagreement, hostile tag values and file names."""
+    return html_support.report(demo=True)
+
+
 @pytest.mark.parametrize("name", FORMAT_NAMES)
-def test_awkward_text_validates_in_every_format(awkward: Report, name: str) -> None:
+def test_awkward_and_hostile_text_validates_in_every_format(awkward: Report, assessor: Report, name: str) -> None:
     assert v.errors_for(name, get_format(name).render(awkward)) == []
+    assert v.errors_for(name, get_format(name).render(assessor)) == []
 
 
 def test_published_report_schema_is_current() -> None:
