@@ -14,11 +14,15 @@ from bisect import bisect_right
 from json import scanner
 
 # The pure-Python hooks are stable since Python 2.7 but absent from typeshed.
-from json.decoder import JSONArray, JSONObject  # type: ignore[attr-defined]
+from json.decoder import JSONArray, JSONObject, scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from cardaudit import limits
 from cardaudit.limits import Deadline, LimitExceeded
+
+# A `\ud800`-style escape that is not half of a pair decodes to a lone surrogate: not text, and no
+# format can write it (UTF-8 refuses it), so the file is refused where the string is.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # A string (skipped whole) or a bracket: what nesting is measured on.
 # An unclosed string runs to the end, so no position is scanned twice (linear on any input).
@@ -77,8 +81,16 @@ class _Decoder(json.JSONDecoder):
             out.line = line_at(s_and_end[1] - 1)
             return out, end
 
+        def parse_string(source: str, end: int, strict: bool = True) -> tuple[str, int]:
+            value, after = scanstring(source, end, strict)
+            if _LONE_SURROGATE.search(value):
+                raise json.JSONDecodeError("string holds a lone surrogate escape (\\ud800-\\udfff), not text",
+                                           source, end - 1)
+            return value, after
+
         self.parse_object = parse_object
         self.parse_array = parse_array
+        self.parse_string = parse_string
         self.scan_once = scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
 

@@ -17,12 +17,14 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cardaudit import limits
 from cardaudit.limits import Deadline, LimitExceeded
 
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
+# A "\ud800" escape YAML decodes to a lone surrogate: not text, and no report format can write it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class YamlSyntaxError(LimitExceeded):
@@ -73,6 +75,8 @@ class _BoundedComposer(Composer):
             raise LimitExceeded(f"nested deeper than {limits.MAX_DEPTH} levels; not read", line)
         node = super().compose_node(parent, index)
         self._nesting -= 1
+        if isinstance(node, ScalarNode) and isinstance(node.value, str) and _LONE_SURROGATE.search(node.value):
+            raise YamlSyntaxError("a lone surrogate escape (\\ud800-\\udfff) in a string, not text", line)
         self._sizes[id(node)] = 1 + sum(self._sizes.get(id(child), 1) for child in _children(node))
         self._count(1, line)
         return node

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
 
 import pytest
 
@@ -14,6 +13,7 @@ from cardaudit.models.base import Status
 from cardaudit.models.control import ItemStatus
 from cardaudit.models.report import Report
 from tests import html_support
+from tests.format_validators import parse_html
 
 
 @pytest.fixture(scope="module")
@@ -26,39 +26,7 @@ def page(report: Report) -> str:
     return html_format.render(report)
 
 
-class _Inline(HTMLParser):
-    """The text of every inline <script> and <style>, the CSP meta, and every element's tag."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
-        self.styles: list[str] = []
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.csp = ""
-        self._in: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        if tag in ("script", "style"):
-            self._in = tag
-            (self.scripts if tag == "script" else self.styles).append("")
-        if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy":
-            self.csp = dict(attrs)["content"] or ""
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in == "script":
-            self.scripts[-1] += data
-        elif self._in == "style":
-            self.styles[-1] += data
-
-
-def _parse(text: str) -> _Inline:
-    parser = _Inline()
-    parser.feed(text)
-    return parser
+_parse = parse_html
 
 
 def test_csp_allows_exactly_the_inline_script_and_style(page: str) -> None:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from cardaudit.formats.base import Format
+from cardaudit.formats.text import visible
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import resource_types
@@ -24,6 +25,14 @@ _LABEL = {Severity.CRITICAL: "CRITICAL", Severity.HIGH: "HIGH", Severity.MEDIUM:
 _TITLE, _DESCRIPTION = 256, 1024
 # CloudFormation type -> ASFF resource type, from the resource types' declarations; anything else is "Other".
 _TYPES = {t.cfn_type: t.asff_type for t in resource_types() if t.asff_type}
+# The partitions Security Hub's API model accepts in `Resources[].Partition` (an enum); a newer one is left
+# out rather than sent as a value the import refuses.
+_PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-us-iso", "aws-us-iso-b"})
+
+
+def _text(value: str, limit: int) -> str:
+    # Security Hub shows these fields as text: hidden characters from AWS are escaped, like in every format.
+    return visible(value)[:limit]
 
 
 def _asff(f: Finding, report: Report) -> dict[str, Any]:
@@ -43,18 +52,19 @@ def _asff(f: Finding, report: Report) -> dict[str, Any]:
         "UpdatedAt": when,
         "Severity": {"Label": _LABEL[f.severity]},
         "Title": f"{f.check_id}: {f.status.value}"[:_TITLE],
-        "Description": f.reason[:_DESCRIPTION],
-        "Resources": [{"Type": _TYPES.get(ref.type, "Other"), "Id": ref.arn or ref.key, "Partition": partition,
-                       "Region": region}],
+        # The API model refuses a blank Description (NonEmptyString); a finding without a reason says so.
+        "Description": _text(f.reason, _DESCRIPTION) if f.reason.strip() else f"{f.check_id}: no reason given",
+        "Resources": [{"Type": _TYPES.get(ref.type, "Other"), "Id": ref.arn or ref.key,
+                       **({"Partition": partition} if partition in _PARTITIONS else {}), "Region": region}],
         "Compliance": {"Status": _COMPLIANCE[f.status], "RelatedRequirements": [f"{standard}/{i}" for i in f.pci][:32]},
         "RecordState": "ACTIVE",
-        "ProductFields": {"cardaudit/owner": f.owner or "unassigned", "cardaudit/kind": f.kind},
+        "ProductFields": {"cardaudit/owner": _text(f.owner or "unassigned", 2048), "cardaudit/kind": f.kind},
     }
     if f.status == Status.WAIVED and f.waiver is not None:
         # Still FAILED against the standard; the workflow says the failure is an accepted exception.
         finding["Workflow"] = {"Status": "SUPPRESSED"}
-        finding["Note"] = {"Text": f"waived: {f.waiver.reason} (approved by {f.waiver.approved_by}, expires "
-                                   f"{f.waiver.expires or 'never'})"[:512],
+        finding["Note"] = {"Text": _text(f"waived: {f.waiver.reason} (approved by {f.waiver.approved_by}, expires "
+                                         f"{f.waiver.expires or 'never'})", 512),
                            "UpdatedBy": "cardaudit", "UpdatedAt": when}
     return finding
 

@@ -2,9 +2,10 @@
 
 For security lakes and SIEMs that read OCSF (Amazon Security Lake among them). Each event names the
 check as the control, the PCI DSS items it evidences as requirements and the catalogue as the
-standard. cardaudit's four statuses map to the compliance status honestly: NOT_ASSESSED is
-Unknown (0) and ERROR is Other (99), never Pass. The finding's workflow status is New: a report is
-a snapshot, not a ticket. Owner, supporting teams and the deciding rule go to `unmapped.cardaudit`.
+standard. cardaudit's statuses map to the compliance status honestly: NOT_ASSESSED is Unknown (0)
+and ERROR is Other (99), never Pass; WAIVED still Fails (3). The finding's workflow status is New: a
+report is a snapshot, not a ticket; a WAIVED finding's is Suppressed, with the waiver as its status
+detail (as in ASFF). Owner, supporting teams and the deciding rule go to `unmapped.cardaudit`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ ACTIVITY_CREATE = 1
 SEVERITY_ID = {Severity.INFO: 1, Severity.LOW: 2, Severity.MEDIUM: 3, Severity.HIGH: 4, Severity.CRITICAL: 5}
 # compliance.status_id: 1 Pass, 3 Fail; 0 Unknown and 99 Other for what was not decided.
 COMPLIANCE_STATUS = {Status.PASS: (1, "Pass"), Status.FAIL: (3, "Fail"), Status.NOT_ASSESSED: (0, "Unknown"),
-                     Status.ERROR: (99, "Other")}
+                     Status.ERROR: (99, "Other"), Status.WAIVED: (3, "Fail")}
+STATUS_NEW, STATUS_SUPPRESSED = (1, "New"), (3, "Suppressed")  # the event's (workflow) status_id
 _STANDARD = {"pci-dss-4.0.1": "PCI DSS v4.0.1", "pci-dss-3.2.1": "PCI DSS v3.2.1"}
 
 
@@ -46,6 +48,11 @@ def _event(report: Report, finding: Finding) -> dict[str, Any]:
     info = report.check(finding.check_id)
     status_id, status_name = COMPLIANCE_STATUS[finding.status]
     severity = Severity(finding.severity)
+    workflow, detail = STATUS_NEW, finding.reason
+    if finding.status == Status.WAIVED and finding.waiver is not None:
+        w = finding.waiver
+        workflow = STATUS_SUPPRESSED
+        detail = f"waived: {w.reason} (approved by {w.approved_by}, expires {w.expires or 'never'}) - {finding.reason}"
     event: dict[str, Any] = {
         "activity_id": ACTIVITY_CREATE, "activity_name": "Create",
         "category_uid": 2, "category_name": "Findings",
@@ -53,7 +60,7 @@ def _event(report: Report, finding: Finding) -> dict[str, Any]:
         "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE, "type_name": "Compliance Finding: Create",
         "time": _ms(report),
         "severity_id": SEVERITY_ID[severity], "severity": severity.value.capitalize(),
-        "status_id": 1, "status": "New", "status_code": finding.status.value, "status_detail": finding.reason,
+        "status_id": workflow[0], "status": workflow[1], "status_code": finding.status.value, "status_detail": detail,
         "message": finding.reason,
         "metadata": {
             "version": OCSF_VERSION, "profiles": ["cloud"],
@@ -75,7 +82,8 @@ def _event(report: Report, finding: Finding) -> dict[str, Any]:
                   **({"account": {"uid": finding.resource.account, "type": "AWS Account", "type_id": 10}}
                      if finding.resource.account else {})},
         "unmapped": {"cardaudit": {"owner": finding.owner, "supporting": finding.supporting,
-                                   "owner_rule": finding.owner_rule, "evidence": finding.evidence}},
+                                   "owner_rule": finding.owner_rule, "evidence": finding.evidence,
+                                   **({"waiver": finding.waiver.id} if finding.waiver else {})}},
     }
     fix = info.help.get("How to fix") if info else None
     if fix:
