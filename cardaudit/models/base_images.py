@@ -2,6 +2,7 @@
 
 Data, with its sources, read by `dockerfile_base_image_supported`; the same shape as
 `cardaudit.models.aws.lambda_runtimes` (release -> the date support ends), one table per image.
+AWS Lambda base images (`public.ecr.aws/lambda/python:3.12`) are judged by that table itself.
 The dates are those of the release's last security fix: for Debian the end of its LTS, for
 Ubuntu the end of standard support (Expanded Security Maintenance is a paid subscription an
 image pull does not get), for runtimes the upstream end of life. Canonical publishes months
@@ -15,6 +16,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cardaudit.models.aws.lambda_runtimes import DEPRECATION as LAMBDA_DEPRECATION
+from cardaudit.models.aws.lambda_runtimes import SOURCE as LAMBDA_SOURCE
+
 # Image (official image name, without registry or `library/`) -> where its dates come from.
 SOURCES: dict[str, str] = {
     "debian": "https://endoflife.date/debian",
@@ -24,6 +28,8 @@ SOURCES: dict[str, str] = {
     "python": "https://devguide.python.org/versions/",
     "node": "https://endoflife.date/nodejs",
     "openjdk": "https://hub.docker.com/_/openjdk",
+    # AWS Lambda base images (public.ecr.aws/lambda/python:3.12) follow their runtime's deprecation date.
+    "lambda": LAMBDA_SOURCE,
 }
 
 # Image -> release (as it starts a tag: `3.8` for `python:3.8-slim`) -> the end of security fixes.
@@ -99,12 +105,39 @@ def _release(table: dict[str, date], tag: str) -> str | None:
     return max(found, key=len) if found else None
 
 
+_LAMBDA_IMAGE = re.compile(r"^(?:public\.ecr\.aws/lambda/|(?:docker\.io/)?amazon/aws-lambda-)([a-z]+)$")
+
+
+def _lambda_releases(language: str) -> dict[str, str]:
+    """Tag release -> Lambda runtime id for one language: `3.12` -> python3.12, `20` -> nodejs20.x,
+    `8.al2` -> java8.al2, `al2023` -> provided.al2023 (the same table as the Lambda runtime checks)."""
+    out: dict[str, str] = {}
+    for runtime in LAMBDA_DEPRECATION:
+        if not runtime.startswith(language):
+            continue
+        rest = runtime[len(language):].removeprefix(".").removesuffix(".x")
+        if rest and (rest[0].isdigit() or language == "provided"):  # not dotnetcore3.1 for dotnet
+            out[rest] = runtime
+    return out
+
+
+def _lambda_support(language: str, tag: str, image: str) -> tuple[list[tuple[str, date]], str | None]:
+    releases = _lambda_releases(language)
+    release = _release(dict.fromkeys(releases, date.min), tag)
+    if release is None:
+        return [], f"the tag of {image} names no Lambda {language} runtime in the deprecation table"
+    runtime = releases[release]
+    return [(f"Lambda runtime {runtime}", LAMBDA_DEPRECATION[runtime])], None
+
+
 def support(image: str) -> tuple[list[tuple[str, date]], str | None]:
     """(release label, end of support) for what the image reference names; and why it cannot be judged, if so."""
     name = image.split("@", 1)[0]
     tag = _tag(name) or ""
     if ":" in name.rsplit("/", 1)[-1]:
         name = name.rsplit(":", 1)[0]
+    if (lambda_image := _LAMBDA_IMAGE.match(name)) is not None:
+        return _lambda_support(lambda_image[1], tag, image)
     official = _official_name(name)
     found: list[tuple[str, date]] = []
     unknown: str | None = None
@@ -133,4 +166,4 @@ def unjudged(image: str) -> str | None:
     if ":" in name.rsplit("/", 1)[-1]:
         name = name.rsplit(":", 1)[0]
     official = _official_name(name)
-    return None if official in END_OF_SUPPORT else name
+    return None if official in END_OF_SUPPORT or _LAMBDA_IMAGE.match(name) else name

@@ -279,7 +279,8 @@ def dockerfile_base_image_supported(now: datetime, dockerfiles: list[DockerfileD
     """What it checks:
     The base image of the final stage (following `FROM <earlier stage>`) against the end-of-support
     dates in `cardaudit.models.base_images` (Debian, Ubuntu, Alpine, Amazon Linux, Python, Node.js,
-    the deprecated openjdk image; each table with its source): a release, or a distribution named
+    the deprecated openjdk image; each table with its source; AWS Lambda base images by the
+    Lambda runtime deprecation table): a release, or a distribution named
     in the tag (`-buster`, `-alpine3.18`, `-debian12`), whose support ended on or before the
     audit's date FAILs. An image with no table of its own (`eclipse-temurin:21-jre-jammy`) is
     judged by the distribution its tag names, and the PASS says so. A tag naming no known release

@@ -336,6 +336,10 @@ def test_end_of_support_names_each_release_and_its_date(inventory: Inventory) ->
     ("ubuntu:20.04", ["ubuntu 20.04"]),
     ("debian:stretch-slim", ["debian 9 (stretch)"]),
     ("public.ecr.aws/amazonlinux/amazonlinux:2.0.20240306.0", ["amazonlinux 2"]),
+    # AWS Lambda base images: the Lambda runtime table, the same as the Lambda runtime checks read.
+    ("public.ecr.aws/lambda/python:3.8-x86_64", ["Lambda runtime python3.8"]),
+    ("public.ecr.aws/lambda/java:8.al2.2024.01.05.12", ["Lambda runtime java8.al2"]),
+    ("public.ecr.aws/lambda/provided:al2023", ["Lambda runtime provided.al2023"]),
     ("python:3.1", []),  # 3.1 is no release in the table, and not 3.12's prefix
     ("bitnami/python:3.8", []),  # another publisher's image: its own schedule
 ])
