@@ -21,6 +21,7 @@ from cardaudit.catalogue.load import load_catalogue
 from cardaudit.catalogue.rollup import roll_up, tag_findings
 from cardaudit.catalogue.scope import not_applicable, profile_named
 from cardaudit.catalogue.waivers import apply_waivers, load_waivers
+from cardaudit.collect.artifacts import skipped_files
 from cardaudit.engine.registry import CheckSpec, all_checks
 from cardaudit.engine.runner import PSEUDO_NEEDS, evaluate
 from cardaudit.errors import ConfigError
@@ -28,7 +29,7 @@ from cardaudit.models.attribution import RequirementAttribution
 from cardaudit.models.control import ItemStatus, RequirementStatus
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import REPO_SLICES, Inventory
-from cardaudit.models.report import AuditConfig, Report, RunInfo, RunScope, Summary, ToolInfo
+from cardaudit.models.report import AuditConfig, Report, RunInfo, RunScope, SkippedFile, Summary, ToolInfo
 from cardaudit.ownership.build import build_resolver, evidence_record, read_evidence
 from cardaudit.ownership.resolve import Resolver
 from cardaudit.ownership.stage import attribute_requirements, ownership_stage
@@ -211,7 +212,17 @@ def run(config: AuditConfig, session: boto3.session.Session | None = None,
         ),
         evidence=resolver.evidence if resolver is not None else [],
         evidence_warnings=resolver.warnings if resolver is not None else [],
+        skipped_files=_skipped_files(inventory, config),
     )
+
+
+def _skipped_files(inventory: Inventory, config: AuditConfig) -> list[SkippedFile]:
+    """Files named like a kind that hold something else; under a change, those the change touches."""
+    docs = [d for name in REPO_SLICES for d in getattr(inventory, name)]
+    found = skipped_files(docs)
+    if config.changed_files is None:
+        return found
+    return [f for f in found if f.path in config.changed_files.get(f.repo, [])]
 
 
 def _partial(requirement: RequirementStatus) -> RequirementStatus:

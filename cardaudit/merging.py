@@ -174,6 +174,8 @@ def merge_reports(parts: Sequence[Part], catalogue_path: Path | None = None) -> 
         findings=findings, requirements=requirements, collection_errors=errors,
         summary=Summary.of(findings, requirements, errors),
         aws_verdicts=attach_verdicts(imported, catalogue, findings), checks=first.checks,
+        skipped_files=sorted({f.model_dump_json(): f for p in parts for f in p.report.skipped_files}.values(),
+                             key=lambda f: (f.repo, f.path)),
     )
 
 

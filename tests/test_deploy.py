@@ -20,7 +20,7 @@ from cardaudit.collect.artifacts import parse_artifacts
 from cardaudit.collect.artifacts.discover import discover
 from cardaudit.collect.policy import render_policy
 from cardaudit.container import OPTIONS, argv
-from cardaudit.engine.registry import all_checks
+from cardaudit.engine.registry import all_checks, load_checks
 from cardaudit.engine.runner import evaluate
 from cardaudit.models.inventory import Inventory
 
@@ -130,6 +130,65 @@ def test_the_state_machine_is_well_formed() -> None:
     # Every ${Name} in the definition is substituted by the template.
     placeholders = set(re.findall(r"\$\{(\w+)\}", json.dumps(ASL)))
     assert placeholders == set(AUDIT["Resources"]["StateMachine"]["Properties"]["DefinitionSubstitutions"])
+
+
+AUDIT_FILE = "cardaudit-audit-account.json"
+
+
+def _line(name: str, value: str) -> int:
+    """The line of the `"TaskDefinition": "<value>"` entry in a deploy/ file."""
+    lines = (DEPLOY / name).read_text().splitlines()
+    return next(i for i, text in enumerate(lines, 1) if f'"TaskDefinition": "{value}"' in text)
+
+
+@pytest.fixture(scope="module")
+def deploy_inventory() -> Inventory:
+    """deploy/ read as a repository checkout, by cardaudit's own discovery and ASL and template readers."""
+    repos = {"cardaudit": DEPLOY}
+    files = discover(repos)
+    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [], "regions": [],
+                                     "repos": ["cardaudit"], "repo_files": files, **parse_artifacts(repos, files)})
+
+
+def test_cardaudits_asl_reader_reads_the_state_machine(deploy_inventory: Inventory) -> None:
+    machines = {d.file.path: d for d in deploy_inventory.stepfunctions}
+    assert set(machines) == {"state-machine.asl.json", "cardaudit-audit-account.json"}  # the file, and inline
+    assert all(d.problem is None and d.skipped is None for d in machines.values())
+    # Every state of the definition, nested ones included, as the structural walk above finds them.
+    names = {s.name for s in machines["state-machine.asl.json"].states}
+    assert names == {"PlanShards", "AuditShards", "AuditShard", "Merge"}
+    assert {s.name for s in machines["cardaudit-audit-account.json"].states} == names
+
+    def run_tasks(path: str) -> set[tuple[str, str, str | None, str | None]]:
+        return {(s.name, s.path, s.ecs_task_definition, s.ecs_family) for s in machines[path].states
+                if s.resource is not None and ":ecs:runTask" in s.resource}
+
+    # The file alone: the task definitions are the template's substitutions, named as such.
+    assert run_tasks("state-machine.asl.json") == {
+        ("AuditShard", "$.States.AuditShards.ItemProcessor.States.AuditShard", "${AuditTaskDefinitionArn}", None),
+        ("Merge", "$.States.Merge", "${MergeTaskDefinitionArn}", None)}
+    # Inline in the template, DefinitionSubstitutions resolve them to the families the template registers.
+    inline = "$.Resources.StateMachine.Properties.Definition.States"
+    assert run_tasks("cardaudit-audit-account.json") == {
+        ("AuditShard", f"{inline}.AuditShards.ItemProcessor.States.AuditShard", "cardaudit-audit", "cardaudit-audit"),
+        ("Merge", f"{inline}.Merge", "cardaudit-merge", "cardaudit-merge")}
+    assert {td.family for td in deploy_inventory.repo_task_definitions} == {"cardaudit-audit", "cardaudit-merge"}
+
+
+def test_the_state_machines_tasks_pass_the_run_task_checks(deploy_inventory: Inventory) -> None:
+    checks = load_checks()
+    for check_id in ("stepfunctions_run_task_logging", "stepfunctions_run_task_no_plaintext_secrets"):
+        found = {(f.resource.path, f.resource.line, f.status.value)
+                 for f in evaluate(deploy_inventory, [checks[check_id]])}
+        assert found == {
+            # ${AuditTaskDefinitionArn} in the file alone: known only once the template deploys it.
+            ("state-machine.asl.json", _line("state-machine.asl.json", "${AuditTaskDefinitionArn}"), "NOT_ASSESSED"),
+            ("state-machine.asl.json", _line("state-machine.asl.json", "${MergeTaskDefinitionArn}"), "NOT_ASSESSED"),
+            ("cardaudit-audit-account.json", _line(AUDIT_FILE, "${AuditTaskDefinitionArn}"), "PASS"),
+            ("cardaudit-audit-account.json", _line(AUDIT_FILE, "${MergeTaskDefinitionArn}"), "PASS"),
+        }, check_id
+    assert {f.status.value for f in evaluate(deploy_inventory, [checks["stepfunctions_no_plaintext_secrets"]])} == {
+        "PASS"}
 
 
 def test_the_pull_request_workflow_example() -> None:

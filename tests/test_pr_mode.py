@@ -49,7 +49,7 @@ def _no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _audit(args: list[str], out: Path, stdin: str | None = None) -> Result:
     repos = [a for r in REPOS for a in ("--repo", r)]
-    return runner.invoke(cli.app, ["audit", "--no-aws", *repos, "-o", str(DEMO / "ownership.yaml"),
+    return runner.invoke(cli.app, ["audit", "--no-aws", *repos, "--ownership", str(DEMO / "ownership.yaml"),
                                    "--output-dir", str(out), "--format", "json,sarif", *args], input=stdin)
 
 
@@ -178,7 +178,7 @@ def test_base_ref_reads_git_and_refuses_a_missing_ref(monkeypatch: pytest.Monkey
     (repo / "Dockerfile").write_text((repo / "Dockerfile").read_text(encoding="utf-8") + "\n# touched\n",
                                      encoding="utf-8")
     _git(repo, "commit", "-q", "-am", "change the Dockerfile only")
-    args = ["audit", "--no-aws", "--repo", f"acme/card-batch={repo}", "-o", str(DEMO / "ownership.yaml"),
+    args = ["audit", "--no-aws", "--repo", f"acme/card-batch={repo}", "--ownership", str(DEMO / "ownership.yaml"),
             "--output-dir", str(tmp_path / "o"), "--format", "json"]
     result = runner.invoke(cli.app, [*args, "--base-ref", "HEAD~1"])
     assert result.exit_code == ExitCode.OK, result.output  # the taskdef's secret is outside the change

@@ -97,7 +97,8 @@ def _print_lines(failing: list[Finding], console: Console, title: str) -> None:
 
 
 def print_scope(report: Report, console: Console) -> None:
-    """What the run left out by choice, in one line each: AWS (`--no-aws`) and the files outside a change."""
+    """What the run left out, in one line each: AWS (`--no-aws`), the files outside a change, and the files
+    named like an artifact kind that hold something else."""
     scope = report.scope
     if scope.aws_skipped:
         console.print(f"[yellow]Skipped by choice:[/] {len(scope.skipped_checks)} AWS check(s), AWS not audited "
@@ -106,6 +107,18 @@ def print_scope(report: Report, console: Console) -> None:
         source = _safe(scope.changed_source or "")
         console.print(f"In scope:      {len(scope.changed_files)} changed file(s) ({source}); "
                       f"{scope.out_of_scope} finding(s) on other files not reported")
+    print_skipped_files(report, console)
+
+
+def print_skipped_files(report: Report, console: Console, shown: int = 3) -> None:
+    """One line: how many files were named like a kind but held something else, and the first few."""
+    files = report.skipped_files
+    if not files:
+        return
+    first = "; ".join(f"{_safe(f.repo)}:{_safe(f.path)} ({_safe(f.reason)})" for f in files[:shown])
+    more = f"; and {len(files) - shown} more (see the JSON report)" if len(files) > shown else ""
+    console.print(f"[yellow]Not judged:[/]    {len(files)} file(s) named like an artifact but holding something "
+                  f"else: {first}{more}", soft_wrap=True, highlight=False)
 
 
 def _print_evidence(report: Report, console: Console) -> None:

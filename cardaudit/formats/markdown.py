@@ -112,6 +112,17 @@ def _not_assessed(report: Report) -> list[str]:
     return lines
 
 
+def _skipped_files(report: Report) -> list[str]:
+    """Files named like an artifact kind but holding something else, folded: rarely what a reviewer needs."""
+    files = report.skipped_files
+    if not files:
+        return []
+    return ["<details><summary>" + f"{len(files)} file(s) named like an artifact but holding something else, "
+            "not judged</summary>", "",
+            *(f"- {md(f.repo)}:{md(f.path)} ({md(f.kind)}): {md(f.reason)}" for f in files),
+            "", "</details>", ""]
+
+
 class _Budget:
     """Lines added while they fit under the cap; the rest is counted, not shown."""
 
@@ -172,6 +183,10 @@ def render(report: Report, limit: int = LIMIT) -> str:
         for line in unseen:
             out.add(line)
         out.add("")
+
+    skipped = _skipped_files(report)
+    for line in skipped:
+        out.add(line)
 
     tail: list[str] = []
     if out.dropped:

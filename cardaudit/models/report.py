@@ -120,6 +120,16 @@ class RunScope(Frozen):
     file_links: dict[str, str] = Field(default_factory=dict)  # repo -> URL prefix of its files at this commit
 
 
+class SkippedFile(Frozen):
+    """A file named like an artifact kind that holds something else (an Amplify buildspec, a Jinja
+    template...): not judged, and said so rather than silently left out."""
+
+    repo: str
+    path: str
+    kind: str  # the kind its name suggested: buildspec, taskdef, dockerfile, sam, cloudformation, stepfunctions
+    reason: str
+
+
 class Report(Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -138,6 +148,7 @@ class Report(Frozen):
     # Ownership evidence sources (IaC, CODEOWNERS), read or not, and warnings about recorded evidence.
     evidence: list[EvidenceStatus] = Field(default_factory=list)
     evidence_warnings: list[str] = Field(default_factory=list)
+    skipped_files: list[SkippedFile] = Field(default_factory=list)  # named like a kind, holding something else
 
     def check(self, check_id: str) -> CheckInfo | None:
         return next((c for c in self.checks if c.id == check_id), None)

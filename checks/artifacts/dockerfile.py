@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 from cardaudit.engine.registry import check
 from cardaudit.models.artifacts import DockerfileDoc, DockerStage
 from cardaudit.models.base import Severity
+from cardaudit.models.base_images import support, unjudged
 from cardaudit.models.finding import Result
 from cardaudit.verdicts import REDACTED, plaintext_secrets
 
@@ -255,3 +257,65 @@ def dockerfile_healthcheck_declared(dockerfiles: list[DockerfileDoc]) -> Iterato
         else:
             yield Result.failed(doc.file.ref(line=final.healthcheck_line or final.line, field="HEALTHCHECK"),
                                 "HEALTHCHECK NONE" if final.healthcheck_none else "the final stage has no HEALTHCHECK")
+
+
+def _final_base(doc: DockerfileDoc) -> tuple[DockerStage, str]:
+    """The stage that pulls the image the final stage builds on (following FROM <stage>), and that image."""
+    by_name = {s.name: s for s in doc.stages if s.name}
+    stage = doc.stages[-1]
+    seen: set[int] = set()
+    while (image := _substitute(stage.base, doc.global_args)) in by_name and stage.index not in seen:
+        seen.add(stage.index)
+        stage = by_name[image]
+    return stage, image
+
+
+@check(
+    title="Dockerfiles build the final image on a distribution and runtime release still getting security fixes",
+    severity=Severity.HIGH, category="vulnerability-management", resource_type="Repo::dockerfile",
+    needs=("clock", "dockerfiles"),
+)
+def dockerfile_base_image_supported(now: datetime, dockerfiles: list[DockerfileDoc]) -> Iterator[Result]:
+    """What it checks:
+    The base image of the final stage (following `FROM <earlier stage>`) against the end-of-support
+    dates in `cardaudit.models.base_images` (Debian, Ubuntu, Alpine, Amazon Linux, Python, Node.js,
+    the deprecated openjdk image; each table with its source; AWS Lambda base images by the
+    Lambda runtime deprecation table): a release, or a distribution named
+    in the tag (`-buster`, `-alpine3.18`, `-debian12`), whose support ended on or before the
+    audit's date FAILs. An image with no table of its own (`eclipse-temurin:21-jre-jammy`) is
+    judged by the distribution its tag names, and the PASS says so. A tag naming no known release
+    (`python:3`, `node:lts`, no tag), an image not in the tables, or a build argument without a
+    default is NOT_ASSESSED; `FROM scratch` passes.
+    Whether `apt-get upgrade` runs is not judged: it cannot bring back fixes a release no longer gets.
+
+    Why it matters:
+    A release past its end of support gets no more security fixes: every vulnerability found in it
+    from then on stays in the image however often it is rebuilt or scanned.
+
+    How to fix:
+    Move the final stage to a supported release (`python:3.12-slim-bookworm`, `node:22-alpine3.22`,
+    `eclipse-temurin:21-jre`), rebuild and test; pin it by digest and let a bot keep it current.
+    """
+    today = now.date()
+    for doc in dockerfiles:
+        stage, image = _final_base(doc)
+        ref = doc.file.ref(line=stage.line, field="FROM")
+        if image.lower() == "scratch":
+            yield Result.passed(ref, "the final stage is FROM scratch: no distribution or runtime to go out of support")
+            continue
+        if "$" in image:
+            yield Result.not_assessed(ref, f"FROM {image} takes a build argument without a default")
+            continue
+        found, unknown = support(image)
+        ended = [(label, ends) for label, ends in found if ends <= today]
+        if ended:
+            yield Result.failed(ref, f"FROM {image}: " + ", ".join(
+                f"{label} out of support since {ends.isoformat()}" for label, ends in ended),
+                image=image, releases=[label for label, _ in ended])
+        elif unknown is not None:
+            yield Result.not_assessed(ref, f"FROM {image}: {unknown}")
+        else:
+            other = unjudged(image)
+            yield Result.passed(ref, f"FROM {image}: " + ", ".join(
+                f"{label} supported until {ends.isoformat()}" for label, ends in found)
+                + (f" ({other}'s own releases have no dates in the table)" if other else ""))

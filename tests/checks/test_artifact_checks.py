@@ -15,17 +15,20 @@ from cardaudit.collect.artifacts import parse_artifacts, skipped_notes
 from cardaudit.collect.artifacts.discover import discover
 from cardaudit.engine.registry import load_checks
 from cardaudit.engine.runner import evaluate
+from cardaudit.models.base_images import support
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
 
 REPO = Path(__file__).parents[1] / "fixtures" / "artifact-checks"
 NAME = "acme/checks"
+# The audit's clock, fixed: end-of-support dates pass as time goes by.
+NOW = datetime(2026, 11, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def inventory() -> Inventory:
     files = discover({NAME: REPO})
-    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": ["111122223333"],
+    return Inventory.model_validate({"collected_at": NOW, "accounts": ["111122223333"],
                                      "regions": ["eu-west-1"], "repos": [NAME], "repo_files": files,
                                      **parse_artifacts({NAME: REPO}, files)})
 
@@ -36,6 +39,8 @@ def _run(check_id: str, inventory: Inventory) -> list[Finding]:
 
 EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
     "dockerfile_base_image_pinned": {
+        ('docker/fail-eol-base/Dockerfile', 1, 'PASS'),
+        ('docker/pass-supported-base/Dockerfile', 2, 'PASS'),
         ('docker/error-heredoc/Dockerfile', 2, 'ERROR'),
         ('docker/fail-add-url/Dockerfile', 1, 'PASS'),
         ('docker/fail-latest/Dockerfile', 1, 'FAIL'),
@@ -47,6 +52,8 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('docker/unknown-base/Dockerfile', 2, 'NOT_ASSESSED'),
     },
     "dockerfile_base_image_digest": {
+        ('docker/fail-eol-base/Dockerfile', 1, 'FAIL'),
+        ('docker/pass-supported-base/Dockerfile', 2, 'FAIL'),
         ('docker/error-heredoc/Dockerfile', 2, 'ERROR'),
         ('docker/fail-add-url/Dockerfile', 1, 'PASS'),
         ('docker/fail-latest/Dockerfile', 1, 'FAIL'),
@@ -58,6 +65,8 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('docker/unknown-base/Dockerfile', 2, 'NOT_ASSESSED'),
     },
     "dockerfile_no_secret_env_or_arg": {
+        ('docker/fail-eol-base/Dockerfile', 1, 'PASS'),
+        ('docker/pass-supported-base/Dockerfile', 2, 'PASS'),
         ('docker/error-heredoc/Dockerfile', 2, 'ERROR'),
         ('docker/fail-add-url/Dockerfile', 1, 'PASS'),
         ('docker/fail-latest/Dockerfile', 1, 'PASS'),
@@ -69,6 +78,8 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('docker/unknown-base/Dockerfile', 2, 'PASS'),
     },
     "dockerfile_no_add_from_url": {
+        ('docker/fail-eol-base/Dockerfile', 1, 'PASS'),
+        ('docker/pass-supported-base/Dockerfile', 2, 'PASS'),
         ('docker/error-heredoc/Dockerfile', 2, 'ERROR'),
         ('docker/fail-add-url/Dockerfile', 2, 'FAIL'),
         ('docker/fail-latest/Dockerfile', 1, 'PASS'),
@@ -80,6 +91,8 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('docker/unknown-base/Dockerfile', 2, 'PASS'),
     },
     "dockerfile_healthcheck_declared": {
+        ('docker/fail-eol-base/Dockerfile', 6, 'PASS'),
+        ('docker/pass-supported-base/Dockerfile', 4, 'PASS'),
         ('docker/error-heredoc/Dockerfile', 2, 'ERROR'),
         ('docker/fail-add-url/Dockerfile', 1, 'FAIL'),
         ('docker/fail-latest/Dockerfile', 3, 'FAIL'),
@@ -89,6 +102,19 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
         ('docker/pass-real-world/Dockerfile', 19, 'PASS'),
         ('docker/pass-tag/Dockerfile', 3, 'FAIL'),
         ('docker/unknown-base/Dockerfile', 2, 'FAIL'),
+    },
+    "dockerfile_base_image_supported": {
+        ('docker/error-heredoc/Dockerfile', 2, 'ERROR'),
+        ('docker/fail-add-url/Dockerfile', 1, 'FAIL'),  # alpine 3.20, out of support since 2026-04-01
+        ('docker/fail-eol-base/Dockerfile', 3, 'FAIL'),  # the stage the final one builds on
+        ('docker/fail-latest/Dockerfile', 1, 'NOT_ASSESSED'),
+        ('docker/fail-secret/Dockerfile', 1, 'FAIL'),
+        ('docker/fail-untagged/Dockerfile', 1, 'NOT_ASSESSED'),
+        ('docker/pass-pinned/Dockerfile', 6, 'PASS'),
+        ('docker/pass-real-world/Dockerfile', 3, 'NOT_ASSESSED'),
+        ('docker/pass-supported-base/Dockerfile', 2, 'PASS'),
+        ('docker/pass-tag/Dockerfile', 1, 'PASS'),
+        ('docker/unknown-base/Dockerfile', 2, 'NOT_ASSESSED'),
     },
     "taskdef_container_not_privileged": {
         ('taskdefs/fail-loose/card-batch-task-def.json', 5, 'FAIL'),
@@ -286,3 +312,37 @@ def test_definition_substitutions_link_a_definition_file_to_its_task_definition(
     linked = next(f for f in findings if f.resource.path == "templates/linked/statemachine/nightly.asl.json")
     assert (linked.status.value, linked.evidence) == ("PASS", {"family": "nightly-report"})
     assert "(acme/checks:templates/linked/template.yaml)" in linked.reason  # the inline task definition
+
+
+def test_end_of_support_names_each_release_and_its_date(inventory: Inventory) -> None:
+    reasons = {f.resource.path: f.reason for f in _run("dockerfile_base_image_supported", inventory)}
+    assert reasons["docker/fail-eol-base/Dockerfile"] == (
+        "FROM python:3.8-slim-buster: python 3.8 out of support since 2024-10-07, "
+        "debian 10 (buster) out of support since 2024-06-30")
+    assert reasons["docker/pass-supported-base/Dockerfile"] == (
+        "FROM node:22.11.0-alpine3.22: node 22 supported until 2027-04-30, alpine 3.22 supported until 2027-05-01")
+    assert reasons["docker/pass-pinned/Dockerfile"].endswith(
+        "debian 12 supported until 2028-06-30 (gcr.io/distroless/python3-debian12's own releases have no dates "
+        "in the table)")
+    assert reasons["docker/fail-latest/Dockerfile"] == (
+        "FROM node:latest: the tag of node:latest names no node release with known end-of-support data")
+
+
+@pytest.mark.parametrize(("image", "releases"), [
+    ("docker.io/library/node:14.21.3", ["node 14"]),
+    ("public.ecr.aws/docker/library/python:3.7-alpine3.16", ["python 3.7", "alpine 3.16"]),
+    ("123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/openjdk:8-jre", ["openjdk 8"]),
+    ("ubuntu:bionic", ["ubuntu 18.04 (bionic)"]),
+    ("ubuntu:20.04", ["ubuntu 20.04"]),
+    ("debian:stretch-slim", ["debian 9 (stretch)"]),
+    ("public.ecr.aws/amazonlinux/amazonlinux:2.0.20240306.0", ["amazonlinux 2"]),
+    # AWS Lambda base images: the Lambda runtime table, the same as the Lambda runtime checks read.
+    ("public.ecr.aws/lambda/python:3.8-x86_64", ["Lambda runtime python3.8"]),
+    ("public.ecr.aws/lambda/java:8.al2.2024.01.05.12", ["Lambda runtime java8.al2"]),
+    ("public.ecr.aws/lambda/provided:al2023", ["Lambda runtime provided.al2023"]),
+    ("python:3.1", []),  # 3.1 is no release in the table, and not 3.12's prefix
+    ("bitnami/python:3.8", []),  # another publisher's image: its own schedule
+])
+def test_base_image_releases_read_from_the_reference(image: str, releases: list[str]) -> None:
+    found, _ = support(image)
+    assert [label for label, _ in found] == releases

@@ -22,6 +22,7 @@ from cardaudit.models.artifacts import (
     StepFunctionsDoc,
     TemplateDoc,
 )
+from cardaudit.models.report import SkippedFile
 
 ParsedArtifacts = (list[RepoTaskDefinition] | list[DockerfileDoc] | list[BuildspecDoc] | list[TemplateDoc]
                    | list[StepFunctionsDoc])
@@ -77,3 +78,11 @@ def _substituted(templates: list[TemplateDoc], docs: list[StepFunctionsDoc]) -> 
 def skipped_notes(docs: list[ArtifactDoc]) -> list[str]:
     """`repo:path: skipped: why` for each file named like a kind it does not hold (shown as info)."""
     return [f"{d.file.repo}:{d.file.path}: skipped: {d.skipped}" for d in docs if d.skipped is not None]
+
+
+def skipped_files(docs: list[ArtifactDoc]) -> list[SkippedFile]:
+    """The files of `skipped_notes` as report entries, once each, in repository and path order."""
+    found = {(d.file.repo, d.file.path): SkippedFile(repo=d.file.repo, path=d.file.path, kind=d.file.kind,
+                                                     reason=d.skipped)
+             for d in docs if d.skipped is not None}
+    return [found[key] for key in sorted(found)]
