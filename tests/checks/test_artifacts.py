@@ -157,7 +157,7 @@ def test_templates_plaintext_secrets(inventory: Inventory) -> None:
     assert {(Path(f.resource.path or "").parent.name, f.resource.field, f.status.value) for f in findings} == {
         ("pass-sam", "$.Resources.Consumer.Properties.Environment", "PASS"),
         ("pass-json", "$.Resources.Fn.Properties.Environment", "PASS"),
-        ("fail-globals", "$.Globals.Function.Environment.Variables", "FAIL"),  # Notifier inherits it
+        ("fail-globals", "$.Globals.Function.Environment.Variables (Notifier)", "FAIL"),  # inherited
         ("fail-globals", "$.Resources.Reporter.Properties.Environment", "PASS"),  # overridden by a !Ref
         ("fail-cfn", "$.Resources.Reconcile.Properties.Environment.Variables", "FAIL"),
         ("error-yaml", None, "ERROR"), ("error-no-resources", None, "ERROR"),
