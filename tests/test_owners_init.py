@@ -30,7 +30,7 @@ def test_init_on_the_demo_inventory_is_accepted_by_lint(
         *(arg for name, path in sorted(repos.items()) for arg in ("--repo", f"{name}={path}")),
         "-o", str(proposal)])
     assert result.exit_code == 0, result.output
-    lint = runner.invoke(cli.app, ["owners", "lint", "-o", str(proposal)])
+    lint = runner.invoke(cli.app, ["owners", "lint", "--ownership", str(proposal)])
     assert lint.exit_code == 0, lint.output
     model = load_ownership(proposal).model
     assert set(model.teams) == {"app", "data", "infra"}

@@ -229,7 +229,7 @@ def init(
             typer.echo(text, nl=False)
         else:
             output.write_text(text, encoding="utf-8")
-            say(f"wrote {escape(str(output))}: review each rule and `# TODO`, then `cardaudit owners lint -o "
+            say(f"wrote {escape(str(output))}: review each rule and `# TODO`, then `cardaudit owners lint --ownership "
                 f"{escape(str(output))}`")
         return ExitCode.OK
 
