@@ -8,30 +8,33 @@ stack name from `samconfig.toml` the prefix `<stack>-<LogicalId>-` is claimed, a
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, TaggedScalar
+from ruamel.yaml.comments import CommentedMap
 
+from cardaudit.cfntemplate import physical_name, template_resources
 from cardaudit.limits import LimitExceeded
 from cardaudit.models.ownership import IacSource
 from cardaudit.ownership.iac import Claim, IacClaims, read_evidence, read_text_evidence, source_label
 from cardaudit.safeyaml import YamlSyntaxError, load_yaml
-from cardaudit.yamlfile import line_of
 
-# Template type -> (the CloudFormation type cardaudit collects it as, the property holding its name).
-DECLARED: dict[str, tuple[str, str]] = {
-    "AWS::Serverless::Function": ("AWS::Lambda::Function", "FunctionName"),
-    "AWS::Lambda::Function": ("AWS::Lambda::Function", "FunctionName"),
-    "AWS::SQS::Queue": ("AWS::SQS::Queue", "QueueName"),
-    "AWS::Serverless::StateMachine": ("AWS::StepFunctions::StateMachine", "Name"),
-    "AWS::StepFunctions::StateMachine": ("AWS::StepFunctions::StateMachine", "StateMachineName"),
-    "AWS::DynamoDB::Table": ("AWS::DynamoDB::Table", "TableName"),
-    "AWS::Serverless::SimpleTable": ("AWS::DynamoDB::Table", "TableName"),
-    "AWS::S3::Bucket": ("AWS::S3::Bucket", "BucketName"),
+# Template type -> the CloudFormation type cardaudit collects it as. The name, when the template sets
+# it, is read as the artifact parser reads it (`cardaudit.cfntemplate.physical_name`).
+DECLARED: dict[str, str] = {
+    "AWS::Serverless::Function": "AWS::Lambda::Function",
+    "AWS::Lambda::Function": "AWS::Lambda::Function",
+    "AWS::SQS::Queue": "AWS::SQS::Queue",
+    "AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine",
+    "AWS::StepFunctions::StateMachine": "AWS::StepFunctions::StateMachine",
+    "AWS::DynamoDB::Table": "AWS::DynamoDB::Table",
+    "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket": "AWS::S3::Bucket",
 }
 SAMCONFIG = "samconfig.toml"
+# A logical id written as a template (`Queue${Name}` in an `Fn::ForEach` loop) names no one resource.
+_LOOP_ID = re.compile(r"[$&]\{")
 
 
 def stack_names(path: Path, shown_as: str) -> tuple[list[str], str | None]:
@@ -51,10 +54,6 @@ def stack_names(path: Path, shown_as: str) -> tuple[list[str], str | None]:
         if isinstance(name, str) and name not in names:
             names.append(name)
     return names, None
-
-
-def _literal(value: Any) -> str | None:
-    return value if isinstance(value, str) and not isinstance(value, TaggedScalar) else None
 
 
 def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
@@ -96,13 +95,15 @@ def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
     prefixes: list[tuple[str, str, Claim]] = []
     stack = stacks[0] if len(stacks) == 1 else None
     unknown: set[str] = set()
-    for logical_id, resource in resources.items():
+    for logical_id, resource, line in template_resources(resources):
         if not isinstance(resource, CommentedMap) or resource.get("Type") not in DECLARED:
             continue
-        cfn_type, name_key = DECLARED[str(resource.get("Type"))]
+        if _LOOP_ID.search(logical_id):
+            continue
+        cfn_type = DECLARED[str(resource.get("Type"))]
         props = resource.get("Properties")
-        name = _literal(props.get(name_key)) if isinstance(props, CommentedMap) else None
-        where = f"{shown_as}:{line_of(resources, (logical_id,)) or 1}"
+        name = physical_name(props) if isinstance(props, CommentedMap) else None
+        where = f"{shown_as}:{line or 1}"
         if name:
             names.setdefault((cfn_type, name), Claim(source.tool, stack, where))
             continue
