@@ -12,7 +12,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from cardaudit.collect.artifacts.reading import Unrendered, read_yaml
+from cardaudit.collect.artifacts.reading import parse_yaml_file
 from cardaudit.models.artifacts import BuildCommand, BuildPhase, BuildspecDoc, ParseProblem
 from cardaudit.models.containers import EnvVar
 from cardaudit.models.inventory import RepoFile
@@ -136,9 +136,4 @@ def buildspec_from_tree(file: RepoFile, doc: Any, offset: int = 0, prefix: str =
 
 
 def parse_buildspec(file: RepoFile, root: Path) -> BuildspecDoc:
-    doc = read_yaml(root, file.path)
-    if isinstance(doc, ParseProblem):
-        return BuildspecDoc(file=file, problem=doc)
-    if isinstance(doc, Unrendered):
-        return BuildspecDoc(file=file, skipped=doc.reason)
-    return buildspec_from_tree(file, doc)
+    return parse_yaml_file(file, root, BuildspecDoc, buildspec_from_tree)

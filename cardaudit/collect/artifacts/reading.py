@@ -8,12 +8,13 @@ bounds); whatever goes wrong is a ParseProblem with the line when there is one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cardaudit import limits
 from cardaudit.limits import LimitExceeded
-from cardaudit.models.artifacts import ParseProblem
+from cardaudit.models.artifacts import ArtifactDoc, ParseProblem, RepoFile
 from cardaudit.safefile import read_bounded_text
 from cardaudit.safeyaml import YamlSyntaxError, load_yaml
 
@@ -63,3 +64,16 @@ def yaml_tree(text: str) -> Any | ParseProblem:
         return ParseProblem(line=exc.line, message=f"invalid YAML: {exc.message}")
     except LimitExceeded as exc:
         return ParseProblem(line=exc.line, message=exc.message)
+
+
+D = TypeVar("D", bound=ArtifactDoc)
+
+
+def parse_yaml_file(file: RepoFile, root: Path, kind: type[D], from_tree: Callable[[RepoFile, Any], D]) -> D:
+    """A YAML (or JSON) document of one kind: its problem, why it is skipped (unrendered), or `from_tree` of it."""
+    doc = read_yaml(root, file.path)
+    if isinstance(doc, ParseProblem):
+        return kind(file=file, problem=doc)
+    if isinstance(doc, Unrendered):
+        return kind(file=file, skipped=doc.reason)
+    return from_tree(file, doc)

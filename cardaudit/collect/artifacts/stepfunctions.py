@@ -16,7 +16,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
-from cardaudit.collect.artifacts.reading import Unrendered, read_yaml
+from cardaudit.collect.artifacts.reading import parse_yaml_file
 from cardaudit.models.artifacts import AslState, AslVariable, ParseProblem, StepFunctionsDoc
 from cardaudit.models.inventory import RepoFile
 from cardaudit.redact import env_var, redact_text
@@ -183,9 +183,4 @@ def asl_from_tree(file: RepoFile, doc: Any, offset: int = 0, prefix: str = "$") 
 
 
 def parse_stepfunctions(file: RepoFile, root: Path) -> StepFunctionsDoc:
-    doc = read_yaml(root, file.path)
-    if isinstance(doc, ParseProblem):
-        return StepFunctionsDoc(file=file, problem=doc)
-    if isinstance(doc, Unrendered):
-        return StepFunctionsDoc(file=file, skipped=doc.reason)
-    return asl_from_tree(file, doc)
+    return parse_yaml_file(file, root, StepFunctionsDoc, asl_from_tree)

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from cardaudit.cfntemplate import intrinsic, literal, physical_name, template_resources
 from cardaudit.collect.artifacts.buildspec import buildspec_from_tree
-from cardaudit.collect.artifacts.reading import Unrendered, read_yaml, yaml_tree
+from cardaudit.collect.artifacts.reading import parse_yaml_file, yaml_tree
 from cardaudit.collect.artifacts.stepfunctions import asl_from_tree, substitute
 from cardaudit.collect.artifacts.taskdef import _json_line, taskdef_from_dict
 from cardaudit.jsonlines import LineDict, LineList
@@ -249,11 +249,10 @@ def _settings(props: CommentedMap, global_fn: CommentedMap | None) -> dict[str, 
 
 
 def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
-    doc = read_yaml(root, file.path)
-    if isinstance(doc, ParseProblem):
-        return TemplateDoc(file=file, problem=doc)
-    if isinstance(doc, Unrendered):
-        return TemplateDoc(file=file, skipped=doc.reason)
+    return parse_yaml_file(file, root, TemplateDoc, _template_from_tree)
+
+
+def _template_from_tree(file: RepoFile, doc: Any) -> TemplateDoc:
     resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
     if not isinstance(resources, CommentedMap):
         transform = doc.get("Transform") if isinstance(doc, CommentedMap) else None
