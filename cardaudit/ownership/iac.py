@@ -87,6 +87,11 @@ class IacClaims:
                               detail=self.error or self.note or "read", fix=_fix(self.source) if self.error else None)
 
 
+def not_read(source: IacSource, error: str, *files: EvidenceFile) -> IacClaims:
+    """A source that could not be read, with why, and the files it did read."""
+    return IacClaims(source, source_label(source), error=error, files=files)
+
+
 def _fix(source: IacSource) -> str:
     if source.repo is not None:
         return f"pass --repo {source.repo}=PATH (a checkout of that repository)"
@@ -157,12 +162,12 @@ def read_text_evidence(source: IacSource, path: Path, shown_as: str) -> tuple[st
     """The text of a source's file and its record, or the claims that say why it cannot be read."""
     got = read_evidence(path, shown_as)
     if isinstance(got, str):
-        return IacClaims(source, source_label(source), error=got)
+        return not_read(source, got)
     data, record = got
     try:
         return data.decode("utf-8"), record
     except UnicodeDecodeError:
-        return IacClaims(source, source_label(source), error=f"{shown_as}: not UTF-8 text", files=(record,))
+        return not_read(source, f"{shown_as}: not UTF-8 text", record)
 
 
 _URN = re.compile(r'"urn"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -192,12 +197,12 @@ def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None
         doc = json.loads(text)
         resources = doc["deployment"]["resources"]
     except json.JSONDecodeError as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", files=(record,))
+        return not_read(source, f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", record)
     except RecursionError:
-        return IacClaims(source, label, error=f"{shown_as}: nested too deeply", files=(record,))
+        return not_read(source, f"{shown_as}: nested too deeply", record)
     except (KeyError, TypeError):
-        return IacClaims(source, label, error=f"{shown_as}: not a `pulumi stack export` document "
-                                              "(no deployment.resources)", files=(record,))
+        return not_read(source, f"{shown_as}: not a `pulumi stack export` document "
+                                "(no deployment.resources)", record)
     lines = _urn_lines(text)
     arns: dict[str, Claim] = {}
     names: dict[tuple[str, str], Claim] = {}
@@ -222,7 +227,6 @@ def load_iac(sources: list[IacSource], repos: dict[str, Path], base: Path,
 
     index = IacIndex()
     for source in sources:
-        label = source_label(source)
         relative = source.state or source.template
         if relative is None:
             if source.tool in CFN_FAMILY and source.tool != "cdk":
@@ -230,8 +234,8 @@ def load_iac(sources: list[IacSource], repos: dict[str, Path], base: Path,
             continue  # a tool named without a file: its resources carry no evidence cardaudit reads
         path = source_path(source, relative, repos, base)
         if path is None:
-            index.sources.append(IacClaims(source, label, error=f"repository {source.repo} is not configured, so "
-                                                                f"{shown(source, relative)} was not read"))
+            index.sources.append(not_read(source, f"repository {source.repo} is not configured, so "
+                                                  f"{shown(source, relative)} was not read"))
         elif source.template is not None and source.tool in CFN_FAMILY:
             index.sources.append(load_template(source, path, shown(source, relative)))
         elif source.tool == "pulumi":
@@ -239,5 +243,5 @@ def load_iac(sources: list[IacSource], repos: dict[str, Path], base: Path,
         elif source.tool == "terraform":
             index.sources.append(load_terraform_state(source, path, shown(source, relative)))
         else:
-            index.sources.append(IacClaims(source, label, error=f"{source.tool} state is not read by cardaudit"))
+            index.sources.append(not_read(source, f"{source.tool} state is not read by cardaudit"))
     return index

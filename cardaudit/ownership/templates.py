@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 from cardaudit.cfntemplate import physical_name, template_resources
 from cardaudit.limits import LimitExceeded
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import Claim, IacClaims, read_evidence, read_text_evidence, source_label
+from cardaudit.ownership.iac import Claim, IacClaims, not_read, read_evidence, read_text_evidence, source_label
 from cardaudit.safeyaml import YamlSyntaxError, load_yaml
 
 # Template type -> the CloudFormation type cardaudit collects it as. The name, when the template sets
@@ -66,14 +66,12 @@ def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
     try:
         doc = load_yaml(text)
     except YamlSyntaxError as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: invalid YAML: {exc.message}",
-                         files=(record,))
+        return not_read(source, f"{shown_as}:{exc.line or 1}: invalid YAML: {exc.message}", record)
     except LimitExceeded as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: {exc.message}", files=(record,))
+        return not_read(source, f"{shown_as}:{exc.line or 1}: {exc.message}", record)
     resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
     if not isinstance(resources, CommentedMap):
-        return IacClaims(source, label, error=f"{shown_as}:1: not a template: no Resources mapping",
-                         files=(record,))
+        return not_read(source, f"{shown_as}:1: not a template: no Resources mapping", record)
     stacks = [source.stack] if source.stack else []
     note = None
     if not stacks:
@@ -87,7 +85,7 @@ def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
                 files.append(got_config[1])
             stacks, problem = stack_names(config, config_shown)
             if problem:
-                return IacClaims(source, label, error=problem, files=tuple(files))
+                return not_read(source, problem, *files)
         if not stacks:
             note = (f"no stack name (no `stack:` in ownership.yaml, no stack_name in {config_shown}): "
                     "generated names cannot be predicted; declared names are claimed")

@@ -14,7 +14,7 @@ from cardaudit.jsonlines import loads_with_lines
 from cardaudit.limits import LimitExceeded
 from cardaudit.models.inventory import resource_types
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import Claim, IacClaims, read_text_evidence, source_label
+from cardaudit.ownership.iac import Claim, IacClaims, not_read, read_text_evidence, source_label
 
 _NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
 
@@ -28,12 +28,12 @@ def load_terraform_state(source: IacSource, path: Path, shown_as: str) -> IacCla
     try:
         doc = loads_with_lines(text)
     except json.JSONDecodeError as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", files=(record,))
+        return not_read(source, f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", record)
     except LimitExceeded as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: {exc.message}", files=(record,))
+        return not_read(source, f"{shown_as}:{exc.line or 1}: {exc.message}", record)
     if not isinstance(doc, dict) or doc.get("version") != 4 or not isinstance(doc.get("resources"), list):
-        return IacClaims(source, label, error=f"{shown_as}:1: not a Terraform state file of format version 4 "
-                                              "(no `version: 4` with a `resources` list)", files=(record,))
+        return not_read(source, f"{shown_as}:1: not a Terraform state file of format version 4 "
+                                "(no `version: 4` with a `resources` list)", record)
     arns: dict[str, Claim] = {}
     names: dict[tuple[str, str], Claim] = {}
     for res in doc["resources"]:
