@@ -17,6 +17,7 @@ from cardaudit.limits import LimitExceeded
 from cardaudit.models.artifacts import ArtifactDoc, ParseProblem, RepoFile
 from cardaudit.safefile import read_bounded_text
 from cardaudit.safeyaml import YamlSyntaxError, load_yaml
+from cardaudit.yamlfile import line_of
 
 
 def read_text(root: Path, path: str) -> str | ParseProblem:
@@ -77,3 +78,15 @@ def parse_yaml_file(file: RepoFile, root: Path, kind: type[D], from_tree: Callab
     if isinstance(doc, Unrendered):
         return kind(file=file, skipped=doc.reason)
     return from_tree(file, doc)
+
+
+class TreeReader:
+    """One document's tree; `offset` and `prefix` place a document written inline in a template."""
+
+    def __init__(self, file: RepoFile, offset: int, prefix: str) -> None:
+        self.file, self.offset, self.prefix = file, offset, prefix
+
+    def line(self, node: Any, key: str | int) -> int | None:
+        """The line of `node[key]` in the file (the document's own line plus `offset`)."""
+        line = line_of(node, (key,))
+        return line + self.offset if line is not None else None
