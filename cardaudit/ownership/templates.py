@@ -37,12 +37,10 @@ SAMCONFIG = "samconfig.toml"
 _LOOP_ID = re.compile(r"[$&]\{")
 
 
-def stack_names(path: Path, shown_as: str) -> tuple[list[str], str | None]:
+def stack_names(data: bytes, shown_as: str) -> tuple[list[str], str | None]:
     """The stack names of every environment in a samconfig.toml (`[env.deploy.parameters] stack_name`)."""
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return [], f"cannot read {shown_as}: {exc.strerror}"
+        doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return [], f"{shown_as}: not UTF-8 text"
     except tomllib.TOMLDecodeError as exc:
@@ -80,10 +78,13 @@ def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
         folder = relative.rpartition("/")[0]
         config_shown = (f"{head}:" if head else "") + (f"{folder}/" if folder else "") + SAMCONFIG
         if config.is_file():
+            # Read once: the stack names come from the bytes whose digest the evidence records.
             got_config = read_evidence(config, config_shown)
-            if not isinstance(got_config, str):
-                files.append(got_config[1])
-            stacks, problem = stack_names(config, config_shown)
+            if isinstance(got_config, str):
+                return not_read(source, got_config, *files)
+            data, config_record = got_config
+            files.append(config_record)
+            stacks, problem = stack_names(data, config_shown)
             if problem:
                 return not_read(source, problem, *files)
         if not stacks:
