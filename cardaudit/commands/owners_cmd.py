@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.catalogue.names import CATALOGUES
 from cardaudit.commands.common import (
@@ -34,6 +33,7 @@ from cardaudit.commands.options import (
 )
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
+from cardaudit.formats.text import escape
 
 if TYPE_CHECKING:
     from cardaudit.models.inventory import Inventory
