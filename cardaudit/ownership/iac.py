@@ -20,11 +20,12 @@ import hashlib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from cardaudit.limits import LimitExceeded
 from cardaudit.models.evidence import EvidenceFile, EvidenceStatus
 from cardaudit.models.inventory import resource_types
 from cardaudit.models.ownership import IacSource
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 # IaC resource types whose `id` is the AWS resource's name, keyed to CloudFormation types, from the
 # resource types' declarations.
-_NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
+NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
 # Tools that deploy through CloudFormation: one stack is one source, whichever of them described it.
 CFN_FAMILY = frozenset({"cloudformation", "sam", "cdk"})
 
@@ -186,20 +187,32 @@ def _urn_lines(text: str) -> dict[str, int]:
     return out
 
 
-def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None) -> IacClaims:
-    shown_as = shown_as or str(path)
+def read_json_evidence(source: IacSource, path: Path, shown_as: str, loads: Callable[[str], Any] = json.loads,
+                       ) -> tuple[Any, str, EvidenceFile] | IacClaims:
+    """A JSON state file decoded (by `loads`), with its text and record, or the claims that say why it cannot be."""
     got = read_text_evidence(source, path, shown_as)
     if isinstance(got, IacClaims):
         return got
     text, record = got
-    label = source_label(source)
     try:
-        doc = json.loads(text)
-        resources = doc["deployment"]["resources"]
+        return loads(text), text, record
     except json.JSONDecodeError as exc:
         return not_read(source, f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", record)
     except RecursionError:
         return not_read(source, f"{shown_as}: nested too deeply", record)
+    except LimitExceeded as exc:
+        return not_read(source, f"{shown_as}:{exc.line or 1}: {exc.message}", record)
+
+
+def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None) -> IacClaims:
+    shown_as = shown_as or str(path)
+    got = read_json_evidence(source, path, shown_as)
+    if isinstance(got, IacClaims):
+        return got
+    doc, text, record = got
+    label = source_label(source)
+    try:
+        resources = doc["deployment"]["resources"]
     except (KeyError, TypeError):
         return not_read(source, f"{shown_as}: not a `pulumi stack export` document "
                                 "(no deployment.resources)", record)
@@ -213,7 +226,7 @@ def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None
         outputs = res.get("outputs") or {}
         if isinstance(outputs, dict) and isinstance(outputs.get("arn"), str):
             arns.setdefault(outputs["arn"], claim)
-        cfn_type = _NAME_IDS.get(str(res.get("type")))
+        cfn_type = NAME_IDS.get(str(res.get("type")))
         if cfn_type and isinstance(res.get("id"), str):
             names.setdefault((cfn_type, res["id"]), claim)
     return IacClaims(source, label, arns, names, files=(record,))
