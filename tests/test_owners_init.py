@@ -82,6 +82,12 @@ def test_codeowners_lines_become_artifact_rules_or_todos(tmp_path: Path) -> None
     assert model.settings.owner_tag_keys == ["Owner"]
 
 
+def test_no_control_or_bidi_character_reaches_the_proposal() -> None:
+    text = propose(_inventory({"team": "pay\u202emoc.exe"}, {"team": "risk\x1b[2J"}, {}), {}, {})
+    assert not {"\u202e", "\x1b"} & set(text)
+    assert "pay?moc.exe" in text
+
+
 def test_init_reads_aws_live_when_no_inventory_is_given(aws: Aws, tmp_path: Path) -> None:
     aws.client("sqs").create_queue(QueueName="card-events", tags={"squad": "cards"})
     proposal = tmp_path / "ownership.yaml"

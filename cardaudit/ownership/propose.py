@@ -32,7 +32,8 @@ from cardaudit.ownership.tfstate import load_terraform_state
 OWNER_KEY = re.compile(r"^(owner|owners|owning[-_:]?team|team|team[-_:]?name|squad|tribe|service[-_:]?owner|"
                        r"technical[-_:]?owner|business[-_:]?owner|owner[-_:]?team)$", re.IGNORECASE)
 _EXAMPLES = 3
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line separators and bidirectional controls (which make text display as other text).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def _q(text: str) -> str:
@@ -126,7 +127,7 @@ def propose(inventory: Inventory, repos: dict[str, Path], pulumi: dict[str, Path
             '#  - {id: "10.*", responsibility: entity, primary: <team>}']
     out += [f"# TODO: {note}" for note in notes]
     # Comments quote tag values, ARNs and CODEOWNERS text as they are: no control character may end
-    # a comment early or reach a terminal.
+    # a comment early or reach a terminal, and no bidirectional control may make a line read as another.
     return "\n".join(_CONTROL.sub("?", line) for line in out) + "\n"
 
 
