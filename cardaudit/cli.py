@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.commands import (
     audit_cmd,
@@ -32,6 +31,7 @@ from cardaudit.commands import (
 from cardaudit.commands.common import CliState, err, out
 from cardaudit.errors import CardauditError
 from cardaudit.exitcodes import ExitCode
+from cardaudit.formats.text import escape
 
 helpstyle.apply()
 # Bare `cardaudit` prints this help and exits 0; `--install-completion` / `--show-completion` come

@@ -132,6 +132,20 @@ def aws(_aws_session: Aws) -> Iterator[Aws]:
     _aws_session.reset()
 
 
+def repo_inventory(repos: dict[str, Path], **fields: Any) -> Inventory:
+    """The inventory of these checkouts, discovered and parsed as an audit does; `fields` add AWS slices or
+    replace the account, regions and collection time."""
+    from datetime import UTC, datetime
+
+    from cardaudit.collect.artifacts import parse_artifacts
+    from cardaudit.collect.artifacts.discover import discover
+
+    files = discover(repos)
+    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [ACCOUNT], "regions": [REGION],
+                                     "repos": sorted(repos), "repo_files": files, **parse_artifacts(repos, files),
+                                     **fields})
+
+
 def run_check(check_id: str, inventory: Inventory) -> list[Finding]:
     return evaluate(inventory, [load_checks()[check_id]])
 

@@ -97,7 +97,8 @@ ALLOWED: list[tuple[str, tuple[str, ...]]] = [
     ("cardaudit.ownership", ("cardaudit.models", "cardaudit.ownership", "cardaudit.engine.registry",
                              "cardaudit.errors", "cardaudit.exitcodes", "cardaudit.yamlfile",
                              # bounded readers of evidence files (state exports, templates): no stage
-                             "cardaudit.jsonlines", "cardaudit.limits", "cardaudit.safeyaml")),
+                             "cardaudit.jsonlines", "cardaudit.limits", "cardaudit.safeyaml",
+                             "cardaudit.cfntemplate")),
     ("cardaudit.verdicts", ("cardaudit.models", "cardaudit.redact")),
 ]
 

@@ -8,7 +8,6 @@ import importlib.util
 import json
 import re
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,13 +15,11 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from cardaudit.collect.artifacts import parse_artifacts
-from cardaudit.collect.artifacts.discover import discover
 from cardaudit.collect.policy import render_policy
 from cardaudit.container import OPTIONS, argv
 from cardaudit.engine.registry import all_checks, load_checks
 from cardaudit.engine.runner import evaluate
-from cardaudit.models.inventory import Inventory
+from tests.conftest import repo_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -201,10 +198,7 @@ def test_the_pull_request_workflow_example() -> None:
 
 def test_cardaudits_own_dockerfile_passes_its_dockerfile_checks(tmp_path: Path) -> None:
     shutil.copyfile(ROOT / "Dockerfile", tmp_path / "Dockerfile")
-    files = discover({"cardaudit": tmp_path})
-    inventory = Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [], "regions": [],
-                                          "repos": ["cardaudit"], "repo_files": files,
-                                          **parse_artifacts({"cardaudit": tmp_path}, files)})
+    inventory = repo_inventory({"cardaudit": tmp_path}, accounts=[], regions=[])
     checks = [c for c in all_checks("evaluate") if c.resource_type == "Repo::dockerfile"]
     findings = evaluate(inventory, checks)
     assert checks and findings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ def test_init_on_the_demo_inventory_is_accepted_by_lint(
         *(arg for name, path in sorted(repos.items()) for arg in ("--repo", f"{name}={path}")),
         "-o", str(proposal)])
     assert result.exit_code == 0, result.output
-    lint = runner.invoke(cli.app, ["owners", "lint", "-o", str(proposal)])
+    lint = runner.invoke(cli.app, ["owners", "lint", "--ownership", str(proposal)])
     assert lint.exit_code == 0, lint.output
     model = load_ownership(proposal).model
     assert set(model.teams) == {"app", "data", "infra"}
@@ -81,6 +82,12 @@ def test_codeowners_lines_become_artifact_rules_or_todos(tmp_path: Path) -> None
     assert model.settings.owner_tag_keys == ["Owner"]
 
 
+def test_no_control_or_bidi_character_reaches_the_proposal() -> None:
+    text = propose(_inventory({"team": "pay\u202emoc.exe"}, {"team": "risk\x1b[2J"}, {}), {}, {})
+    assert not {"\u202e", "\x1b"} & set(text)
+    assert "pay?moc.exe" in text
+
+
 def test_init_reads_aws_live_when_no_inventory_is_given(aws: Aws, tmp_path: Path) -> None:
     aws.client("sqs").create_queue(QueueName="card-events", tags={"squad": "cards"})
     proposal = tmp_path / "ownership.yaml"
@@ -89,3 +96,38 @@ def test_init_reads_aws_live_when_no_inventory_is_given(aws: Aws, tmp_path: Path
     model = load_ownership(proposal).model
     assert (set(model.teams), model.settings.owner_tag_keys) == ({"cards"}, ["squad"])
     assert {(r.id, r.primary) for r in model.resources} == {("tag-squad-cards", "cards")}
+
+
+def _tfstate(*functions: tuple[str, str]) -> str:
+    """A Terraform state (v4): each function claimed by its ARN or, for `id`, by its name."""
+    return json.dumps({"version": 4, "resources": [
+        {"mode": "managed", "type": "aws_lambda_function", "name": name, "instances": [{"attributes": {
+            "arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{name}"} if by == "arn" else {"id": name}}]}
+        for name, by in functions]}, indent=1)
+
+
+def test_terraform_state_is_read_like_pulumi_state(tmp_path: Path) -> None:
+    (tmp_path / "payments.tfstate").write_text(_tfstate(("f0", "arn"), ("f2", "id")))
+    (tmp_path / "shared.tfstate").write_text(_tfstate(("f0", "arn"), ("f1", "id")))
+    (tmp_path / "bad.tfstate").write_text('{"version": 3, "resources": []}')
+    saved = tmp_path / "inventory.json"
+    saved.write_text(_inventory({"Owner": "payments"}, {"Owner": "risk"}, {"Owner": "payments"}).model_dump_json())
+    proposal = tmp_path / "out" / "ownership.yaml"
+    proposal.parent.mkdir()
+    result = runner.invoke(cli.app, [
+        "owners", "init", "--inventory", str(saved), "-o", str(proposal),
+        *(arg for stack in ("payments", "shared", "bad")
+          for arg in ("--terraform-state", f"net/{stack}={tmp_path / f'{stack}.tfstate'}"))])
+    assert result.exit_code == 0, result.output
+    text = proposal.read_text()
+    model = load_ownership(proposal).model
+    assert {(s.tool, s.stack, s.state) for s in model.settings.iac_sources} == {
+        ("terraform", f"net/{stack}", f"../{stack}.tfstate") for stack in ("payments", "shared", "bad")}
+    assert ("terraform-net-payments", "payments") in {(r.id, r.primary) for r in model.resources}
+    assert "terraform-net-shared" not in {r.id for r in model.resources}
+    assert "# TODO: who owns Terraform stack net/shared (2 resources in this inventory)? owner tags on its " \
+           "resources: payments 1, risk 1" in text
+    assert f"# TODO: Terraform stack net/bad: {tmp_path / 'bad.tfstate'}:1: not a Terraform state file" in text
+    assert "3 Terraform state file(s)." in text.splitlines()[1]
+    bad = runner.invoke(cli.app, ["owners", "init", "--inventory", str(saved), "--terraform-state", "net.tfstate"])
+    assert bad.exit_code == 2 and "--terraform-state expects STACK=FILE" in bad.output

@@ -182,6 +182,18 @@ def test_cli_lint_and_explain(tmp_path: Path) -> None:
     assert "ownership.yaml:22: unknown_team: rule '10.2.1' names undeclared team(s) compliance" in lint.stdout
 
 
+def test_console_shows_control_and_bidi_characters_as_escapes(tmp_path: Path) -> None:
+    """A terminal escape in a file a command reports on is shown, never obeyed."""
+    from typer.testing import CliRunner
+
+    from cardaudit import cli
+
+    path = _write(tmp_path, 'version: 1\nteams: {}\n"evil\\e[2J\\u202e": 1\n')
+    result = CliRunner().invoke(cli.app, ["owners", "lint", "--ownership", str(path)])
+    assert result.exit_code == 2
+    assert result.output.endswith(":3: unknown key 'evil\\u001b[2J\\u202e'\n"), result.output
+
+
 def test_requirement_owners_evidence_only_their_own_principal(tmp_path: Path) -> None:
     from cardaudit.catalogue.load import load_catalogue
     from cardaudit.catalogue.rollup import roll_up, tag_findings

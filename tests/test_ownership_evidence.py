@@ -289,3 +289,33 @@ def test_codeowners_last_matching_line_wins() -> None:
             ("README.md", "docs/a.md", "docs/x/b.md", "apps/x.py", "apps/github")] == [
         ("README.md", (1, ("@a/one",))), ("docs/a.md", (2, ("@a/two",))), ("docs/x/b.md", (1, ("@a/one",))),
         ("apps/x.py", (3, ("@a/three",))), ("apps/github", (4, ()))]
+
+
+LOOPS = """\
+Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn::ForEach::Queues:
+    - Name
+    - [a, b]
+    - Queue${Name}: {Type: AWS::SQS::Queue}
+  Named: {Type: AWS::SQS::Queue, Properties: {QueueName: named-q}}
+  Computed: {Type: AWS::SQS::Queue, Properties: {QueueName: !Sub "${AWS::StackName}-q"}}
+  Flow: {Type: AWS::Serverless::StateMachine, Properties: {Name: flow}}
+  Table: {Type: AWS::Serverless::SimpleTable, Properties: {TableName: {"Fn::Sub": "x"}}}
+"""
+
+
+def test_template_names_are_read_as_the_artifact_parser_reads_them(tmp_path: Path) -> None:
+    """Literal names are claimed, computed ones predicted; a loop's templated logical ids name no resource."""
+    from cardaudit.models.ownership import IacSource
+    from cardaudit.ownership.templates import load_template
+
+    (tmp_path / "template.yaml").write_text(LOOPS)
+    (tmp_path / "samconfig.toml").write_text(SAMCONFIG.replace("card-events-consumer", "st"))
+    claims = load_template(IacSource(tool="sam", template="template.yaml"), tmp_path / "template.yaml",
+                           "template.yaml")
+    assert {key: c.where for key, c in claims.names.items()} == {
+        ("AWS::SQS::Queue", "named-q"): "template.yaml:7",
+        ("AWS::StepFunctions::StateMachine", "flow"): "template.yaml:9"}
+    assert {(t, prefix) for t, prefix, _ in claims.prefixes} == {
+        ("AWS::SQS::Queue", "st-Computed-"), ("AWS::DynamoDB::Table", "st-Table-")}

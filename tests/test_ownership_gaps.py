@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -137,6 +139,30 @@ def test_stale_is_not_assessed_when_the_inventory_is_incomplete(tmp_path: Path) 
                             account=ACCOUNT, region="eu-west-1")
     found = _run(tmp_path, RULES, _inventory(errors=[error]))
     assert ("old-team", "NOT_ASSESSED") in _of("stale_rule", found)
+
+
+def test_every_rule_gap_has_its_own_finding_id(tmp_path: Path) -> None:
+    """Rules of one file share its path: each finding is still told apart by its section and rule id."""
+    rules = RULES.replace("requirements:\n", "  - {id: docs, repo: acme/card-api, path: \"docs/*\", primary: ghost}\n"
+                          "requirements:\n") + "  - {id: \"8.*\", responsibility: tpsp, tpsp: nobody, primary: ghost}\n"
+    rules = rules.replace("primary: app}", "primary: app, reviewed: 2025-01-01}")  # several overdue rules
+    files = [RepoFile(repo="acme/card-api", path="Dockerfile", kind="dockerfile")]
+    found = _run(tmp_path, rules, _inventory(_repo("card-api"), _repo("ops-tool"), repo_files=files),
+                 requirement_ids=["10.2.1", "9.4.1", "9.5.1", "4.2.1", "8.2.1"])
+    ids = [f.id for f in found]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert _of("review_overdue", found) == {
+        ("platform", "PASS"), ("app-lambdas", "FAIL"), ("repos", "FAIL"), ("old-team", "FAIL"),
+        ("dockerfiles", "FAIL"), ("other-repo", "FAIL"), ("aws", "PASS"), ("hsm-vendor", "FAIL")}
+    # `8.*` names an unknown team and an unknown third party.
+    assert {(f.resource.field, f.status.value) for f in found if f.check_id == "ownership_unknown_team"} == {
+        ("artifacts.docs", "FAIL"), ("requirements.8.*", "FAIL"), ("requirements.8.*.tpsp", "FAIL")}
+
+
+def test_every_finding_of_the_demo_has_its_own_id(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = demo_run
+    ids = [f["id"] for f in json.loads((out / "report.json").read_text())["findings"]]
+    assert ids and len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
 def test_failing_controls_without_owner(tmp_path: Path) -> None:

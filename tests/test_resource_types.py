@@ -77,7 +77,7 @@ def test_derived_tables_say_what_the_declarations_say() -> None:
     types = resource_types()
     assert {t.arn: t.cfn_type for t in types} == arns._TYPES
     assert {t.cfn_type: t.asff_type for t in types if t.asff_type} == asff._TYPES
-    assert {name: t.cfn_type for t in types for name in t.iac_name_types} == iac._NAME_IDS
+    assert {name: t.cfn_type for t in types for name in t.iac_name_types} == iac.NAME_IDS
     filled: dict[str, set[str]] = {}
     for c in SERVICES:
         assert not filled.get(c.service, set()) & set(c.slices), c.name  # each slice filled once

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
 from cardaudit.commands.common import (
@@ -46,6 +45,7 @@ from cardaudit.commands.options import (
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
 from cardaudit.formats import FORMAT_NAMES
+from cardaudit.formats.text import escape
 from cardaudit.limits import LimitExceeded
 
 if TYPE_CHECKING:

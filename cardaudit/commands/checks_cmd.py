@@ -6,11 +6,11 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.commands.common import group, out, run_command, say
 from cardaudit.commands.options import JsonOpt, ListFormatOpt, print_json, wants_json
 from cardaudit.errors import ConfigError
+from cardaudit.formats.text import escape
 
 app = group("List and explain checks and ownership gap kinds.")
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from cardaudit.errors import CardauditError, ConfigError, RenderError
 from cardaudit.exitcodes import ExitCode
 from cardaudit.formats import FORMAT_NAMES, get_format
+from cardaudit.formats.text import escape
 from cardaudit.models.enums import Severity, Status
 
 if TYPE_CHECKING:

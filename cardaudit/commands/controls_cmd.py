@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.catalogue.names import CATALOGUES, DEFAULT_CATALOGUE
 from cardaudit.commands.common import OwnershipOpt, RepoOpt, group, out, parse_repos, run_command, say
 from cardaudit.commands.options import JsonOpt, ListFormatOpt, choice, deprecated, print_json, wants_json
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
+from cardaudit.formats.text import escape
 
 if TYPE_CHECKING:
     from cardaudit.catalogue.load import Catalogue

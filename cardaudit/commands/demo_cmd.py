@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.commands.common import err, out, run_command, write_reports
 from cardaudit.commands.history_cmd import HistoryOpt, remember, report_history_error
 from cardaudit.commands.options import QuietOpt
+from cardaudit.formats.text import escape
 
 
 def demo_command(

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.commands.common import err, out, run_command, say
 from cardaudit.errors import ConfigError, HistoryError
 from cardaudit.exitcodes import ExitCode
+from cardaudit.formats.text import escape
 from cardaudit.models.enums import Status
 
 if TYPE_CHECKING:

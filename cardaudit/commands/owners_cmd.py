@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.catalogue.names import CATALOGUES
 from cardaudit.commands.common import (
@@ -34,6 +33,7 @@ from cardaudit.commands.options import (
 )
 from cardaudit.errors import ConfigError
 from cardaudit.exitcodes import ExitCode
+from cardaudit.formats.text import escape
 
 if TYPE_CHECKING:
     from cardaudit.models.inventory import Inventory
@@ -200,13 +200,15 @@ def init(
     repo: RepoOpt = None,
     pulumi_state: Annotated[list[str] | None, typer.Option(
         "--pulumi-state", help="A `pulumi stack export` file as STACK=FILE (repeatable).")] = None,
+    terraform_state: Annotated[list[str] | None, typer.Option(
+        "--terraform-state", help="A Terraform state file (format version 4) as STACK=FILE (repeatable).")] = None,
     profile: Annotated[str | None, typer.Option(help="AWS profile, when reading AWS live (no --inventory).")] = None,
     regions: Annotated[str | None, typer.Option(help="Comma-separated regions to read live (default: all enabled).")]
     = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the proposal here (not over an "
                                                 "existing file); default: print it.")] = None,
 ) -> None:
-    """Propose an ownership.yaml from owner tags, CloudFormation stacks, Pulumi state and CODEOWNERS."""
+    """Propose an ownership.yaml from owner tags, CloudFormation stacks, Pulumi and Terraform state and CODEOWNERS."""
 
     def body() -> int:
         from cardaudit.audit import collect
@@ -216,24 +218,30 @@ def init(
         if output is not None and output.exists():
             raise ConfigError(f"{output} exists: owners init does not overwrite it (choose another --output)")
         repos = parse_repos(repo)
-        stacks: dict[str, Path] = {}
-        for value in pulumi_state or []:
-            stack, sep, path = value.partition("=")
-            if not sep or not stack or not path:
-                raise ConfigError(f"--pulumi-state expects STACK=FILE (e.g. infra/prod=state.json), got '{value}'")
-            stacks[stack] = Path(path)
         config = AuditConfig(inventory=inventory, profile=profile, repos=repos, aws_verdicts=False,
                              regions=parse_csv(regions))
-        text = propose(collect(config), repos, stacks, output.parent if output is not None else Path())
+        text = propose(collect(config), repos, _state_files("--pulumi-state", pulumi_state),
+                       output.parent if output is not None else Path(),
+                       _state_files("--terraform-state", terraform_state))
         if output is None:
             typer.echo(text, nl=False)
         else:
             output.write_text(text, encoding="utf-8")
-            say(f"wrote {escape(str(output))}: review each rule and `# TODO`, then `cardaudit owners lint -o "
+            say(f"wrote {escape(str(output))}: review each rule and `# TODO`, then `cardaudit owners lint --ownership "
                 f"{escape(str(output))}`")
         return ExitCode.OK
 
     run_command(ctx, body)
+
+
+def _state_files(option: str, values: list[str] | None) -> dict[str, Path]:
+    stacks: dict[str, Path] = {}
+    for value in values or []:
+        stack, sep, path = value.partition("=")
+        if not sep or not stack or not path:
+            raise ConfigError(f"{option} expects STACK=FILE (e.g. infra/prod=state.json), got '{value}'")
+        stacks[stack] = Path(path)
+    return stacks
 
 
 @app.command("lint")

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from cardaudit.commands.common import err, run_command
 from cardaudit.commands.options import OutputOpt, QuietOpt, plan_outputs, write_outputs
 from cardaudit.formats import FORMAT_NAMES
+from cardaudit.formats.text import escape
 
 
 def render_command(

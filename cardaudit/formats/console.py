@@ -6,13 +6,12 @@ import io
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from cardaudit.formats.base import Format
-from cardaudit.formats.text import visible
+from cardaudit.formats.text import escape, visible
 from cardaudit.models.base import Severity, Status
 from cardaudit.models.finding import Finding
 from cardaudit.models.history import FindingChange, RunDiff
@@ -76,9 +75,9 @@ def _print_blocks(failing: list[Finding], console: Console, title: str) -> None:
     for f in failing:
         style = STATUS_STYLE.get(f.status.value, "default")
         pci = f" · PCI {', '.join(f.pci[:3])}" if f.pci else ""
-        console.print(f"[{style}]{f.severity.value:<8}[/] {_safe(f.check_id)} · owner {_safe(f.owner or '-')}{pci}",
+        console.print(f"[{style}]{f.severity.value:<8}[/] {escape(f.check_id)} · owner {escape(f.owner or '-')}{pci}",
                       soft_wrap=True, highlight=False)
-        console.print(f"         {_safe(_short(f))}", soft_wrap=True, highlight=False)
+        console.print(f"         {escape(_short(f))}", soft_wrap=True, highlight=False)
         console.print(Padding(Text(visible(f.reason)), (0, 0, 0, 9), expand=False), highlight=False)
 
 
@@ -88,8 +87,8 @@ def _print_lines(failing: list[Finding], console: Console, title: str) -> None:
     for column in ("severity", "check", "resource", "owner", "PCI", "reason"):
         rows.add_column(column, no_wrap=True)
     for f in failing:
-        rows.add_row(f.severity.value, _safe(f.check_id), _safe(_short(f)), _safe(f.owner or "-"),
-                     ", ".join(f.pci[:3]), _safe(f.reason))
+        rows.add_row(f.severity.value, escape(f.check_id), escape(_short(f)), escape(f.owner or "-"),
+                     ", ".join(f.pci[:3]), escape(f.reason))
     with console.capture() as captured:
         console.print(rows)
     for line in captured.get().splitlines():
@@ -104,7 +103,7 @@ def print_scope(report: Report, console: Console) -> None:
         console.print(f"[yellow]Skipped by choice:[/] {len(scope.skipped_checks)} AWS check(s), AWS not audited "
                       f"({escape(scope.aws_skipped)}); PCI items that need them are NOT_ASSESSED")
     if scope.changed_files is not None:
-        source = _safe(scope.changed_source or "")
+        source = escape(scope.changed_source or "")
         console.print(f"In scope:      {len(scope.changed_files)} changed file(s) ({source}); "
                       f"{scope.out_of_scope} finding(s) on other files not reported")
     print_skipped_files(report, console)
@@ -125,14 +124,14 @@ def _print_evidence(report: Report, console: Console) -> None:
     """Ownership evidence that was not read, and how to supply it: the gaps that need it are NOT_ASSESSED."""
     missing = [e for e in report.evidence if not e.read]
     for warning in report.evidence_warnings:
-        console.print(f"[yellow]Evidence warning:[/] {_safe(warning)}")
+        console.print(f"[yellow]Evidence warning:[/] {escape(warning)}")
     if not missing:
         return
     console.print(f"[yellow]Evidence not read:[/] {len(missing)} source(s); the ownership gaps that depend on "
                   "them are NOT_ASSESSED")
     for e in missing:
-        fix = f" -> {_safe(e.fix)}" if e.fix else ""
-        console.print(f"  {_safe(e.source)}: {_safe(e.detail)}{fix}")
+        fix = f" -> {escape(e.fix)}" if e.fix else ""
+        console.print(f"  {escape(e.source)}: {escape(e.detail)}{fix}")
 
 
 def _print_aws_verdicts(report: Report, console: Console) -> None:
@@ -146,11 +145,11 @@ def _print_aws_verdicts(report: Report, console: Console) -> None:
         seen[1 if read.read else 2] += 1
     parts = [f"{source} {n} ({read} read{f', {unread} not read' if unread else ''})"
              for source, (n, read, unread) in sorted(by_source.items())]
-    console.print(f"AWS verdicts:  {_safe(', '.join(parts))}; disagreeing with a check: {len(imported.disagreements)}",
+    console.print(f"AWS verdicts:  {escape(', '.join(parts))}; disagreeing with a check: {len(imported.disagreements)}",
                   soft_wrap=True)
     for d in imported.disagreements[:10]:
-        console.print(f"  [yellow]disagree[/] {_safe(d.item)} {_safe(d.resource)}: {_safe(d.check_id)} "
-                      f"{d.ours.value}, {_safe(d.source)} {_safe(d.control)} {_safe(str(d.theirs))}", soft_wrap=True)
+        console.print(f"  [yellow]disagree[/] {escape(d.item)} {escape(d.resource)}: {escape(d.check_id)} "
+                      f"{d.ours.value}, {escape(d.source)} {escape(d.control)} {escape(str(d.theirs))}", soft_wrap=True)
 
 
 def _print_waivers(report: Report, console: Console) -> None:
@@ -162,19 +161,19 @@ def _print_waivers(report: Report, console: Console) -> None:
                   f"{states['expired']} expired, {states['stale']} stale", soft_wrap=True)
     for w in report.waivers:
         if w.state != "active":
-            console.print(f"  [yellow]{w.state}[/] {_safe(w.id)} ({_safe(w.where)}), approved by "
-                          f"{_safe(w.approved_by)}, expires {w.expires or 'never'}", soft_wrap=True, highlight=False)
+            console.print(f"  [yellow]{w.state}[/] {escape(w.id)} ({escape(w.where)}), approved by "
+                          f"{escape(w.approved_by)}, expires {w.expires or 'never'}", soft_wrap=True, highlight=False)
 
 
 def _change_line(sign: str, c: FindingChange) -> str:
-    return (f"  {sign} {c.severity.value:<8} {c.check_id} {_safe(c.resource)} \\[{_safe(c.owner or 'unassigned')}]"
-            f": {_safe(c.reason)}")
+    return (f"  {sign} {c.severity.value:<8} {c.check_id} {escape(c.resource)} \\[{escape(c.owner or 'unassigned')}]"
+            f": {escape(c.reason)}")
 
 
 def print_diff(diff: RunDiff, console: Console, limit: int | None = 10) -> None:
     """What changed since `diff.against`: counts, then the rows of each category (`limit` per category)."""
     when = f" ({diff.against_started_at:%Y-%m-%d %H:%M} UTC)" if diff.against_started_at else ""
-    console.print(f"[bold]Since {_safe(diff.against)}{when}:[/] "
+    console.print(f"[bold]Since {escape(diff.against)}{when}:[/] "
                   + ", ".join(f"{name} {n}" for name, n in diff.counts().items()), soft_wrap=True)
     sections = (("new failures", "+", diff.new_failures), ("fixed", "-", diff.fixed),
                 ("newly waived", "~", diff.newly_waived),
@@ -191,18 +190,13 @@ def print_diff(diff: RunDiff, console: Console, limit: int | None = 10) -> None:
             console.print(f"  {item.id}: {item.before} -> {item.after}", highlight=False)
     console.print(f"[bold]ownership changes: {len(diff.ownership_changes)}[/]")
     for o in diff.ownership_changes[:limit]:
-        after = _safe(o.after) if o.after else "unowned"
-        console.print(f"  {_safe(o.resource)}: {_safe(o.before or 'unowned')} -> {after}", soft_wrap=True,
+        after = escape(o.after) if o.after else "unowned"
+        console.print(f"  {escape(o.resource)}: {escape(o.before or 'unowned')} -> {after}", soft_wrap=True,
                       highlight=False)
     console.print(f"[bold]resources gone: {len(diff.gone)}[/]")
     for g in diff.gone[:limit]:
         failing = f" (was failing: {', '.join(g.failing_before)})" if g.failing_before else ""
-        console.print(f"  x {_safe(g.resource)}{failing}", soft_wrap=True, highlight=False)
-
-
-def _safe(text: str) -> str:
-    """Data shown as it is: no Rich markup inside it, no control or bidi characters."""
-    return escape(visible(text))
+        console.print(f"  x {escape(g.resource)}{failing}", soft_wrap=True, highlight=False)
 
 
 def _short(finding: Finding) -> str:

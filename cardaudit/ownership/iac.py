@@ -20,11 +20,12 @@ import hashlib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from cardaudit.limits import LimitExceeded
 from cardaudit.models.evidence import EvidenceFile, EvidenceStatus
 from cardaudit.models.inventory import resource_types
 from cardaudit.models.ownership import IacSource
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 # IaC resource types whose `id` is the AWS resource's name, keyed to CloudFormation types, from the
 # resource types' declarations.
-_NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
+NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
 # Tools that deploy through CloudFormation: one stack is one source, whichever of them described it.
 CFN_FAMILY = frozenset({"cloudformation", "sam", "cdk"})
 
@@ -85,6 +86,11 @@ class IacClaims:
                                   fix="set `stack:` on this source in ownership.yaml, or stack_name in samconfig.toml")
         return EvidenceStatus(source=self.label, kind="iac", read=self.error is None,
                               detail=self.error or self.note or "read", fix=_fix(self.source) if self.error else None)
+
+
+def not_read(source: IacSource, error: str, *files: EvidenceFile) -> IacClaims:
+    """A source that could not be read, with why, and the files it did read."""
+    return IacClaims(source, source_label(source), error=error, files=files)
 
 
 def _fix(source: IacSource) -> str:
@@ -157,12 +163,12 @@ def read_text_evidence(source: IacSource, path: Path, shown_as: str) -> tuple[st
     """The text of a source's file and its record, or the claims that say why it cannot be read."""
     got = read_evidence(path, shown_as)
     if isinstance(got, str):
-        return IacClaims(source, source_label(source), error=got)
+        return not_read(source, got)
     data, record = got
     try:
         return data.decode("utf-8"), record
     except UnicodeDecodeError:
-        return IacClaims(source, source_label(source), error=f"{shown_as}: not UTF-8 text", files=(record,))
+        return not_read(source, f"{shown_as}: not UTF-8 text", record)
 
 
 _URN = re.compile(r'"urn"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -181,23 +187,35 @@ def _urn_lines(text: str) -> dict[str, int]:
     return out
 
 
-def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None) -> IacClaims:
-    shown_as = shown_as or str(path)
+def read_json_evidence(source: IacSource, path: Path, shown_as: str, loads: Callable[[str], Any] = json.loads,
+                       ) -> tuple[Any, str, EvidenceFile] | IacClaims:
+    """A JSON state file decoded (by `loads`), with its text and record, or the claims that say why it cannot be."""
     got = read_text_evidence(source, path, shown_as)
     if isinstance(got, IacClaims):
         return got
     text, record = got
+    try:
+        return loads(text), text, record
+    except json.JSONDecodeError as exc:
+        return not_read(source, f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", record)
+    except RecursionError:
+        return not_read(source, f"{shown_as}: nested too deeply", record)
+    except LimitExceeded as exc:
+        return not_read(source, f"{shown_as}:{exc.line or 1}: {exc.message}", record)
+
+
+def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None) -> IacClaims:
+    shown_as = shown_as or str(path)
+    got = read_json_evidence(source, path, shown_as)
+    if isinstance(got, IacClaims):
+        return got
+    doc, text, record = got
     label = source_label(source)
     try:
-        doc = json.loads(text)
         resources = doc["deployment"]["resources"]
-    except json.JSONDecodeError as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", files=(record,))
-    except RecursionError:
-        return IacClaims(source, label, error=f"{shown_as}: nested too deeply", files=(record,))
     except (KeyError, TypeError):
-        return IacClaims(source, label, error=f"{shown_as}: not a `pulumi stack export` document "
-                                              "(no deployment.resources)", files=(record,))
+        return not_read(source, f"{shown_as}: not a `pulumi stack export` document "
+                                "(no deployment.resources)", record)
     lines = _urn_lines(text)
     arns: dict[str, Claim] = {}
     names: dict[tuple[str, str], Claim] = {}
@@ -208,7 +226,7 @@ def load_pulumi_state(source: IacSource, path: Path, shown_as: str | None = None
         outputs = res.get("outputs") or {}
         if isinstance(outputs, dict) and isinstance(outputs.get("arn"), str):
             arns.setdefault(outputs["arn"], claim)
-        cfn_type = _NAME_IDS.get(str(res.get("type")))
+        cfn_type = NAME_IDS.get(str(res.get("type")))
         if cfn_type and isinstance(res.get("id"), str):
             names.setdefault((cfn_type, res["id"]), claim)
     return IacClaims(source, label, arns, names, files=(record,))
@@ -222,7 +240,6 @@ def load_iac(sources: list[IacSource], repos: dict[str, Path], base: Path,
 
     index = IacIndex()
     for source in sources:
-        label = source_label(source)
         relative = source.state or source.template
         if relative is None:
             if source.tool in CFN_FAMILY and source.tool != "cdk":
@@ -230,8 +247,8 @@ def load_iac(sources: list[IacSource], repos: dict[str, Path], base: Path,
             continue  # a tool named without a file: its resources carry no evidence cardaudit reads
         path = source_path(source, relative, repos, base)
         if path is None:
-            index.sources.append(IacClaims(source, label, error=f"repository {source.repo} is not configured, so "
-                                                                f"{shown(source, relative)} was not read"))
+            index.sources.append(not_read(source, f"repository {source.repo} is not configured, so "
+                                                  f"{shown(source, relative)} was not read"))
         elif source.template is not None and source.tool in CFN_FAMILY:
             index.sources.append(load_template(source, path, shown(source, relative)))
         elif source.tool == "pulumi":
@@ -239,5 +256,5 @@ def load_iac(sources: list[IacSource], repos: dict[str, Path], base: Path,
         elif source.tool == "terraform":
             index.sources.append(load_terraform_state(source, path, shown(source, relative)))
         else:
-            index.sources.append(IacClaims(source, label, error=f"{source.tool} state is not read by cardaudit"))
+            index.sources.append(not_read(source, f"{source.tool} state is not read by cardaudit"))
     return index

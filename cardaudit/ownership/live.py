@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from cardaudit.models.aws.resource import Unknown
 from cardaudit.models.inventory import REGION_NOT_ENABLED
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import Claim, IacClaims, source_label
+from cardaudit.ownership.iac import Claim, IacClaims, not_read, source_label
 
 if TYPE_CHECKING:
     from cardaudit.models.inventory import Inventory
@@ -29,17 +29,17 @@ def _name_of(physical_id: str, cfn_type: str) -> str:
 def load_live_stacks(source: IacSource, inventory: Inventory | None) -> IacClaims:
     label = source_label(source)
     if inventory is None:
-        return IacClaims(source, label, error="live CloudFormation stacks are read by an audit; pass --inventory "
-                                              "from a run to use them")
+        return not_read(source, "live CloudFormation stacks are read by an audit; pass --inventory "
+                                "from a run to use them")
     stacks = inventory.cloudformation_stacks
     if not stacks.scopes:
-        return IacClaims(source, label, error="this inventory holds no CloudFormation stacks (not collected): "
-                                              "audit the account again")
+        return not_read(source, "this inventory holds no CloudFormation stacks (not collected): "
+                                "audit the account again")
     # A region the account has not enabled holds no stack.
     errors = [e for e in stacks.errors if e.code != REGION_NOT_ENABLED]
     if errors:
-        return IacClaims(source, label, error="CloudFormation stacks could not all be listed: "
-                                              + "; ".join(e.reason for e in errors))
+        return not_read(source, "CloudFormation stacks could not all be listed: "
+                                + "; ".join(e.reason for e in errors))
     arns: dict[str, Claim] = {}
     names: dict[tuple[str, str], Claim] = {}
     unread: list[str] = []
@@ -58,5 +58,5 @@ def load_live_stacks(source: IacSource, inventory: Inventory | None) -> IacClaim
                 arns.setdefault(res.physical_id, claim)
             names.setdefault((res.type, _name_of(res.physical_id, res.type)), claim)
     if unread:
-        return IacClaims(source, label, error="the resources of some stacks could not be listed: " + "; ".join(unread))
+        return not_read(source, "the resources of some stacks could not be listed: " + "; ".join(unread))
     return IacClaims(source, label, arns, names, note=f"{len(stacks.items)} live stack(s) read")

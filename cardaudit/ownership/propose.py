@@ -2,10 +2,11 @@
 
 It reads, from an inventory (saved or collected live): the tag keys that look like owner or team
 tags and their values; the CloudFormation/SAM stacks the resources carry as
-`aws:cloudformation:stack-name` tags; the Pulumi state exports given; and, in the repository
-checkouts given, CODEOWNERS files (GitHub's places: `.github/`, the root, `docs/`; first found
-wins). Where the evidence agrees it writes a rule; where it cannot decide (a stack whose resources
-are tagged for several teams, a CODEOWNERS line naming people rather than a team, resources with
+`aws:cloudformation:stack-name` tags; the Pulumi state exports and Terraform state files (v4)
+given, read as the ownership evidence reads them; and, in the repository checkouts given, CODEOWNERS
+files, read by the same reader as the CODEOWNERS evidence (`cardaudit.ownership.codeowners`).
+Where the evidence agrees it writes a rule; where it cannot decide (a stack whose resources are
+tagged for several teams, a CODEOWNERS line naming people rather than a team, resources with
 no owner tag and no stack) it writes a `# TODO` comment with what it saw, and leaves the rule
 commented out, so that the proposal loads and `owners lint` accepts it as it is.
 """
@@ -22,15 +23,17 @@ from pathlib import Path
 
 from cardaudit.models.inventory import AwsResource, Inventory, Unknown
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import IacIndex, load_pulumi_state
+from cardaudit.ownership.codeowners import Codeowners, load_codeowners
+from cardaudit.ownership.iac import IacClaims, IacIndex, load_pulumi_state
 from cardaudit.ownership.resolve import CFN_STACK_TAG
+from cardaudit.ownership.tfstate import load_terraform_state
 
 # Tag keys read as owner claims: the usual spellings of owner, team and squad tags.
 OWNER_KEY = re.compile(r"^(owner|owners|owning[-_:]?team|team|team[-_:]?name|squad|tribe|service[-_:]?owner|"
                        r"technical[-_:]?owner|business[-_:]?owner|owner[-_:]?team)$", re.IGNORECASE)
-CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 _EXAMPLES = 3
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line separators and bidirectional controls (which make text display as other text).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def _q(text: str) -> str:
@@ -40,38 +43,6 @@ def _q(text: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
-
-
-@dataclass
-class CodeownersLine:
-    repo: str
-    file: str
-    line: int
-    pattern: str
-    owners: list[str]
-
-
-def read_codeowners(repos: dict[str, Path]) -> tuple[list[CodeownersLine], list[str]]:
-    """Every rule line of each checkout's CODEOWNERS (GitHub syntax), and notes on what could not be read."""
-    lines: list[CodeownersLine] = []
-    notes: list[str] = []
-    for repo, root in sorted(repos.items()):
-        path = next((root / place for place in CODEOWNERS_PLACES if (root / place).is_file()), None)
-        if path is None:
-            continue
-        rel = str(path.relative_to(root))
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            notes.append(f"{repo}:{rel}: cannot read: {exc}")
-            continue
-        for number, raw in enumerate(text.splitlines(), start=1):
-            body = raw.split(" #", 1)[0].strip()
-            if not body or body.startswith("#"):
-                continue
-            pattern, *owners = body.split()
-            lines.append(CodeownersLine(repo, rel, number, pattern, owners))
-    return lines, notes
 
 
 @dataclass
@@ -94,9 +65,11 @@ def _team_of_handle(handle: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def propose(inventory: Inventory, repos: dict[str, Path], pulumi: dict[str, Path], base: Path = Path()) -> str:
+def propose(inventory: Inventory, repos: dict[str, Path], pulumi: dict[str, Path], base: Path = Path(),
+            terraform: dict[str, Path] | None = None) -> str:
     """The proposed ownership.yaml, as text with TODO comments; state files are written relative to `base`,
     the folder the proposal goes to (ownership.yaml's own paths are relative to it)."""
+    states = {"pulumi": pulumi, "terraform": terraform or {}}
     resources = [r for r in inventory.resources() if not r.aws_managed]
     key_counts: Counter[str] = Counter(k for r in resources if not isinstance(r.tags, Unknown)
                                        for k in r.tags if OWNER_KEY.match(k))
@@ -105,9 +78,10 @@ def propose(inventory: Inventory, repos: dict[str, Path], pulumi: dict[str, Path
     for r in resources:
         for value in _owner_claims(r, keys):
             teams[value]
-    codeowners, notes = read_codeowners(repos)
-    for co in codeowners:
-        for owner in co.owners:
+    files = [c for c in load_codeowners(repos).values() if not c.absent]
+    notes = [c.error for c in files if c.error]
+    for rule in (r for c in files for r in c.rules):
+        for owner in rule.owners:
             team = _team_of_handle(owner)
             if team is not None:
                 teams[team].add(owner)
@@ -115,7 +89,8 @@ def propose(inventory: Inventory, repos: dict[str, Path], pulumi: dict[str, Path
     out: list[str] = [
         "# ownership.yaml proposed by `cardaudit owners init`: review every rule and each `# TODO`.",
         f"# Evidence: {len(resources)} resources; owner tag keys {', '.join(keys) or 'none found'}; "
-        f"{len(codeowners)} CODEOWNERS lines; {len(pulumi)} Pulumi state file(s).",
+        f"{sum(len(c.rules) for c in files)} CODEOWNERS lines; {len(pulumi)} Pulumi state file(s)"
+        + (f"; {len(terraform)} Terraform state file(s)." if terraform else "."),
         "version: 1", "", "teams:",
     ]
     if not teams:
@@ -135,23 +110,24 @@ def propose(inventory: Inventory, repos: dict[str, Path], pulumi: dict[str, Path
         out.append(f"  # TODO: principals: {{roles: [...], sso_permission_sets: [...]}} that {team} acts through"
                    f"{seen if roles else ''}")
 
-    sources = [f"    - {{tool: pulumi, stack: {_q(stack)}, state: {_q(os.path.relpath(path, base))}}}"
-               for stack, path in sorted(pulumi.items())]
+    sources = [f"    - {{tool: {tool}, stack: {_q(stack)}, state: {_q(os.path.relpath(path, base))}}}"
+               for tool, given in states.items() for stack, path in sorted(given.items())]
     stacks = _stacks(resources)
     if stacks:
         sources.append("    - {tool: cloudformation}  # stacks read from the aws:cloudformation:stack-name tags")
     out += ["", "settings:", f"  owner_tag_keys: [{', '.join(_q(k) for k in keys)}]"]
     out += ["  iac_sources:", *sources] if sources else ["  iac_sources: []"]
 
-    rules = _tag_rules(resources, keys) + _stack_rules(stacks, keys) + _pulumi_rules(resources, pulumi, keys)
+    rules = _tag_rules(resources, keys) + _stack_rules(stacks, keys) + [
+        line for tool, given in states.items() for line in _state_rules(tool, resources, given, keys)]
     out += ["", *_section("resources", rules + _untagged(resources, keys, stacks))]
-    out += ["", *_section("artifacts", _codeowners_rules(codeowners))]
+    out += ["", *_section("artifacts", _codeowners_rules(files))]
     out += ["", "requirements: []",
             "# TODO: name a team for each PCI DSS principal requirement, e.g.",
             '#  - {id: "10.*", responsibility: entity, primary: <team>}']
     out += [f"# TODO: {note}" for note in notes]
     # Comments quote tag values, ARNs and CODEOWNERS text as they are: no control character may end
-    # a comment early or reach a terminal.
+    # a comment early or reach a terminal, and no bidirectional control may make a line read as another.
     return "\n".join(_CONTROL.sub("?", line) for line in out) + "\n"
 
 
@@ -208,18 +184,27 @@ def _stack_rules(stacks: dict[tuple[str, str], list[AwsResource]], keys: list[st
     return out
 
 
-def _pulumi_rules(resources: list[AwsResource], pulumi: dict[str, Path], keys: list[str]) -> list[str]:
+_TOOL_NAMES = {"pulumi": "Pulumi", "terraform": "Terraform"}
+
+
+def _load_state(tool: str, stack: str, path: Path) -> IacClaims:
+    source = IacSource(tool=tool, stack=stack, state=str(path))
+    return load_pulumi_state(source, path) if tool == "pulumi" else load_terraform_state(source, path, str(path))
+
+
+def _state_rules(tool: str, resources: list[AwsResource], states: dict[str, Path], keys: list[str]) -> list[str]:
+    """A rule for each Pulumi or Terraform stack whose resources are tagged for one team; a TODO otherwise."""
     out: list[str] = []
-    for stack, path in sorted(pulumi.items()):
-        claims = load_pulumi_state(IacSource(tool="pulumi", stack=stack, state=str(path)), path)
+    for stack, path in sorted(states.items()):
+        claims = _load_state(tool, stack, path)
         if claims.error:
-            out.append(f"  # TODO: Pulumi stack {stack}: {claims.error}")
+            out.append(f"  # TODO: {_TOOL_NAMES[tool]} stack {stack}: {claims.error}")
             continue
         index = IacIndex([claims])
         members = [r for r in resources if index.claimants(r.arn, r.cfn_type, r.name)]
         primary, counts = _decided(_owner_claims(r, keys) for r in members)
-        out += _rule(f"pulumi-{_slug(stack)}", f"{{iac: {{tool: pulumi, stack: {_q(stack)}}}}}", primary, counts,
-                     f"Pulumi stack {stack} ({len(members)} resources in this inventory)")
+        out += _rule(f"{tool}-{_slug(stack)}", f"{{iac: {{tool: {tool}, stack: {_q(stack)}}}}}", primary, counts,
+                     f"{_TOOL_NAMES[tool]} stack {stack} ({len(members)} resources in this inventory)")
     return out
 
 
@@ -238,25 +223,25 @@ def _untagged(resources: list[AwsResource], keys: list[str],
     return out
 
 
-def _codeowners_rules(lines: list[CodeownersLine]) -> list[str]:
-    if not lines:
+def _codeowners_rules(files: list[Codeowners]) -> list[str]:
+    if not any(c.rules for c in files):
         return []
     out = ["  # From CODEOWNERS. There the last matching line wins; here the most specific pattern does:",
            "  # check each file whose lines overlap (`cardaudit owners explain repo:path`)."]
-    for co in lines:
+    for codeowners, co in ((c, r) for c in files for r in c.rules):
         teams = [t for t in (_team_of_handle(o) for o in co.owners) if t is not None]
-        rule_id = f"codeowners-{_slug(co.repo)}-{co.line}"
+        rule_id = f"codeowners-{_slug(codeowners.repo)}-{co.line}"
         path = co.pattern.lstrip("/") if co.pattern != "/" else "**"
         path = f"{path}**" if path.endswith("/") else path
-        where = f"{co.repo}:{co.file}:{co.line}"
+        where = codeowners.where(co)
         if not co.owners:
             out.append(f"  # TODO: {where} leaves {_q(co.pattern)} explicitly unowned")
         elif not teams:
             out += [f"  # TODO: {where} names no team for {_q(co.pattern)} ({', '.join(co.owners)}): "
                     "which team owns it?",
-                    f"  # - {{id: {_q(rule_id)}, repo: {_q(co.repo)}, path: {_q(path)}, primary: <team>}}"]
+                    f"  # - {{id: {_q(rule_id)}, repo: {_q(codeowners.repo)}, path: {_q(path)}, primary: <team>}}"]
         else:
             support = f", supporting: [{', '.join(_q(t) for t in teams[1:])}]" if len(teams) > 1 else ""
-            out.append(f"  - {{id: {_q(rule_id)}, repo: {_q(co.repo)}, path: {_q(path)}, primary: {_q(teams[0])}"
-                       f"{support}}}  # {where}")
+            out.append(f"  - {{id: {_q(rule_id)}, repo: {_q(codeowners.repo)}, path: {_q(path)}, "
+                       f"primary: {_q(teams[0])}{support}}}  # {where}")
     return out

@@ -23,11 +23,13 @@ from cardaudit.ownership.resolve import glob_match
 Loc = tuple[str | int, ...]
 
 
-def _rule_ref(ownership: Ownership, loc: Loc, rule_id: str) -> ResourceRef:
+def _rule_ref(ownership: Ownership, loc: Loc, rule_id: str, part: str = "") -> ResourceRef:
     where = ownership.where(*loc)
     line = int(where.rsplit(":", 1)[1]) if ":" in where else None
     # The file name, not its location, identifies the rule: findings keep their ids from machine to machine.
-    return ResourceRef(type=RULE, id=rule_id, name=rule_id, path=ownership.path.name, line=line)
+    # The section and rule id (`resources.app-lambdas`) tell the file's rules apart: each has its own finding id.
+    return ResourceRef(type=RULE, id=rule_id, name=rule_id, path=ownership.path.name, line=line,
+                       field=f"{loc[0]}.{rule_id}{part}")
 
 
 def _file_pass(ownership: Ownership, gap: str, reason: str) -> Finding:
@@ -41,11 +43,12 @@ def unknown_team_findings(ownership: Ownership) -> list[Finding]:
     teams = set(model.teams)
     out: list[Finding] = []
 
-    def report(loc: Loc, rule_id: str, names: Iterable[str], known: set[str], what: str) -> None:
+    def report(loc: Loc, rule_id: str, names: Iterable[str], known: set[str], what: str, part: str = "") -> None:
         bad = sorted({n for n in names if n not in known})
         if bad:
             out.append(gap_finding(UNKNOWN_TEAM, Result.failed(
-                _rule_ref(ownership, loc, rule_id), f"rule '{rule_id}' names undeclared {what} {', '.join(bad)}",
+                _rule_ref(ownership, loc, rule_id, part),
+                f"rule '{rule_id}' names undeclared {what} {', '.join(bad)}",
                 undeclared=bad)))
 
     for i, rule in enumerate(model.resources):
@@ -59,7 +62,7 @@ def unknown_team_findings(ownership: Ownership) -> list[Finding]:
         report(("requirements", i), req.id, [*([req.primary] if req.primary else []), *req.supporting], teams,
                "team(s)")
         if req.tpsp is not None:
-            report(("requirements", i), req.id, [req.tpsp], set(model.external), "third party")
+            report(("requirements", i), req.id, [req.tpsp], set(model.external), "third party", ".tpsp")
     return out or [_file_pass(ownership, UNKNOWN_TEAM, f"all rules name declared teams ({', '.join(sorted(teams))})")]
 
 

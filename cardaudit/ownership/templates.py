@@ -8,38 +8,39 @@ stack name from `samconfig.toml` the prefix `<stack>-<LogicalId>-` is claimed, a
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, TaggedScalar
+from ruamel.yaml.comments import CommentedMap
 
+from cardaudit.cfntemplate import physical_name, template_resources
 from cardaudit.limits import LimitExceeded
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import Claim, IacClaims, read_evidence, read_text_evidence, source_label
+from cardaudit.ownership.iac import Claim, IacClaims, not_read, read_evidence, read_text_evidence, source_label
 from cardaudit.safeyaml import YamlSyntaxError, load_yaml
-from cardaudit.yamlfile import line_of
 
-# Template type -> (the CloudFormation type cardaudit collects it as, the property holding its name).
-DECLARED: dict[str, tuple[str, str]] = {
-    "AWS::Serverless::Function": ("AWS::Lambda::Function", "FunctionName"),
-    "AWS::Lambda::Function": ("AWS::Lambda::Function", "FunctionName"),
-    "AWS::SQS::Queue": ("AWS::SQS::Queue", "QueueName"),
-    "AWS::Serverless::StateMachine": ("AWS::StepFunctions::StateMachine", "Name"),
-    "AWS::StepFunctions::StateMachine": ("AWS::StepFunctions::StateMachine", "StateMachineName"),
-    "AWS::DynamoDB::Table": ("AWS::DynamoDB::Table", "TableName"),
-    "AWS::Serverless::SimpleTable": ("AWS::DynamoDB::Table", "TableName"),
-    "AWS::S3::Bucket": ("AWS::S3::Bucket", "BucketName"),
+# Template type -> the CloudFormation type cardaudit collects it as. The name, when the template sets
+# it, is read as the artifact parser reads it (`cardaudit.cfntemplate.physical_name`).
+DECLARED: dict[str, str] = {
+    "AWS::Serverless::Function": "AWS::Lambda::Function",
+    "AWS::Lambda::Function": "AWS::Lambda::Function",
+    "AWS::SQS::Queue": "AWS::SQS::Queue",
+    "AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine",
+    "AWS::StepFunctions::StateMachine": "AWS::StepFunctions::StateMachine",
+    "AWS::DynamoDB::Table": "AWS::DynamoDB::Table",
+    "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket": "AWS::S3::Bucket",
 }
 SAMCONFIG = "samconfig.toml"
+# A logical id written as a template (`Queue${Name}` in an `Fn::ForEach` loop) names no one resource.
+_LOOP_ID = re.compile(r"[$&]\{")
 
 
-def stack_names(path: Path, shown_as: str) -> tuple[list[str], str | None]:
+def stack_names(data: bytes, shown_as: str) -> tuple[list[str], str | None]:
     """The stack names of every environment in a samconfig.toml (`[env.deploy.parameters] stack_name`)."""
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return [], f"cannot read {shown_as}: {exc.strerror}"
+        doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return [], f"{shown_as}: not UTF-8 text"
     except tomllib.TOMLDecodeError as exc:
@@ -53,10 +54,6 @@ def stack_names(path: Path, shown_as: str) -> tuple[list[str], str | None]:
     return names, None
 
 
-def _literal(value: Any) -> str | None:
-    return value if isinstance(value, str) and not isinstance(value, TaggedScalar) else None
-
-
 def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
     got = read_text_evidence(source, path, shown_as)
     if isinstance(got, IacClaims):
@@ -67,14 +64,12 @@ def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
     try:
         doc = load_yaml(text)
     except YamlSyntaxError as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: invalid YAML: {exc.message}",
-                         files=(record,))
+        return not_read(source, f"{shown_as}:{exc.line or 1}: invalid YAML: {exc.message}", record)
     except LimitExceeded as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: {exc.message}", files=(record,))
+        return not_read(source, f"{shown_as}:{exc.line or 1}: {exc.message}", record)
     resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
     if not isinstance(resources, CommentedMap):
-        return IacClaims(source, label, error=f"{shown_as}:1: not a template: no Resources mapping",
-                         files=(record,))
+        return not_read(source, f"{shown_as}:1: not a template: no Resources mapping", record)
     stacks = [source.stack] if source.stack else []
     note = None
     if not stacks:
@@ -83,12 +78,15 @@ def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
         folder = relative.rpartition("/")[0]
         config_shown = (f"{head}:" if head else "") + (f"{folder}/" if folder else "") + SAMCONFIG
         if config.is_file():
+            # Read once: the stack names come from the bytes whose digest the evidence records.
             got_config = read_evidence(config, config_shown)
-            if not isinstance(got_config, str):
-                files.append(got_config[1])
-            stacks, problem = stack_names(config, config_shown)
+            if isinstance(got_config, str):
+                return not_read(source, got_config, *files)
+            data, config_record = got_config
+            files.append(config_record)
+            stacks, problem = stack_names(data, config_shown)
             if problem:
-                return IacClaims(source, label, error=problem, files=tuple(files))
+                return not_read(source, problem, *files)
         if not stacks:
             note = (f"no stack name (no `stack:` in ownership.yaml, no stack_name in {config_shown}): "
                     "generated names cannot be predicted; declared names are claimed")
@@ -96,13 +94,15 @@ def load_template(source: IacSource, path: Path, shown_as: str) -> IacClaims:
     prefixes: list[tuple[str, str, Claim]] = []
     stack = stacks[0] if len(stacks) == 1 else None
     unknown: set[str] = set()
-    for logical_id, resource in resources.items():
+    for logical_id, resource, line in template_resources(resources):
         if not isinstance(resource, CommentedMap) or resource.get("Type") not in DECLARED:
             continue
-        cfn_type, name_key = DECLARED[str(resource.get("Type"))]
+        if _LOOP_ID.search(logical_id):
+            continue
+        cfn_type = DECLARED[str(resource.get("Type"))]
         props = resource.get("Properties")
-        name = _literal(props.get(name_key)) if isinstance(props, CommentedMap) else None
-        where = f"{shown_as}:{line_of(resources, (logical_id,)) or 1}"
+        name = physical_name(props) if isinstance(props, CommentedMap) else None
+        where = f"{shown_as}:{line or 1}"
         if name:
             names.setdefault((cfn_type, name), Claim(source.tool, stack, where))
             continue

@@ -7,40 +7,29 @@ its resource address (`module.net.aws_vpc.main`) and line.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from cardaudit.jsonlines import loads_with_lines
-from cardaudit.limits import LimitExceeded
-from cardaudit.models.inventory import resource_types
 from cardaudit.models.ownership import IacSource
-from cardaudit.ownership.iac import Claim, IacClaims, read_text_evidence, source_label
-
-_NAME_IDS = {iac_type: t.cfn_type for t in resource_types() for iac_type in t.iac_name_types}
+from cardaudit.ownership.iac import NAME_IDS, Claim, IacClaims, not_read, read_json_evidence, source_label
 
 
 def load_terraform_state(source: IacSource, path: Path, shown_as: str) -> IacClaims:
-    got = read_text_evidence(source, path, shown_as)
+    got = read_json_evidence(source, path, shown_as, loads_with_lines)
     if isinstance(got, IacClaims):
         return got
-    text, record = got
+    doc, _, record = got
     label = source_label(source)
-    try:
-        doc = loads_with_lines(text)
-    except json.JSONDecodeError as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.lineno}: invalid JSON: {exc.msg}", files=(record,))
-    except LimitExceeded as exc:
-        return IacClaims(source, label, error=f"{shown_as}:{exc.line or 1}: {exc.message}", files=(record,))
     if not isinstance(doc, dict) or doc.get("version") != 4 or not isinstance(doc.get("resources"), list):
-        return IacClaims(source, label, error=f"{shown_as}:1: not a Terraform state file of format version 4 "
-                                              "(no `version: 4` with a `resources` list)", files=(record,))
+        return not_read(source, f"{shown_as}:1: not a Terraform state file of format version 4 "
+                                "(no `version: 4` with a `resources` list)", record)
     arns: dict[str, Claim] = {}
     names: dict[tuple[str, str], Claim] = {}
     for res in doc["resources"]:
         if not isinstance(res, dict) or res.get("mode") != "managed":
             continue  # data sources read, they do not manage
         address = ".".join(str(p) for p in (res.get("module"), res.get("type"), res.get("name")) if p)
-        cfn_type = _NAME_IDS.get(str(res.get("type")))
+        cfn_type = NAME_IDS.get(str(res.get("type")))
         for instance in res.get("instances") or []:
             attributes = instance.get("attributes") if isinstance(instance, dict) else None
             if not isinstance(attributes, dict):

@@ -47,15 +47,17 @@ def stepfunctions_no_plaintext_secrets(definitions: list[StepFunctionsDoc]) -> I
                                 f"{len(doc.states)} state(s), no secret-looking literal handed to a task")
 
 
-def _linked(state: AslState, by_family: dict[str, list[RepoTaskDefinition]]) -> list[RepoTaskDefinition]:
-    return by_family.get(state.ecs_family or "", []) if state.ecs_family else []
-
-
-def _run_task_states(definitions: list[StepFunctionsDoc]) -> Iterator[tuple[StepFunctionsDoc, AslState]]:
+def _run_tasks(definitions: list[StepFunctionsDoc], task_definitions: list[RepoTaskDefinition],
+               ) -> Iterator[tuple[StepFunctionsDoc, AslState, list[RepoTaskDefinition]]]:
+    """Each ECS `runTask` state, with the repository task definitions of its family (none: unlinked)."""
+    by_family: dict[str, list[RepoTaskDefinition]] = {}
+    for td in task_definitions:
+        if td.family:
+            by_family.setdefault(td.family, []).append(td)
     for doc in definitions:
         for state in doc.states:
             if state.runs_ecs_task:
-                yield doc, state
+                yield doc, state, by_family.get(state.ecs_family, []) if state.ecs_family else []
 
 
 def _unlinked(doc: StepFunctionsDoc, state: AslState) -> Result:
@@ -89,12 +91,7 @@ def stepfunctions_run_task_logging(definitions: list[StepFunctionsDoc],
     Add `logConfiguration` (awslogs or FireLens) to every container of the task definition the
     state runs.
     """
-    by_family: dict[str, list[RepoTaskDefinition]] = {}
-    for td in task_definitions:
-        if td.family:
-            by_family.setdefault(td.family, []).append(td)
-    for doc, state in _run_task_states(definitions):
-        linked = _linked(state, by_family)
+    for doc, state, linked in _run_tasks(definitions, task_definitions):
         if not linked:
             yield _unlinked(doc, state)
             continue
@@ -132,12 +129,7 @@ def stepfunctions_run_task_no_plaintext_secrets(definitions: list[StepFunctionsD
     Replace the variable with a `secrets` entry (`valueFrom` a Secrets Manager or SSM ARN) in
     the task definition the state runs, and rotate the credential.
     """
-    by_family: dict[str, list[RepoTaskDefinition]] = {}
-    for td in task_definitions:
-        if td.family:
-            by_family.setdefault(td.family, []).append(td)
-    for doc, state in _run_task_states(definitions):
-        linked = _linked(state, by_family)
+    for doc, state, linked in _run_tasks(definitions, task_definitions):
         if not linked:
             yield _unlinked(doc, state)
             continue

@@ -6,12 +6,20 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from cardaudit.engine.registry import check
-from cardaudit.models.artifacts import TemplateDoc
+from cardaudit.models.artifacts import TemplateDoc, TemplateFunction
 from cardaudit.models.aws.lambda_runtimes import DEPRECATION
 from cardaudit.models.aws.lambda_runtimes import SOURCE as RUNTIMES_SOURCE
 from cardaudit.models.base import Severity
-from cardaudit.models.finding import Result
+from cardaudit.models.finding import ResourceRef, Result
 from cardaudit.verdicts import REDACTED, plaintext_secrets, secrets_reason
+
+
+def _function_ref(doc: TemplateDoc, fn: TemplateFunction, line: int | None, at: str | None) -> ResourceRef:
+    """Where one function's setting is; a setting every function takes from SAM Globals names the function too,
+    so that each function's finding keeps an id of its own."""
+    if at is not None and at.startswith("$.Globals."):
+        at = f"{at} ({fn.logical_id})"
+    return doc.file.ref(line=line, field=at)
 
 
 @check(
@@ -38,7 +46,7 @@ def template_function_no_plaintext_secrets(templates: list[TemplateDoc]) -> Iter
             exposed = plaintext_secrets(fn.environment)
             if exposed:
                 first = min(exposed, key=lambda n: fn.env_lines.get(n, 0))
-                ref = doc.file.ref(line=fn.env_lines.get(first, fn.line), field=fn.env_sources.get(first))
+                ref = _function_ref(doc, fn, fn.env_lines.get(first, fn.line), fn.env_sources.get(first))
                 yield Result.failed(ref, secrets_reason(f"function {name}", exposed),
                                     variables=exposed, values=REDACTED)
             else:
@@ -68,7 +76,7 @@ def template_function_runtime_supported(now: datetime, templates: list[TemplateD
     today = now.date()
     for doc in templates:
         for fn in doc.functions:
-            ref = doc.file.ref(line=fn.runtime_line or fn.line, field=fn.runtime_at)
+            ref = _function_ref(doc, fn, fn.runtime_line or fn.line, fn.runtime_at)
             name = fn.function_name or fn.logical_id
             if fn.runtime_computed:
                 yield Result.not_assessed(ref, f"function {name}: the runtime is computed at deploy time")
@@ -106,7 +114,7 @@ def template_function_url_requires_auth(templates: list[TemplateDoc]) -> Iterato
         for fn in doc.functions:
             if fn.url_auth_type is None:
                 continue
-            ref = doc.file.ref(line=fn.url_line or fn.line, field=fn.url_at)
+            ref = _function_ref(doc, fn, fn.url_line or fn.line, fn.url_at)
             name = fn.function_name or fn.logical_id
             if fn.url_auth_type == "NONE":
                 yield Result.failed(ref, f"function {name}: the function URL has AuthType NONE (public)")
@@ -138,12 +146,11 @@ def template_function_environment_kms(templates: list[TemplateDoc]) -> Iterator[
             if not fn.has_environment:
                 continue
             name = fn.function_name or fn.logical_id
+            ref = _function_ref(doc, fn, fn.line, fn.kms_key_at)
             if fn.kms_key_set:
-                yield Result.passed(doc.file.ref(line=fn.line, field=fn.kms_key_at),
-                                    f"function {name}: environment encrypted with KmsKeyArn")
+                yield Result.passed(ref, f"function {name}: environment encrypted with KmsKeyArn")
             else:
-                yield Result.failed(doc.file.ref(line=fn.line, field=fn.kms_key_at),
-                                    f"function {name}: environment variables without KmsKeyArn")
+                yield Result.failed(ref, f"function {name}: environment variables without KmsKeyArn")
 
 
 @check(

@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cardaudit.collect.artifacts import parse_artifacts, skipped_notes
-from cardaudit.collect.artifacts.discover import discover
-from cardaudit.engine.registry import load_checks
-from cardaudit.engine.runner import evaluate
+from cardaudit.collect.artifacts import skipped_notes
 from cardaudit.models.base_images import support
-from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
+from tests.conftest import repo_inventory, run_check
 
 REPO = Path(__file__).parents[1] / "fixtures" / "artifact-checks"
 NAME = "acme/checks"
@@ -27,14 +24,8 @@ NOW = datetime(2026, 11, 30, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def inventory() -> Inventory:
-    files = discover({NAME: REPO})
-    return Inventory.model_validate({"collected_at": NOW, "accounts": ["111122223333"],
-                                     "regions": ["eu-west-1"], "repos": [NAME], "repo_files": files,
-                                     **parse_artifacts({NAME: REPO}, files)})
-
-
-def _run(check_id: str, inventory: Inventory) -> list[Finding]:
-    return evaluate(inventory, [load_checks()[check_id]])
+    # The audit's clock is fixed: end-of-life dates must not change the expected results as time passes.
+    return repo_inventory({NAME: REPO}, collected_at=NOW)
 
 
 EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
@@ -224,7 +215,7 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
 
 @pytest.mark.parametrize("check_id", sorted(EXPECTED))
 def test_findings_are_exactly(inventory: Inventory, check_id: str) -> None:
-    findings = _run(check_id, inventory)
+    findings = run_check(check_id, inventory)
     assert {(f.resource.path, f.resource.line, f.status.value) for f in findings} == EXPECTED[check_id]
     # Every finding on a repository file says which repository, file and line (field-level routing).
     assert all(f.resource.repo == NAME and f.resource.path for f in findings)
@@ -234,7 +225,7 @@ def test_findings_are_exactly(inventory: Inventory, check_id: str) -> None:
 @pytest.mark.parametrize("check_id", sorted(EXPECTED))
 def test_no_repository_is_not_assessed(check_id: str) -> None:
     empty = Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=["eu-west-1"])
-    assert [(f.status.value, f.reason) for f in _run(check_id, empty)] == [
+    assert [(f.status.value, f.reason) for f in run_check(check_id, empty)] == [
         ("NOT_ASSESSED", "no repository checkout was given (--repo NAME=PATH)")]
 
 
@@ -259,7 +250,7 @@ def test_files_not_of_their_kind_are_skipped_with_a_note(inventory: Inventory) -
 
 
 def test_parse_errors_name_file_line_and_problem(inventory: Inventory) -> None:
-    reasons = {f.reason for f in _run("dockerfile_base_image_pinned", inventory) + _run(
+    reasons = {f.reason for f in run_check("dockerfile_base_image_pinned", inventory) + run_check(
         "stepfunctions_no_plaintext_secrets", inventory) if f.status.value == "ERROR"}
     assert reasons == {
         "cannot parse acme/checks:docker/error-heredoc/Dockerfile:2: heredoc <<EOF is never closed",
@@ -270,7 +261,7 @@ def test_parse_errors_name_file_line_and_problem(inventory: Inventory) -> None:
 def test_inline_documents_point_into_their_template(inventory: Inventory) -> None:
     fields = {(f.resource.path, f.resource.field) for check in ("buildspec_no_plaintext_credentials",
                                                                 "taskdef_container_not_privileged")
-              for f in _run(check, inventory) if f.status.value == "FAIL"}
+              for f in run_check(check, inventory) if f.status.value == "FAIL"}
     assert ("templates/fail-inline/pipeline.template",
             "$.Resources.Build.Properties.Source.BuildSpec.env.variables.REGISTRY_PASSWORD") in fields
     assert ("templates/fail-inline/pipeline.template",
@@ -278,7 +269,7 @@ def test_inline_documents_point_into_their_template(inventory: Inventory) -> Non
 
 
 def test_run_task_states_record_the_family_to_link(inventory: Inventory) -> None:
-    findings = _run("stepfunctions_run_task_logging", inventory)
+    findings = run_check("stepfunctions_run_task_logging", inventory)
     evidence = {(f.resource.path, f.resource.line): f.evidence for f in findings}
     assert evidence[("stepfunctions/live/settlement.json", 9)] == {
         "family": "settlement-live", "task_definition": "settlement-live:12"}
@@ -287,7 +278,7 @@ def test_run_task_states_record_the_family_to_link(inventory: Inventory) -> None
 
 
 def test_secret_values_never_leave_the_parsers(inventory: Inventory) -> None:
-    findings = [f for check in EXPECTED for f in _run(check, inventory)]
+    findings = [f for check in EXPECTED for f in run_check(check, inventory)]
     dumped = inventory.model_dump_json() + "".join(f.model_dump_json() for f in findings)
     for secret in ("Winter2026!", "tok_live_4f9a8b7c6d5e4f3a", "Hunter2-not-a-ref", "s3cr3t-Registry-pw",
                    "sk_live_51HxExampleNotReal00", "Hunter2-literal!"):
@@ -308,14 +299,14 @@ def test_templates_read_every_short_form_tag_foreach_and_nested_stacks(inventory
 
 
 def test_definition_substitutions_link_a_definition_file_to_its_task_definition(inventory: Inventory) -> None:
-    findings = _run("stepfunctions_run_task_logging", inventory)
+    findings = run_check("stepfunctions_run_task_logging", inventory)
     linked = next(f for f in findings if f.resource.path == "templates/linked/statemachine/nightly.asl.json")
     assert (linked.status.value, linked.evidence) == ("PASS", {"family": "nightly-report"})
     assert "(acme/checks:templates/linked/template.yaml)" in linked.reason  # the inline task definition
 
 
 def test_end_of_support_names_each_release_and_its_date(inventory: Inventory) -> None:
-    reasons = {f.resource.path: f.reason for f in _run("dockerfile_base_image_supported", inventory)}
+    reasons = {f.resource.path: f.reason for f in run_check("dockerfile_base_image_supported", inventory)}
     assert reasons["docker/fail-eol-base/Dockerfile"] == (
         "FROM python:3.8-slim-buster: python 3.8 out of support since 2024-10-07, "
         "debian 10 (buster) out of support since 2024-06-30")

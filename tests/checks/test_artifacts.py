@@ -14,13 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cardaudit.collect.artifacts import parse_artifacts
-from cardaudit.collect.artifacts.discover import discover
-from cardaudit.engine.registry import load_checks
-from cardaudit.engine.runner import evaluate
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import Inventory
-from tests.conftest import Aws
+from tests.conftest import Aws, repo_inventory, run_check
 
 REPO = Path(__file__).parents[1] / "fixtures" / "artifacts-repo"
 NAME = "acme/fixtures"
@@ -28,14 +24,7 @@ NAME = "acme/fixtures"
 
 @pytest.fixture(scope="module")
 def inventory() -> Inventory:
-    files = discover({NAME: REPO})
-    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": ["111122223333"],
-                                     "regions": ["eu-west-1"], "repos": [NAME], "repo_files": files,
-                                     **parse_artifacts({NAME: REPO}, files)})
-
-
-def _run(check_id: str, inventory: Inventory) -> list[Finding]:
-    return evaluate(inventory, [load_checks()[check_id]])
+    return repo_inventory({NAME: REPO})
 
 
 def _by_dir(findings: list[Finding]) -> set[tuple[str, str]]:
@@ -49,7 +38,7 @@ def test_discovery_classifies_files(inventory: Inventory) -> None:
 
 
 def test_taskdef_logging(inventory: Inventory) -> None:
-    findings = _run("taskdef_container_logging_configured", inventory)
+    findings = run_check("taskdef_container_logging_configured", inventory)
     assert {(Path(f.resource.path or "").parent.name, f.resource.field, f.status.value) for f in findings} == {
         ("pass", "$.containerDefinitions[0].logConfiguration", "PASS"),
         ("pass", "$.containerDefinitions[1].logConfiguration", "PASS"),
@@ -68,7 +57,7 @@ def test_taskdef_logging(inventory: Inventory) -> None:
 
 
 def test_taskdef_secrets_and_redaction(inventory: Inventory) -> None:
-    findings = _run("taskdef_no_plaintext_secrets", inventory)
+    findings = run_check("taskdef_no_plaintext_secrets", inventory)
     assert _by_dir(findings) == {("pass", "PASS"), ("fail-logging", "PASS"), ("fail-secret", "FAIL"),
                                  ("describe-output", "PASS"), ("bom-crlf", "PASS"), ("fail-local-driver", "PASS"),
                                  ("broken", "ERROR"), ("latin1", "ERROR")}
@@ -84,14 +73,14 @@ def test_taskdef_secrets_and_redaction(inventory: Inventory) -> None:
     ("latin1", "acme/fixtures:taskdefs/latin1/taskdef.json:1: not UTF-8 text (byte 15)"),
 ])
 def test_taskdef_parse_errors_name_file_and_line(inventory: Inventory, directory: str, message: str) -> None:
-    findings = [f for f in _run("taskdef_no_plaintext_secrets", inventory)
+    findings = [f for f in run_check("taskdef_no_plaintext_secrets", inventory)
                 if f"/{directory}/" in (f.resource.path or "")]
     assert len(findings) == 1
     assert findings[0].reason.startswith(f"cannot parse {message}")
 
 
 def test_dockerfile_user(inventory: Inventory) -> None:
-    findings = _run("dockerfile_user_not_root", inventory)
+    findings = run_check("dockerfile_user_not_root", inventory)
     assert _by_dir(findings) == {
         ("pass-user", "PASS"), ("pass-inherited", "PASS"), ("pass-nonroot-image", "PASS"),
         ("pass-arg-default", "PASS"), ("fail-no-user", "FAIL"), ("fail-root", "FAIL"), ("fail-uid0", "FAIL"),
@@ -113,7 +102,7 @@ def test_dockerfile_user(inventory: Inventory) -> None:
                                       "template_function_no_plaintext_secrets"])
 def test_no_repository_is_not_assessed(check_id: str) -> None:
     empty = Inventory(collected_at=datetime.now(UTC), accounts=["111122223333"], regions=["eu-west-1"])
-    findings = _run(check_id, empty)
+    findings = run_check(check_id, empty)
     assert [(f.status.value, f.reason) for f in findings] == [
         ("NOT_ASSESSED", "no repository checkout was given (--repo NAME=PATH)")]
 
@@ -136,7 +125,7 @@ def test_bad_artifacts_do_not_stop_the_audit(aws: Aws, tmp_path: Path) -> None:
 
 
 def test_buildspec_scan_gates_push(inventory: Inventory) -> None:
-    findings = _run("buildspec_image_scan_gates_push", inventory)
+    findings = run_check("buildspec_image_scan_gates_push", inventory)
     assert _by_dir(findings) == {
         ("pass-same-phase", "PASS"), ("pass-abort", "PASS"), ("fail-no-abort", "FAIL"), ("fail-report-only", "FAIL"),
         ("fail-scan-after-push", "FAIL"), ("fail-no-scan", "FAIL"), ("no-push", "NOT_ASSESSED"),
@@ -153,11 +142,11 @@ def test_buildspec_scan_gates_push(inventory: Inventory) -> None:
 
 
 def test_templates_plaintext_secrets(inventory: Inventory) -> None:
-    findings = _run("template_function_no_plaintext_secrets", inventory)
+    findings = run_check("template_function_no_plaintext_secrets", inventory)
     assert {(Path(f.resource.path or "").parent.name, f.resource.field, f.status.value) for f in findings} == {
         ("pass-sam", "$.Resources.Consumer.Properties.Environment", "PASS"),
         ("pass-json", "$.Resources.Fn.Properties.Environment", "PASS"),
-        ("fail-globals", "$.Globals.Function.Environment.Variables", "FAIL"),  # Notifier inherits it
+        ("fail-globals", "$.Globals.Function.Environment.Variables (Notifier)", "FAIL"),  # inherited
         ("fail-globals", "$.Resources.Reporter.Properties.Environment", "PASS"),  # overridden by a !Ref
         ("fail-cfn", "$.Resources.Reconcile.Properties.Environment.Variables", "FAIL"),
         ("error-yaml", None, "ERROR"), ("error-no-resources", None, "ERROR"),

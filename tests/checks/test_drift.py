@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cardaudit.collect.artifacts import parse_artifacts
-from cardaudit.collect.artifacts.discover import discover
 from cardaudit.models.aws.codebuild import CodeBuildProject, CodeBuildSource
 from cardaudit.models.aws.ecs import EcsTaskDefinition
 from cardaudit.models.aws.lambda_ import LambdaFunction
@@ -22,7 +20,7 @@ from cardaudit.models.containers import EcsContainer, SecretRef, ValueShape
 from cardaudit.models.containers import EnvVar as Var
 from cardaudit.models.finding import Finding
 from cardaudit.models.inventory import CollectionError, Inventory, Scope, Slice
-from tests.conftest import run_check
+from tests.conftest import repo_inventory, run_check
 
 ACCOUNT, REGION = "111122223333", "eu-west-1"
 SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:prod/db-AbCdEf"
@@ -84,10 +82,8 @@ def _repo(tmp_path: Path) -> dict[str, Path]:
 
 
 def _inventory(tmp_path: Path, **slices: Slice[Any]) -> Inventory:
-    repos = _repo(tmp_path)
-    files = discover(repos)
-    return Inventory(collected_at=datetime(2026, 11, 26, tzinfo=UTC), accounts=[ACCOUNT], regions=[REGION],
-                     repos=sorted(repos), repo_files=files, **parse_artifacts(repos, files), **slices)
+    return repo_inventory(_repo(tmp_path), collected_at=datetime(2026, 11, 26, tzinfo=UTC), accounts=[ACCOUNT],
+                          regions=[REGION], **slices)
 
 
 def _read(*items: Any, errors: list[CollectionError] | None = None) -> Slice[Any]:

@@ -12,30 +12,18 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from cardaudit.collect.artifacts.reading import Unrendered, read_yaml
+from cardaudit.collect.artifacts.reading import TreeReader, parse_yaml_file
 from cardaudit.models.artifacts import BuildCommand, BuildPhase, BuildspecDoc, ParseProblem
 from cardaudit.models.containers import EnvVar
 from cardaudit.models.inventory import RepoFile
 from cardaudit.redact import env_var, redact_text
-from cardaudit.yamlfile import line_of
 
 PHASE_ORDER = ("install", "pre_build", "build", "post_build")
 ON_FAILURE = ("ABORT", "CONTINUE")
 
 
-def _at(node: Any, key: str | int, offset: int = 0) -> int | None:
-    line = line_of(node, (key,))
-    return line + offset if line is not None else None
-
-
-class _Reader:
+class _Reader(TreeReader):
     """One buildspec tree; `offset` shifts lines for a buildspec written inside a template."""
-
-    def __init__(self, file: RepoFile, offset: int, prefix: str) -> None:
-        self.file, self.offset, self.prefix = file, offset, prefix
-
-    def at(self, node: Any, key: str | int) -> int | None:
-        return _at(node, key, self.offset)
 
     def problem(self, line: int | None, message: str) -> BuildspecDoc:
         return BuildspecDoc(file=self.file, field_prefix=self.prefix, problem=ParseProblem(line=line, message=message))
@@ -45,11 +33,11 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, CommentedSeq):
-            return self.problem(self.at(node, key), f"phase {name}: `{key}` must be a list")
+            return self.problem(self.line(node, key), f"phase {name}: `{key}` must be a list")
         nested = [i for i, c in enumerate(value) if isinstance(c, dict | list)]
         if nested:
-            return self.problem(self.at(value, nested[0]), f"phase {name}: each command must be a string")
-        return [BuildCommand(text=redact_text(str(c)), line=self.at(value, i), index=i) for i, c in enumerate(value)]
+            return self.problem(self.line(value, nested[0]), f"phase {name}: each command must be a string")
+        return [BuildCommand(text=redact_text(str(c)), line=self.line(value, i), index=i) for i, c in enumerate(value)]
 
     def phase(self, name: str, node: Any, line: int | None) -> BuildPhase | BuildspecDoc:
         if node is None:  # `post_build:` with nothing under it: an empty phase, valid
@@ -64,7 +52,7 @@ class _Reader:
             return final
         on_failure = node.get("on-failure")
         if on_failure is not None and str(on_failure).upper() not in ON_FAILURE:
-            return self.problem(self.at(node, "on-failure"), f"phase {name}: on-failure must be ABORT or CONTINUE")
+            return self.problem(self.line(node, "on-failure"), f"phase {name}: on-failure must be ABORT or CONTINUE")
         # `finally` runs after the commands; its indexes follow on so each command has one place.
         final = [c.model_copy(update={"index": len(commands) + c.index}) for c in final]
         return BuildPhase(name=name, line=line, on_failure=str(on_failure).upper() if on_failure is not None else None,
@@ -75,7 +63,7 @@ class _Reader:
         if env is None:
             return [], {}, []
         if not isinstance(env, CommentedMap):
-            return self.problem(self.at(doc, "env"), "`env` must be a mapping")
+            return self.problem(self.line(doc, "env"), "`env` must be a mapping")
         variables: list[EnvVar] = []
         lines: dict[str, int] = {}
         store: list[str] = []
@@ -84,13 +72,13 @@ class _Reader:
             if node is None:
                 continue
             if not isinstance(node, CommentedMap):
-                return self.problem(self.at(env, key), f"env.{key} must be a mapping")
+                return self.problem(self.line(env, key), f"env.{key} must be a mapping")
             for name, value in node.items():
                 if key != "variables":
                     store.append(str(name))
                     continue
                 variables.append(env_var(str(name), "" if value is None else str(value)))
-                if (line := self.at(node, name)) is not None:
+                if (line := self.line(node, name)) is not None:
                     lines[str(name)] = line
         return variables, lines, store
 
@@ -110,20 +98,20 @@ def buildspec_from_tree(file: RepoFile, doc: Any, offset: int = 0, prefix: str =
                             "(frontend/backend), not a CodeBuild buildspec")
     if not isinstance(doc, CommentedMap) or "phases" not in doc:
         if isinstance(doc, CommentedMap) and str(doc.get("version")) in ("0.1", "0.2"):
-            return reader.problem(reader.at(doc, "version"), "a buildspec version without `phases`")
+            return reader.problem(reader.line(doc, "version"), "a buildspec version without `phases`")
         return BuildspecDoc(file=file, field_prefix=prefix, skipped="not a CodeBuild buildspec: no `phases`")
     version = str(doc.get("version")) if doc.get("version") is not None else None
     if version not in ("0.1", "0.2"):
-        return reader.problem(reader.at(doc, "version") or 1 + offset,
+        return reader.problem(reader.line(doc, "version") or 1 + offset,
                               "unsupported buildspec version (0.1 or 0.2 expected)")
     phases_node = doc["phases"]
     if not isinstance(phases_node, CommentedMap):
-        return reader.problem(reader.at(doc, "phases"), "`phases` must be a mapping")
+        return reader.problem(reader.line(doc, "phases"), "`phases` must be a mapping")
     phases: list[BuildPhase] = []
     for name in PHASE_ORDER:
         if name not in phases_node:
             continue
-        phase = reader.phase(name, phases_node.get(name), reader.at(phases_node, name))
+        phase = reader.phase(name, phases_node.get(name), reader.line(phases_node, name))
         if isinstance(phase, BuildspecDoc):
             return phase
         phases.append(phase)
@@ -136,9 +124,4 @@ def buildspec_from_tree(file: RepoFile, doc: Any, offset: int = 0, prefix: str =
 
 
 def parse_buildspec(file: RepoFile, root: Path) -> BuildspecDoc:
-    doc = read_yaml(root, file.path)
-    if isinstance(doc, ParseProblem):
-        return BuildspecDoc(file=file, problem=doc)
-    if isinstance(doc, Unrendered):
-        return BuildspecDoc(file=file, skipped=doc.reason)
-    return buildspec_from_tree(file, doc)
+    return parse_yaml_file(file, root, BuildspecDoc, buildspec_from_tree)

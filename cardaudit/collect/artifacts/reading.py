@@ -8,14 +8,16 @@ bounds); whatever goes wrong is a ParseProblem with the line when there is one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cardaudit import limits
 from cardaudit.limits import LimitExceeded
-from cardaudit.models.artifacts import ParseProblem
+from cardaudit.models.artifacts import ArtifactDoc, ParseProblem, RepoFile
 from cardaudit.safefile import read_bounded_text
 from cardaudit.safeyaml import YamlSyntaxError, load_yaml
+from cardaudit.yamlfile import line_of
 
 
 def read_text(root: Path, path: str) -> str | ParseProblem:
@@ -63,3 +65,28 @@ def yaml_tree(text: str) -> Any | ParseProblem:
         return ParseProblem(line=exc.line, message=f"invalid YAML: {exc.message}")
     except LimitExceeded as exc:
         return ParseProblem(line=exc.line, message=exc.message)
+
+
+D = TypeVar("D", bound=ArtifactDoc)
+
+
+def parse_yaml_file(file: RepoFile, root: Path, kind: type[D], from_tree: Callable[[RepoFile, Any], D]) -> D:
+    """A YAML (or JSON) document of one kind: its problem, why it is skipped (unrendered), or `from_tree` of it."""
+    doc = read_yaml(root, file.path)
+    if isinstance(doc, ParseProblem):
+        return kind(file=file, problem=doc)
+    if isinstance(doc, Unrendered):
+        return kind(file=file, skipped=doc.reason)
+    return from_tree(file, doc)
+
+
+class TreeReader:
+    """One document's tree; `offset` and `prefix` place a document written inline in a template."""
+
+    def __init__(self, file: RepoFile, offset: int, prefix: str) -> None:
+        self.file, self.offset, self.prefix = file, offset, prefix
+
+    def line(self, node: Any, key: str | int) -> int | None:
+        """The line of `node[key]` in the file (the document's own line plus `offset`)."""
+        line = line_of(node, (key,))
+        return line + self.offset if line is not None else None

@@ -16,11 +16,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
-from cardaudit.collect.artifacts.reading import Unrendered, read_yaml
+from cardaudit.collect.artifacts.reading import TreeReader, parse_yaml_file
 from cardaudit.models.artifacts import AslState, AslVariable, ParseProblem, StepFunctionsDoc
 from cardaudit.models.inventory import RepoFile
 from cardaudit.redact import env_var, redact_text
-from cardaudit.yamlfile import line_of
 
 STATE_TYPES = frozenset({"Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"})
 _TASK_DEF_ARN = re.compile(r"^arn:aws[a-z-]*:ecs:[^:]*:[^:]*:task-definition/(?P<family>[^:]+)(:\d+)?$")
@@ -35,14 +34,10 @@ def _is_literal(key: str, value: Any) -> bool:
     return not (isinstance(value, str) and (_JSONATA.match(value) or value.startswith("${")))
 
 
-class _Reader:
+class _Reader(TreeReader):
     def __init__(self, file: RepoFile, offset: int, prefix: str) -> None:
-        self.file, self.offset, self.prefix = file, offset, prefix
+        super().__init__(file, offset, prefix)
         self.states: list[AslState] = []
-
-    def line(self, node: Any, key: str | int) -> int | None:
-        line = line_of(node, (key,))
-        return line + self.offset if line is not None else None
 
     def problem(self, line: int | None, message: str) -> StepFunctionsDoc:
         return StepFunctionsDoc(file=self.file, field_prefix=self.prefix, problem=ParseProblem(line=line,
@@ -183,9 +178,4 @@ def asl_from_tree(file: RepoFile, doc: Any, offset: int = 0, prefix: str = "$") 
 
 
 def parse_stepfunctions(file: RepoFile, root: Path) -> StepFunctionsDoc:
-    doc = read_yaml(root, file.path)
-    if isinstance(doc, ParseProblem):
-        return StepFunctionsDoc(file=file, problem=doc)
-    if isinstance(doc, Unrendered):
-        return StepFunctionsDoc(file=file, skipped=doc.reason)
-    return asl_from_tree(file, doc)
+    return parse_yaml_file(file, root, StepFunctionsDoc, asl_from_tree)

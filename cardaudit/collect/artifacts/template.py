@@ -16,8 +16,9 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
+from cardaudit.cfntemplate import intrinsic, literal, physical_name, template_resources
 from cardaudit.collect.artifacts.buildspec import buildspec_from_tree
-from cardaudit.collect.artifacts.reading import Unrendered, read_yaml, yaml_tree
+from cardaudit.collect.artifacts.reading import parse_yaml_file, yaml_tree
 from cardaudit.collect.artifacts.stepfunctions import asl_from_tree, substitute
 from cardaudit.collect.artifacts.taskdef import _json_line, taskdef_from_dict
 from cardaudit.jsonlines import LineDict, LineList
@@ -37,27 +38,11 @@ from cardaudit.yamlfile import line_of
 
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 _STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
-# Properties that hold a resource's physical name, when the template sets it literally.
-_NAME_PROPERTIES = ("FunctionName", "BucketName", "QueueName", "TopicName", "TableName", "StateMachineName",
-                    "RepositoryName", "Family", "ClusterName", "ServiceName", "RoleName", "LogGroupName",
-                    "AliasName", "DBInstanceIdentifier", "DBClusterIdentifier", "Name")
 COMPUTED = "${computed}"  # what an intrinsic function stands for once converted (a reference shape)
 
 
-def _intrinsic(value: Any) -> bool:
-    if isinstance(value, TaggedScalar) or (getattr(value, "tag", None) is not None and str(
-            getattr(value.tag, "value", None) or "").startswith("!")):
-        return True
-    return isinstance(value, dict) and len(value) == 1 and (
-        "Ref" in value or next(iter(value)).startswith(("Fn::", "Condition")))
-
-
-def _literal(value: Any) -> str | None:
-    return value if isinstance(value, str) and not _intrinsic(value) else None
-
-
 def _variable(name: str, value: Any) -> EnvVar:
-    if _intrinsic(value) or isinstance(value, dict | list):
+    if intrinsic(value) or isinstance(value, dict | list):
         # !Ref, !Sub, !GetAtt, {"Fn::...": ...}: resolved at deploy time, not a literal in the file.
         return EnvVar(name=name, shape=ValueShape.REFERENCE, length=0)
     # A literal (a number or a date too): only its shape is kept.
@@ -75,7 +60,7 @@ def _variables(node: Any) -> CommentedMap | None:
 
 def _camel(node: Any, depth: int = 0) -> Any:
     """A CloudFormation property tree in the ECS API's camelCase shape, lines kept, intrinsics as references."""
-    if _intrinsic(node) or depth > 30:
+    if intrinsic(node) or depth > 30:
         return COMPUTED
     if isinstance(node, CommentedMap):
         out = LineDict({(str(k)[:1].lower() + str(k)[1:]): _camel(v, depth + 1) for k, v in node.items()})
@@ -155,13 +140,13 @@ class _Reader:
         settings = {k: v for k, v in _settings(props, global_fn).items() if k != "runtime"}
         self.functions.append(TemplateFunction(
             logical_id=redact_text(logical_id), line=line,
-            function_name=redact_text(name) if (name := _literal(props.get("FunctionName"))) else None,
+            function_name=redact_text(name) if (name := literal(props.get("FunctionName"))) else None,
             environment=[_variable(k, v) for k, v in merged.items()], env_sources=sources, env_lines=lines,
-            runtime=_literal(runtime), runtime_computed=runtime is not None and _literal(runtime) is None,
+            runtime=literal(runtime), runtime_computed=runtime is not None and literal(runtime) is None,
             runtime_at=runtime_at, runtime_line=runtime_line,
             has_environment=bool(merged) or environment is not None,
             kms_key_set=kms is not None, kms_key_at=kms_at,
-            url_auth_type=(_literal(auth) or COMPUTED) if isinstance(url, CommentedMap) else None,
+            url_auth_type=(literal(auth) or COMPUTED) if isinstance(url, CommentedMap) else None,
             url_at=f"{url_at}.AuthType" if isinstance(url, CommentedMap) else None,
             url_line=line_of(url, ("AuthType",)) or url_line if isinstance(url, CommentedMap) else None,
             **settings,
@@ -178,16 +163,16 @@ class _Reader:
         location = props.get("DefinitionUri" if serverless else "DefinitionS3Location")
         substitutions: dict[str, str] = {}
         for name, value in (_map(props, "DefinitionSubstitutions") or CommentedMap()).items():
-            if (literal := _literal(value)) is not None:
-                substitutions[str(name)] = redact_text(literal)
+            if (written := literal(value)) is not None:
+                substitutions[str(name)] = redact_text(written)
             elif (target := _target(value)) is not None and target in self.families:
                 substitutions[str(name)] = self.families[target]
         self.machines.append(TemplateStateMachine(
             logical_id=redact_text(logical_id), line=line,
-            logging_level=(_literal(level) or COMPUTED) if level is not None else None,
+            logging_level=(literal(level) or COMPUTED) if level is not None else None,
             logging_destinations=len(destinations) if isinstance(destinations, list) else 0,
             logging_at=logging_at, logging_line=logging_line or line,
-            definition_file=redact_text(location) if _literal(location) else None, substitutions=substitutions,
+            definition_file=redact_text(location) if literal(location) else None, substitutions=substitutions,
         ))
         prefix = f"$.Resources.{logical_id}.Properties"
         definition = props.get("Definition")
@@ -243,20 +228,6 @@ class _Reader:
         self.task_definitions.append(td)
 
 
-def _resources(resources: CommentedMap) -> list[tuple[str, Any, int | None]]:
-    """(logical id, resource, line), with the resources of `Fn::ForEach` loops read as written."""
-    out: list[tuple[str, Any, int | None]] = []
-    for logical_id, resource in resources.items():
-        key = str(logical_id)
-        if key.startswith("Fn::ForEach::") and isinstance(resource, CommentedSeq) and len(resource) == 3:
-            body = resource[2]
-            if isinstance(body, CommentedMap):
-                out.extend(_resources(body))
-            continue
-        out.append((key, resource, line_of(resources, (logical_id,))))
-    return out
-
-
 _SETTINGS = {"Runtime": "runtime", "Handler": "handler", "KmsKeyArn": "kms_key_arn"}
 
 
@@ -278,11 +249,10 @@ def _settings(props: CommentedMap, global_fn: CommentedMap | None) -> dict[str, 
 
 
 def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
-    doc = read_yaml(root, file.path)
-    if isinstance(doc, ParseProblem):
-        return TemplateDoc(file=file, problem=doc)
-    if isinstance(doc, Unrendered):
-        return TemplateDoc(file=file, skipped=doc.reason)
+    return parse_yaml_file(file, root, TemplateDoc, _template_from_tree)
+
+
+def _template_from_tree(file: RepoFile, doc: Any) -> TemplateDoc:
     resources = doc.get("Resources") if isinstance(doc, CommentedMap) else None
     if not isinstance(resources, CommentedMap):
         transform = doc.get("Transform") if isinstance(doc, CommentedMap) else None
@@ -298,10 +268,10 @@ def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
     lines: dict[str, int] = {}
     names: dict[str, str] = {}
     nested: dict[str, str] = {}
-    listed = _resources(resources)
+    listed = template_resources(resources)
     for logical_id, resource, _ in listed:
         if isinstance(resource, CommentedMap) and resource.get("Type") == "AWS::ECS::TaskDefinition":
-            family = _literal((_map(resource, "Properties") or CommentedMap()).get("Family"))
+            family = literal((_map(resource, "Properties") or CommentedMap()).get("Family"))
             if family is not None:
                 reader.families[logical_id] = redact_text(family)
     for logical_id, resource, line in listed:
@@ -312,10 +282,8 @@ def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
         types[logical_id] = kind
         if line is not None:
             lines[logical_id] = line
-        for prop in _NAME_PROPERTIES:
-            if (name := _literal(props.get(prop))) is not None:
-                names[logical_id] = redact_text(name)
-                break
+        if (name := physical_name(props)) is not None:
+            names[logical_id] = redact_text(name)
         if kind in _FUNCTION_TYPES:
             reader.function(logical_id, resource, line, props)
         elif kind in _STATE_MACHINE_TYPES:
@@ -328,11 +296,11 @@ def parse_template(file: RepoFile, root: Path) -> TemplateDoc:
             target = _target(props.get("TargetFunctionArn"))
             auth = props.get("AuthType")
             if target is not None:
-                reader.urls[target] = (_literal(auth) or COMPUTED, f"$.Resources.{logical_id}.Properties.AuthType",
+                reader.urls[target] = (literal(auth) or COMPUTED, f"$.Resources.{logical_id}.Properties.AuthType",
                                        line_of(props, ("AuthType",)) or line)
         elif kind in ("AWS::CloudFormation::Stack", "AWS::Serverless::Application"):
             location = props.get("TemplateURL" if kind == "AWS::CloudFormation::Stack" else "Location")
-            if (where := _literal(location)) is not None:
+            if (where := literal(location)) is not None:
                 nested[logical_id] = redact_text(where)
     functions = [fn.model_copy(update={"url_auth_type": url[0], "url_at": url[1], "url_line": url[2]})
                  if fn.url_auth_type is None and (url := reader.urls.get(fn.logical_id)) else fn
