@@ -33,6 +33,10 @@ def new_run_id() -> str:
     return os.environ.get(RUN_ID_ENV) or uuid.uuid4().hex[:16]
 
 
+def _ignore(event: Event) -> None:
+    """The listener of a quiet run."""
+
+
 class JsonLines:
     """One JSON object per event, one line each; the same keys on every line."""
 
@@ -115,11 +119,18 @@ class RichProgress:
 
 
 @contextmanager
-def listener(log_format: LogFormat, stream: TextIO | None = None, run_id: str | None = None) -> Iterator[Listener]:
-    """The listener for `--log-format`, live for the duration of the block."""
+def listener(log_format: LogFormat, stream: TextIO | None = None, run_id: str | None = None,
+             quiet: bool = False) -> Iterator[Listener]:
+    """The listener for `--log-format`, live for the duration of the block.
+
+    `--quiet` silences the progress of the text format; JSON lines, asked for by name, stay.
+    """
     out = stream if stream is not None else sys.stderr
     if log_format == "json":
         yield JsonLines(out, run_id or new_run_id())
+        return
+    if quiet:
+        yield _ignore
         return
     if not out.isatty():
         yield PlainLines(out)

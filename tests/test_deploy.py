@@ -19,6 +19,7 @@ from cardaudit.collect.policy import render_policy
 from cardaudit.container import OPTIONS, argv
 from cardaudit.engine.registry import all_checks, load_checks
 from cardaudit.engine.runner import evaluate
+from cardaudit.models.inventory import Inventory
 from tests.conftest import repo_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,10 +142,7 @@ def _line(name: str, value: str) -> int:
 @pytest.fixture(scope="module")
 def deploy_inventory() -> Inventory:
     """deploy/ read as a repository checkout, by cardaudit's own discovery and ASL and template readers."""
-    repos = {"cardaudit": DEPLOY}
-    files = discover(repos)
-    return Inventory.model_validate({"collected_at": datetime.now(UTC), "accounts": [], "regions": [],
-                                     "repos": ["cardaudit"], "repo_files": files, **parse_artifacts(repos, files)})
+    return repo_inventory({"cardaudit": DEPLOY}, accounts=[], regions=[])
 
 
 def test_cardaudits_asl_reader_reads_the_state_machine(deploy_inventory: Inventory) -> None:

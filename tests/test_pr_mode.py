@@ -76,10 +76,8 @@ def test_no_aws_reads_no_account_and_lists_aws_checks_once(full: tuple[Result, d
     assert isinstance(result.exception, SystemExit)  # no AwsTouched, no other exception
     assert report["run"]["accounts"] == [] and report["run"]["inventory_source"] == "repositories"
     # Only repository checks ran; each AWS check is named once in the scope, with no finding of its own.
-    assert _failing(report) == {
-        ("dockerfile_user_not_root", "acme/card-api:Dockerfile", "FAIL"),
-        ("taskdef_no_plaintext_secrets", "acme/card-batch:deploy/prod/taskdef.json", "FAIL"),
-    }
+    assert {("dockerfile_user_not_root", "acme/card-api:Dockerfile", "FAIL"),
+            ("taskdef_no_plaintext_secrets", "acme/card-batch:deploy/prod/taskdef.json", "FAIL")} <= _failing(report)
     skipped = report["scope"]["skipped_checks"]
     assert report["scope"]["aws_skipped"] == "--no-aws"
     assert "kms_key_rotation_enabled" in skipped and "ecs_task_definition_logging_configured" in skipped
@@ -101,12 +99,31 @@ def test_no_aws_items_say_aws_was_not_audited(full: tuple[Result, dict[str, Any]
                for r in report["requirements"])
 
 
+def _repository_results(report: dict[str, Any]) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+    """(check, repo, path) -> (status, owner) of every repository finding, drift (which reads AWS) aside."""
+    return {(f["check_id"], f["resource"]["repo"], f["resource"]["path"]): (f["status"], f["owner"])
+            for f in report["findings"] if f["kind"] == "control" and f["resource"].get("repo")
+            and not f["check_id"].startswith("drift_")}
+
+
+def test_no_aws_judges_repositories_as_a_full_audit_does(
+        full: tuple[Result, dict[str, Any]], demo_run: tuple[Any, Path]) -> None:
+    """Without AWS, every repository finding, its status and its owner, is what the demo's full audit gave."""
+    _, report = full
+    _, out = demo_run
+    audited = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert _repository_results(report) == _repository_results(audited)
+    assert not any(f["check_id"].startswith("drift_") for f in report["findings"])
+
+
 def test_no_aws_ownership_uses_repository_evidence_only(full: tuple[Result, dict[str, Any]]) -> None:
     _, report = full
     owners = {(f["check_id"], f["resource"]["path"]): f["owner"] for f in report["findings"]
               if f["kind"] == "control" and f["status"] == "FAIL"}
-    assert owners == {("dockerfile_user_not_root", "Dockerfile"): "app",
-                      ("taskdef_no_plaintext_secrets", "deploy/prod/taskdef.json"): "app"}
+    assert owners[("dockerfile_user_not_root", "Dockerfile")] == "app"
+    assert owners[("taskdef_no_plaintext_secrets", "deploy/prod/taskdef.json")] == "app"
+    # Field-level routing with repository evidence only: a task definition's missing logging is infra's.
+    assert owners[("taskdef_container_logging_configured", "deploy/prod/statements-task-def.json")] == "infra"
     # A rule about AWS resources is not called stale when AWS was not read.
     stale = {f["resource"]["id"]: f["status"] for f in report["findings"] if f["check_id"] == "ownership_stale_rule"}
     assert stale["cmk"] == "NOT_ASSESSED"
@@ -143,7 +160,12 @@ def test_changed_files_scope_findings_and_exit_code(monkeypatch: pytest.MonkeyPa
     result = _audit(["--changed-files", "-"], tmp_path, stdin="# changed\n./Dockerfile\n\n")
     assert result.exit_code == ExitCode.FINDINGS, result.output
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert _failing(report) == {("dockerfile_user_not_root", "acme/card-api:Dockerfile", "FAIL")}
+    assert _failing(report) == {
+        ("dockerfile_user_not_root", "acme/card-api:Dockerfile", "FAIL"),
+        ("dockerfile_base_image_digest", "acme/card-api:Dockerfile", "FAIL"),
+        ("dockerfile_base_image_digest", "acme/card-batch:Dockerfile", "FAIL"),
+        ("dockerfile_healthcheck_declared", "acme/card-batch:Dockerfile", "FAIL"),
+    }
     assert {f["resource"]["path"] for f in report["findings"]} == {"Dockerfile"}
     scope = report["scope"]
     assert scope["changed_source"] == "--changed-files -" and scope["out_of_scope"] > 0

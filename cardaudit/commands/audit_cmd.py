@@ -160,7 +160,7 @@ def audit_command(
         # An s3:// destination fails here, before the audit, when it cannot be written.
         sink = (open_sink(outputs.directory, profile=aws_profile_name, sse=s3_sse, kms_key_id=s3_kms_key_id)
                 if outputs.directory is not None else None)
-        with listener(parse_log_format(log_format)) as on_event:
+        with listener(parse_log_format(log_format), quiet=quiet) as on_event:
             report, history_error = remember(audit.run(config, on_event=on_event), history, sorted(config.repos))
         # stdout carries the summary, unless a format is being written there or --quiet asks for silence.
         if not quiet and not outputs.stdout:

@@ -114,7 +114,7 @@ def print_skipped_files(report: Report, console: Console, shown: int = 3) -> Non
     files = report.skipped_files
     if not files:
         return
-    first = "; ".join(f"{_safe(f.repo)}:{_safe(f.path)} ({_safe(f.reason)})" for f in files[:shown])
+    first = "; ".join(f"{escape(f.repo)}:{escape(f.path)} ({escape(f.reason)})" for f in files[:shown])
     more = f"; and {len(files) - shown} more (see the JSON report)" if len(files) > shown else ""
     console.print(f"[yellow]Not judged:[/]    {len(files)} file(s) named like an artifact but holding something "
                   f"else: {first}{more}", soft_wrap=True, highlight=False)
