@@ -153,8 +153,12 @@ def test_fault_gives_a_report_and_no_false_pass(demo: Demo, op: Operation, mode:
     assert not flips, flips
     assert not problems, problems
     if op.declared in VERDICT_OPERATIONS:
-        # AWS's verdicts never change a result; a source that could not be read says why.
-        assert [(f.check_id, f.status) for f in faulted.findings] == [(f.check_id, f.status) for f in clean.findings]
+        # AWS's verdicts never change a result; a source that could not be read says why. A hang
+        # holds the run to its whole deadline (0.6 s here): on a busy machine another read of the
+        # same service may still be pending then and is NOT_ASSESSED, which the rules above judge.
+        if mode != "hang":
+            assert [(f.check_id, f.status) for f in faulted.findings] == [
+                (f.check_id, f.status) for f in clean.findings]
         assert all(r.reason for r in faulted.aws_verdicts.unread())
     if mode == "optin" and op.service in _COLLECTORS and _COLLECTORS[op.service][0].regional:
         # Exactly the refusing region goes blind: a finding elsewhere may change only when it
