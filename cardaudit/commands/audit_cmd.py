@@ -162,11 +162,13 @@ def audit_command(
                 if outputs.directory is not None else None)
         with listener(parse_log_format(log_format), quiet=quiet) as on_event:
             report, history_error = remember(audit.run(config, on_event=on_event), history, sorted(config.repos))
+        # The reports first: a reader that closes stdout early (`| head`) must not cost them.
+        written = write_outputs(report, outputs, sink)
         # stdout carries the summary, unless a format is being written there or --quiet asks for silence.
         if not quiet and not outputs.stdout:
             print_summary(report, out, table=outputs.console_table)
             print_scope(report, out)
-        for where in write_outputs(report, outputs, sink):
+        for where in written:
             if not quiet:
                 err.print(f"wrote {escape(str(where))}", highlight=False, soft_wrap=True, markup=False)
         report_history_error(history_error)

@@ -38,9 +38,11 @@ def demo_command(
             serve_demo(serve, verbose=verbose)
             return 0
         report, history_error = remember(run_demo(output_dir), history, sorted(demo_repos()))
+        # The reports first: a reader that closes stdout early (`| head`) must not cost them.
+        written = [*write_reports(report, ["json", "html"], output_dir), output_dir / "inventory.json"]
         if not quiet:
             print_summary(report, out)
-        for path in [*write_reports(report, ["json", "html"], output_dir), output_dir / "inventory.json"]:
+        for path in written:
             if not quiet:
                 err.print(f"wrote {escape(str(path.resolve()))}", highlight=False, soft_wrap=True)
         report_history_error(history_error)

@@ -60,8 +60,9 @@ def merge_command(
                 else:
                     paths.append(Path(source))
             merged = merge_reports([Part(str(path), load_report(path)) for path in paths], catalogue)
+        written = deliver_reports(merged, formats, sink)  # before stdout, which a reader may close early
         print_summary(merged, out)
-        for where in deliver_reports(merged, formats, sink):
+        for where in written:
             err.print(f"wrote {where}", highlight=False, markup=False)
         return exit_status(merged, fail_on)
 
