@@ -86,12 +86,35 @@ app.add_typer(history_cmd.app, name="history")
 app.command("render")(render_cmd.render_command)
 
 
+def _click_saw_a_broken_pipe() -> bool:
+    """Click answers EPIPE while printing usage with exit 1 and a pacified stdout: not a FAIL."""
+    from click.utils import _PacifyFlushWrapper
+
+    return isinstance(sys.stdout, _PacifyFlushWrapper) or isinstance(sys.stderr, _PacifyFlushWrapper)
+
+
+def _quiet_rich_broken_pipes() -> None:
+    """Rich exits 1 on a closed stdout (the README's FAIL code); its consoles inside Typer's help too."""
+    from rich.console import Console
+
+    from cardaudit.commands.common import quiet_broken_pipe
+
+    def on_broken_pipe(self: Console) -> None:
+        quiet_broken_pipe()
+        raise SystemExit(ExitCode.BROKEN_PIPE)
+
+    Console.on_broken_pipe = on_broken_pipe  # type: ignore[method-assign]
+
+
 def main() -> None:
     code = 0
+    _quiet_rich_broken_pipes()
     try:
         app()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if _click_saw_a_broken_pipe():
+            code = ExitCode.BROKEN_PIPE
     except KeyboardInterrupt:
         err.print("interrupted")
         code = ExitCode.INTERRUPTED
