@@ -202,7 +202,8 @@ def init(
         "--pulumi-state", help="A `pulumi stack export` file as STACK=FILE (repeatable).")] = None,
     terraform_state: Annotated[list[str] | None, typer.Option(
         "--terraform-state", help="A Terraform state file (format version 4) as STACK=FILE (repeatable).")] = None,
-    profile: Annotated[str | None, typer.Option(help="AWS profile, when reading AWS live (no --inventory).")] = None,
+    aws_profile: Annotated[str | None, typer.Option(
+        "--aws-profile", metavar="NAME", help="AWS profile, when reading AWS live (no --inventory).")] = None,
     regions: Annotated[str | None, typer.Option(help="Comma-separated regions to read live (default: all enabled).")]
     = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the proposal here (not over an "
@@ -218,7 +219,7 @@ def init(
         if output is not None and output.exists():
             raise ConfigError(f"{output} exists: owners init does not overwrite it (choose another --output)")
         repos = parse_repos(repo)
-        config = AuditConfig(inventory=inventory, profile=profile, repos=repos, aws_verdicts=False,
+        config = AuditConfig(inventory=inventory, profile=aws_profile, repos=repos, aws_verdicts=False,
                              regions=parse_csv(regions))
         text = propose(collect(config), repos, _state_files("--pulumi-state", pulumi_state),
                        output.parent if output is not None else Path(),
