@@ -87,10 +87,12 @@ app.command("render")(render_cmd.render_command)
 
 
 def _click_saw_a_broken_pipe() -> bool:
-    """Click answers EPIPE while printing usage with exit 1 and a pacified stdout: not a FAIL."""
-    from click.utils import _PacifyFlushWrapper
-
-    return isinstance(sys.stdout, _PacifyFlushWrapper) or isinstance(sys.stderr, _PacifyFlushWrapper)
+    """Typer's click answers EPIPE while printing usage with exit 1 and a pacified stdout: not a FAIL."""
+    try:
+        from typer._click.utils import PacifyFlushWrapper  # Typer's own copy of click (no click dependency)
+    except ImportError:  # a Typer without its own click: the exit code stays as it is
+        return False
+    return isinstance(sys.stdout, PacifyFlushWrapper) or isinstance(sys.stderr, PacifyFlushWrapper)
 
 
 def _quiet_rich_broken_pipes() -> None:
