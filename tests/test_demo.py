@@ -255,3 +255,20 @@ def test_typo_in_a_filter_value_is_refused_with_a_suggestion(
     lower = subprocess.run([sys.executable, "-m", "cardaudit", "controls", "list", "--status", "attestation_expired",
                             "--report", report], capture_output=True, text=True, env=_cli_env(), check=False)
     assert lower.returncode == 0 and "12.10.2" in lower.stdout
+
+
+def test_seeding_refuses_anything_but_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo creates resources: with real-looking credentials and no moto, it refuses before any call."""
+    import boto3
+
+    from cardaudit.demo.organisation import seed_organisation
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    session = boto3.session.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x",
+                                    region_name="eu-west-1")
+    sent: list[str] = []
+    session.events.register("before-send", lambda request, **_: sent.append(request.url))
+    for seed in (seed_aws, lambda s: seed_organisation(s, 1)):
+        with pytest.raises(RuntimeError, match="refusing to seed https://sts"):
+            seed(session)
+    assert sent == []

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from cardaudit import audit
 from cardaudit.collect.accounts import ORGANIZATION, collect_accounts, sibling_session
 from cardaudit.collect.aws import SERVICES, ServiceCollector
+from cardaudit.demo.seed import ensure_emulated
 from cardaudit.models.report import AuditConfig, Report
 from cardaudit.models.shard import Shard
 from cardaudit.progress import Listener, ignore
@@ -49,6 +50,7 @@ def seed_account(session: boto3.session.Session, n: int) -> None:
 
 def seed_organisation(seed: boto3.session.Session, members: int) -> list[str]:
     """Create the organization with `members` member accounts, seed every account; return all ids, sorted."""
+    ensure_emulated(seed)
     org = seed.client("organizations", region_name="us-east-1")
     org.create_organization(FeatureSet="ALL")
     for n in range(members):

@@ -233,8 +233,31 @@ def _add_account_header(request: Any, **_: Any) -> None:
     request.headers[_ACCOUNT_HEADER] = DEMO_ACCOUNT
 
 
+def ensure_emulated(session: boto3.session.Session) -> None:
+    """Refuse to write anything unless moto answers: its in-process mock, or a server on this machine.
+
+    Seeding creates resources; cardaudit must never do that to a real AWS account, whatever
+    credentials the environment holds.
+    """
+    from urllib.parse import urlparse
+
+    endpoint = session.client("sts", region_name=HOME_REGION).meta.endpoint_url
+    if urlparse(endpoint).hostname in ("127.0.0.1", "localhost", "::1"):
+        return
+    try:
+        from moto.core.models import botocore_stubber
+    except ImportError:
+        pass
+    else:
+        if botocore_stubber.enabled:
+            return
+    raise RuntimeError(f"refusing to seed {endpoint}: the demo writes only to moto (in-process, or a local "
+                       "server through AWS_ENDPOINT_URL)")
+
+
 def _check_account(session: boto3.session.Session) -> None:
-    """Refuse to seed anywhere but the demo account: every ARN in the demo repos names it."""
+    """Refuse to seed anywhere but moto's demo account: every ARN in the demo repos names it."""
+    ensure_emulated(session)
     account = _client(session, "sts", HOME_REGION).get_caller_identity()["Account"]
     if account != DEMO_ACCOUNT:
         raise RuntimeError(
