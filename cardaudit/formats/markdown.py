@@ -168,21 +168,10 @@ def render(report: Report, limit: int = LIMIT) -> str:
                     f"owner {_owner(f.owner)}{pci}")
         out.add("")
 
-    teams = _team_rows(report)
-    if teams:
-        out.add("### By team")
-        out.add("")
-        for row in teams:
-            out.add(row)
-        out.add("")
-
-    unseen = _not_assessed(report)
-    if unseen:
-        out.add("### Not assessed")
-        out.add("")
-        for line in unseen:
-            out.add(line)
-        out.add("")
+    for title, lines in (("By team", _team_rows(report)), ("Not assessed", _not_assessed(report))):
+        if lines:
+            for line in (f"### {title}", "", *lines, ""):
+                out.add(line)
 
     skipped = _skipped_files(report)
     for line in skipped:
